@@ -1,0 +1,24 @@
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
+import type { Store } from '../storage/store.js';
+import type { ResourceRegistry } from './registry.js';
+
+/** Everything a handler needs, built once per server. */
+export interface ServerContext {
+  readonly store: Store;
+  readonly registry: ResourceRegistry;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+/** Per-request options shared by the write paths. */
+export interface WriteOptions {
+  dryRun: boolean;
+  /** Field manager recorded in managedFields. */
+  manager: string;
+  /** Whether the client named the manager (`fieldManager`), which apply requires. */
+  explicitManager: boolean;
+  fieldValidation: 'Strict' | 'Warn' | 'Ignore';
+  /** Collected `Warning` header texts. */
+  warnings: string[];
+}

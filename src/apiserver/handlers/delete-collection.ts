@@ -1,0 +1,36 @@
+/**
+ * DELETE on a collection: deletes every selected object one by one (each with the same
+ * DeleteOptions) and answers with the list of what was deleted or marked.
+ */
+import type { KubeList } from '../../api/meta.js';
+import type { ResourceInfo } from '../../api/resource-info.js';
+import { isNotFound } from '../../api/status.js';
+import type { ServerContext, WriteOptions } from '../context.js';
+import { deleteObject, parseDeleteOptions } from './delete.js';
+import { listObjects } from './read.js';
+
+export async function deleteCollection(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  request: { query: URLSearchParams; body: string },
+  opts: WriteOptions,
+): Promise<KubeList> {
+  const options = parseDeleteOptions(request.body, request.query);
+  const listQuery = new URLSearchParams();
+  for (const k of ['labelSelector', 'fieldSelector']) {
+    const v = request.query.get(k);
+    if (v !== null) listQuery.set(k, v);
+  }
+  const { list } = await listObjects(ctx, info, namespace, listQuery);
+  const items = [];
+  for (const obj of list.items) {
+    try {
+      const outcome = await deleteObject(ctx, info, { namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }, options, opts);
+      items.push(outcome.object);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  return { ...list, items };
+}

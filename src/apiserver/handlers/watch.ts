@@ -1,0 +1,178 @@
+/**
+ * WATCH (kube-api.md §7): synthetic ADDED events when starting without a resourceVersion (or at
+ * "0"), exact replay after a given one, selector transitions (ADDED/DELETED when an object starts
+ * or stops matching), DELETED carrying the deletion revision, 410 as an ERROR event followed by
+ * the end of the stream, bookmarks, `timeoutSeconds`, and `sendInitialEvents`.
+ */
+import type { Clock } from '../../base/clock.js';
+import { Channel } from '../../base/channel.js';
+import type { KubeObject, WatchEventType } from '../../api/meta.js';
+import type { ResourceInfo } from '../../api/resource-info.js';
+import { apiVersionOf } from '../../api/resource-info.js';
+import { invalid } from '../../api/status.js';
+import type { Status } from '../../api/status.js';
+import { CompactedError } from '../../storage/store.js';
+import type { StoreEvent } from '../../storage/store.js';
+import type { ServerContext } from '../context.js';
+import { collectionPrefix, decodeKv, decodeObject } from '../codec.js';
+import { parseSelection, selects } from '../selection.js';
+import type { Selection } from '../selection.js';
+import { parseRevision } from './read.js';
+
+/** Turns one event into one line of the stream (JSON, or a Table row when asked for). */
+export type EventEncoder = (type: WatchEventType, object: KubeObject | Status) => string;
+
+const BOOKMARK_INTERVAL_MS = 60_000;
+const MIN_REQUEST_TIMEOUT_S = 1800;
+
+export interface WatchRequest {
+  namespace: string | undefined;
+  query: URLSearchParams;
+  signal: AbortSignal;
+  encode: EventEncoder;
+}
+
+/** Validates the request and returns the stream of encoded event lines. */
+export function watchObjects(ctx: ServerContext, info: ResourceInfo, req: WatchRequest): AsyncIterable<string> {
+  const selection = parseSelection(info, req.query);
+  const rvText = req.query.get('resourceVersion');
+  const rv = parseRevision(rvText);
+  const initialEvents = req.query.get('sendInitialEvents') === 'true';
+  if (initialEvents && req.query.get('resourceVersionMatch') !== 'NotOlderThan') {
+    throw invalid('', 'ListOptions', '', [
+      {
+        field: 'resourceVersionMatch',
+        type: 'FieldValueForbidden',
+        detail: "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+      },
+    ]);
+  }
+  const timeoutText = req.query.get('timeoutSeconds');
+  const timeoutS = timeoutText !== null && timeoutText !== '' ? Number(timeoutText) : MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
+  const out = new Channel<string>();
+  const done = new AbortController();
+  const signal = AbortSignal.any([req.signal, done.signal]);
+  const state: WatchState = {
+    ctx,
+    info,
+    selection,
+    encode: req.encode,
+    out,
+    lastRevision: rv ?? 0,
+    bookmarks: req.query.get('allowWatchBookmarks') === 'true',
+  };
+  const synthetic = rv === undefined || rv === 0 || initialEvents;
+  void run(state, { namespace: req.namespace, start: synthetic ? undefined : rv, initialEvents, signal })
+    .catch((err: unknown) => out.fail(err))
+    .finally(() => {
+      done.abort();
+      out.close();
+    });
+  void expireAfter(ctx.clock, timeoutS * 1000, signal).then((expiredNaturally) => {
+    if (expiredNaturally && state.bookmarks) emitBookmark(state);
+    done.abort();
+    out.close();
+  });
+  return out;
+}
+
+interface WatchState {
+  ctx: ServerContext;
+  info: ResourceInfo;
+  selection: Selection;
+  encode: EventEncoder;
+  out: Channel<string>;
+  lastRevision: number;
+  bookmarks: boolean;
+}
+
+async function run(
+  s: WatchState,
+  o: { namespace: string | undefined; start: number | undefined; initialEvents: boolean; signal: AbortSignal },
+): Promise<void> {
+  const prefix = collectionPrefix(s.info, o.namespace);
+  let start = o.start;
+  if (start === undefined) {
+    const snapshot = await s.ctx.store.range(prefix);
+    for (const kv of snapshot.kvs) {
+      const obj = decodeKv(s.info, kv);
+      if (selects(s.info, s.selection, obj)) s.out.push(s.encode('ADDED', obj));
+    }
+    start = snapshot.revision;
+    s.lastRevision = start;
+    if (o.initialEvents) emitBookmark(s, { 'k8s.io/initial-events-end': 'true' });
+  }
+  if (s.bookmarks) void bookmarkLoop(s, o.signal);
+  try {
+    for await (const ev of s.ctx.store.watch(prefix, { startRevision: start, signal: o.signal })) {
+      const line = transform(s, ev);
+      s.lastRevision = ev.kv.modRevision;
+      if (line !== undefined) s.out.push(line);
+    }
+  } catch (err) {
+    if (err instanceof CompactedError) {
+      s.out.push(s.encode('ERROR', tooOld(start, err.compacted)));
+      return;
+    }
+    throw err;
+  }
+}
+
+/** Maps a storage event to a watch event for this selection (or nothing). */
+function transform(s: WatchState, ev: StoreEvent): string | undefined {
+  const rev = ev.kv.modRevision;
+  const prev = ev.prevKv ? decodeObject(s.info, ev.prevKv.value, rev) : undefined;
+  const prevMatch = prev !== undefined && selects(s.info, s.selection, prev);
+  if (ev.type === 'delete') {
+    const last = prev ?? decodeObject(s.info, ev.kv.value, rev);
+    return prevMatch || (prev === undefined && selects(s.info, s.selection, last)) ? s.encode('DELETED', last) : undefined;
+  }
+  const cur = decodeKv(s.info, ev.kv);
+  const curMatch = selects(s.info, s.selection, cur);
+  if (curMatch && prevMatch) return s.encode('MODIFIED', cur);
+  if (curMatch) return s.encode('ADDED', cur);
+  if (prevMatch && prev) return s.encode('DELETED', prev);
+  return undefined;
+}
+
+function emitBookmark(s: WatchState, annotations?: Record<string, string>): void {
+  const object: KubeObject = {
+    apiVersion: apiVersionOf(s.info),
+    kind: s.info.kind,
+    metadata: { resourceVersion: String(s.lastRevision), ...(annotations ? { annotations } : {}) },
+  };
+  s.out.push(s.encode('BOOKMARK', object));
+}
+
+async function bookmarkLoop(s: WatchState, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      await s.ctx.clock.sleep(BOOKMARK_INTERVAL_MS, signal);
+    } catch {
+      return;
+    }
+    emitBookmark(s);
+  }
+}
+
+/** Resolves true when the timeout elapsed, false when the signal ended the watch first. */
+async function expireAfter(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await clock.sleep(ms, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tooOld(requested: number, compacted: number): Status {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: `too old resource version: ${requested} (${compacted + 1})`,
+    reason: 'Expired',
+    code: 410,
+  };
+}

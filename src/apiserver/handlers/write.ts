@@ -1,0 +1,153 @@
+/**
+ * The write engine: create, guaranteed update (read–compute–compare-and-swap, retried on races)
+ * and finalization. Every verb that changes an object (PUT, PATCH, apply, status/scale writes,
+ * DELETE with finalizers) ends here, so metadata rules, admission and managedFields apply uniformly.
+ */
+import { randomBytes } from 'node:crypto';
+import { rfc3339Seconds } from '../../base/clock.js';
+import type { KubeObject } from '../../api/meta.js';
+import type { ResourceInfo } from '../../api/resource-info.js';
+import { alreadyExists, conflict, forbidden, invalid, notFound } from '../../api/status.js';
+import type { KeyValue } from '../../storage/store.js';
+import type { ServerContext, WriteOptions } from '../context.js';
+import { decodeKv, encodeObject, objectKey } from '../codec.js';
+import { recordUpdate } from '../field-manager.js';
+import { createDefaults } from '../kind-rules.js';
+import { admit, prepareCreate, prepareUpdate, sameStoredObject } from '../strategy.js';
+import type { WriteScope } from '../strategy.js';
+import { namespaceResource as namespaces } from './namespace-info.js';
+
+const MAX_RETRIES = 16;
+const GENERATE_ATTEMPTS = 8;
+
+/** A computed desired state; `managed` means managedFields were already set (server-side apply). */
+export interface Desired {
+  object: KubeObject;
+  managed?: boolean;
+}
+
+export interface WriteResult {
+  object: KubeObject;
+  created: boolean;
+}
+
+/** Creates `obj` (already checked against the URL) in `namespace`. */
+export async function createObject(ctx: ServerContext, info: ResourceInfo, desired: Desired, opts: WriteOptions): Promise<KubeObject> {
+  const base = structuredClone(desired.object);
+  const useGenerate = (base.metadata.name ?? '') === '' && (base.metadata.generateName ?? '') !== '';
+  if ((base.metadata.name ?? '') === '' && !useGenerate) {
+    throw invalid(info.group, info.kind, '', [
+      { field: 'metadata.name', type: 'FieldValueRequired', detail: 'name or generateName is required' },
+    ]);
+  }
+  if (info.namespaced) await ensureNamespaceWritable(ctx, base.metadata.namespace ?? '');
+  for (let attempt = 0; ; attempt++) {
+    const obj = structuredClone(base);
+    if (useGenerate) obj.metadata.name = `${obj.metadata.generateName ?? ''}${randomSuffix()}`;
+    createDefaults[`${info.group}/${info.kind}`]?.(obj);
+    prepareCreate(info, obj, ctx.clock.now());
+    admit(info, obj, undefined, opts);
+    const stored = desired.managed ? obj : recordUpdate(info, { old: undefined, next: obj, scope: 'main' }, opts.manager, now(ctx));
+    const name = stored.metadata.name ?? '';
+    const key = objectKey(info, stored.metadata.namespace, name);
+    if (opts.dryRun) {
+      const existing = await ctx.store.get(key);
+      if (existing) throw alreadyExists(info.group, info.plural, name);
+      return stored;
+    }
+    const res = await ctx.store.create(key, encodeObject(stored));
+    if (res.succeeded && res.kv) return decodeKv(info, res.kv);
+    if (!useGenerate || attempt + 1 >= GENERATE_ATTEMPTS) {
+      const err = alreadyExists(info.group, info.plural, name);
+      if (useGenerate) err.status.details = { ...err.status.details, retryAfterSeconds: 1 };
+      throw err;
+    }
+  }
+}
+
+export interface UpdateRequest {
+  namespace: string | undefined;
+  name: string;
+  scope: WriteScope;
+  /** Create when absent (server-side apply); otherwise a missing object is a 404. */
+  allowCreate?: boolean;
+  /** Computes the desired object from the current one (undefined when absent and allowCreate). */
+  compute(current: KubeObject | undefined): Desired;
+}
+
+/**
+ * Read–compute–write with optimistic concurrency. A desired object carrying a resourceVersion that
+ * differs from the current one is a 409 (the client's precondition); otherwise a lost race re-reads
+ * and recomputes. A write that changes nothing stores nothing and keeps the resourceVersion.
+ */
+export async function guaranteedUpdate(ctx: ServerContext, info: ResourceInfo, req: UpdateRequest, opts: WriteOptions): Promise<WriteResult> {
+  const key = objectKey(info, req.namespace, req.name);
+  for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+    const kv = await ctx.store.get(key);
+    if (!kv) {
+      if (!req.allowCreate) throw notFound(info.group, info.plural, req.name);
+      const desired = req.compute(undefined);
+      return { object: await createObject(ctx, info, desired, opts), created: true };
+    }
+    const current = decodeKv(info, kv);
+    const desired = req.compute(structuredClone(current));
+    const wanted = desired.object.metadata.resourceVersion;
+    if (wanted !== undefined && wanted !== '' && wanted !== current.metadata.resourceVersion) {
+      throw conflict(info.group, info.plural, req.name);
+    }
+    let next = prepareUpdate(info, desired.object, current, req.scope);
+    admit(info, next, current, opts);
+    if (!desired.managed && req.scope !== 'deletion') next = recordUpdate(info, { old: current, next, scope: req.scope }, opts.manager, now(ctx));
+    const outcome = await commit(ctx, info, { key, kv, current, next }, opts);
+    if (outcome) return { object: outcome, created: false };
+    if (wanted !== undefined && wanted !== '') throw conflict(info.group, info.plural, req.name);
+  }
+  throw conflict(info.group, info.plural, req.name, 'too many concurrent updates; please try again');
+}
+
+interface Commit {
+  key: string;
+  kv: KeyValue;
+  current: KubeObject;
+  next: KubeObject;
+}
+
+/** Writes `next` over `kv` (or deletes it when finalization completes). Undefined = lost the race. */
+async function commit(ctx: ServerContext, info: ResourceInfo, c: Commit, opts: WriteOptions): Promise<KubeObject | undefined> {
+  const finalize = c.next.metadata.deletionTimestamp !== undefined && (c.next.metadata.finalizers ?? []).length === 0 && !gracePending(c.next);
+  if (finalize) {
+    if (opts.dryRun) return c.next;
+    const res = await ctx.store.delete(c.key, c.kv.modRevision);
+    if (!res.succeeded) return undefined;
+    return { ...c.next, metadata: { ...c.next.metadata, resourceVersion: String(res.revision) } };
+  }
+  if (sameStoredObject(c.next, c.current)) return c.current;
+  if (opts.dryRun) return { ...c.next, metadata: { ...c.next.metadata, resourceVersion: c.current.metadata.resourceVersion ?? '' } };
+  const res = await ctx.store.update(c.key, encodeObject(c.next), c.kv.modRevision);
+  if (!res.succeeded || !res.kv) return undefined;
+  return decodeKv(info, res.kv);
+}
+
+/** A graceful deletion (pods) whose grace period has not been shortened to zero is left to the kubelet. */
+function gracePending(obj: KubeObject): boolean {
+  return (obj.metadata.deletionGracePeriodSeconds ?? 0) > 0;
+}
+
+/** 404 when the namespace is missing, 403 when it is terminating (NamespaceLifecycle admission). */
+async function ensureNamespaceWritable(ctx: ServerContext, namespace: string): Promise<void> {
+  const kv = await ctx.store.get(objectKey(namespaces, undefined, namespace));
+  if (!kv) throw notFound('', 'namespaces', namespace);
+  const ns = decodeKv(namespaces, kv);
+  if (ns.metadata.deletionTimestamp !== undefined) {
+    throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`);
+  }
+}
+
+function randomSuffix(): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+function now(ctx: ServerContext): string {
+  return rfc3339Seconds(ctx.clock.now());
+}

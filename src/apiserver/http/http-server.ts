@@ -1,0 +1,158 @@
+/**
+ * The thin HTTPS edge of the API server: TLS, bearer-token authentication, body limits, metrics,
+ * and the translation between Node's http objects and the socket-free `ApiRequest`/`ApiResponse`.
+ * Streams (watch) get their headers flushed at once and each chunk written as it comes;
+ * a client going away (`res` close) aborts the request's signal.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../base/logger.js';
+import { StatusError, unauthorized } from '../../api/status.js';
+import type { ApiRequest, ApiResponse } from '../request.js';
+import { jsonResponse } from '../request.js';
+import { parseRoute } from '../router.js';
+import type { ApiMetrics } from './metrics.js';
+
+const MAX_BODY = 3 * 1024 * 1024;
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/livez', '/version']);
+
+export interface HttpServerOptions {
+  handle: (req: ApiRequest) => Promise<ApiResponse>;
+  tls: { certPem: string; keyPem: string };
+  token: string;
+  metrics: ApiMetrics;
+  log: Logger;
+}
+
+export class HttpServer {
+  readonly #server: Server;
+  readonly #o: HttpServerOptions;
+
+  constructor(options: HttpServerOptions) {
+    this.#o = options;
+    this.#server = createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, (req, res) => {
+      void this.#serve(req, res);
+    });
+    this.#server.keepAliveTimeout = 65_000;
+  }
+
+  /** Listens on host:port (port 0 = any free port) and resolves with the bound address. */
+  listen(host: string, port: number): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => resolve(this.#server.address() as AddressInfo));
+    });
+  }
+
+  /** Stops accepting connections and closes open ones (including watches). */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'https://hub');
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const { verb, resource } = classify(req.method ?? 'GET', url);
+    let response: ApiResponse;
+    try {
+      if (!PUBLIC_PATHS.has(url.pathname) && !this.#authenticated(req)) throw unauthorized();
+      if (url.pathname === '/metrics') {
+        response = { status: 200, headers: { 'content-type': this.#o.metrics.registry.contentType }, body: await this.#o.metrics.registry.metrics() };
+      } else {
+        const body = await readBody(req);
+        response = await this.#o.handle({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: flatHeaders(req),
+          ...(body ? { body } : {}),
+          user: 'admin',
+          signal: abort.signal,
+        });
+      }
+    } catch (err) {
+      response = err instanceof StatusError ? jsonResponse(err.code, err.status) : jsonResponse(500, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: String(err), code: 500 });
+    }
+    this.#o.metrics.requests.inc({ verb, resource, code: String(response.status) });
+    if (response.stream) {
+      await this.#stream(res, response, resource, abort);
+      return;
+    }
+    res.writeHead(response.status, response.headers);
+    res.end(response.body ?? '');
+    this.#o.metrics.latency.observe({ verb, resource }, (performance.now() - started) / 1000);
+  }
+
+  async #stream(res: ServerResponse, response: ApiResponse, resource: string, abort: AbortController): Promise<void> {
+    const { 'transfer-encoding': _te, ...headers } = response.headers;
+    res.writeHead(response.status, headers);
+    res.flushHeaders();
+    this.#o.metrics.watches.inc({ resource });
+    try {
+      for await (const chunk of response.stream ?? []) {
+        if (abort.signal.aborted) break;
+        if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', () => r()).once('close', () => r()));
+      }
+    } catch (err) {
+      this.#o.log.warn({ err: String(err) }, 'watch stream failed');
+    } finally {
+      this.#o.metrics.watches.dec({ resource });
+      abort.abort();
+      res.end();
+    }
+  }
+
+  #authenticated(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(.+)$/i.exec(header);
+    if (!m?.[1]) return false;
+    const given = Buffer.from(m[1].trim());
+    const want = Buffer.from(this.#o.token);
+    return given.length === want.length && timingSafeEqual(given, want);
+  }
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY) {
+      throw new StatusError({ reason: 'RequestEntityTooLarge', code: 413, message: 'Request entity too large: limit is 3145728' });
+    }
+    chunks.push(buf);
+  }
+  return chunks.length === 0 ? undefined : Buffer.concat(chunks);
+}
+
+/** The metric labels of a request: kube's verb names and the resource (or the path for non-resource URLs). */
+function classify(method: string, url: URL): { verb: string; resource: string } {
+  const route = parseRoute(url.pathname);
+  if (route.type !== 'resource') return { verb: method.toLowerCase(), resource: route.type === 'other' ? url.pathname : 'discovery' };
+  const resource = route.subresource ? `${route.plural}/${route.subresource}` : route.plural;
+  const w = url.searchParams.get('watch');
+  const collection = route.name === undefined;
+  const verbs: Record<string, string> = {
+    GET: collection ? (w === 'true' || w === '1' ? 'watch' : 'list') : 'get',
+    POST: 'create',
+    PUT: 'update',
+    PATCH: 'patch',
+    DELETE: collection ? 'deletecollection' : 'delete',
+  };
+  return { verb: verbs[method] ?? method.toLowerCase(), resource };
+}

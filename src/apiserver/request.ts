@@ -1,0 +1,41 @@
+/**
+ * The socket-free request/response model of the API server core. The HTTP layer (`http-server.ts`)
+ * only translates between Node's http objects and these; everything else is testable in-process.
+ */
+
+export interface ApiRequest {
+  method: string;
+  /** Path without query, e.g. `/apis/apps/v1/namespaces/default/deployments`. */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-cased header names. */
+  headers: Readonly<Record<string, string | undefined>>;
+  body?: Uint8Array;
+  /** Authenticated user name (set by the HTTP layer). */
+  user?: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** A complete body… */
+  body?: string | Uint8Array;
+  /** …or a stream of chunks (watch, log follow); each chunk is written and flushed as it comes. */
+  stream?: AsyncIterable<string>;
+}
+
+/** A JSON response. */
+export function jsonResponse(status: number, value: unknown, headers: Record<string, string | string[]> = {}): ApiResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(value),
+  };
+}
+
+/** Reads the request body as UTF-8 text ('' when absent). */
+export function bodyText(req: ApiRequest): string {
+  return req.body ? Buffer.from(req.body).toString('utf8') : '';
+}

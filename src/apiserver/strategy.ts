@@ -1,0 +1,135 @@
+/**
+ * The rules every write goes through, whatever the verb: server-owned metadata, the spec/status
+ * split of resources with a status subresource, generation, schema pruning/defaulting/validation
+ * with `fieldValidation`, and metadata validation. Mirrors kube-apiserver's
+ * rest.BeforeCreate/BeforeUpdate plus the per-kind strategies.
+ */
+import { randomUUID } from 'node:crypto';
+import { rfc3339Seconds } from '../base/clock.js';
+import type { JsonObject, KubeObject } from '../api/meta.js';
+import type { ResourceInfo } from '../api/resource-info.js';
+import { badRequest, invalid } from '../api/status.js';
+import type { FieldIssue } from '../api/status.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/objectmeta.js';
+import type { WriteOptions } from './context.js';
+import { kindValidators } from './kind-rules.js';
+
+/**
+ * Which part of the object a write may change: `main` (spec and metadata), `status`, or
+ * `deletion` (the server's own marking of an object for deletion: deletionTimestamp, grace
+ * period, propagation finalizers and, for namespaces, the Terminating phase).
+ */
+export type WriteScope = 'main' | 'status' | 'deletion';
+
+/**
+ * Prunes unknown fields per `fieldValidation`, applies defaults and validates; throws 400 (Strict
+ * unknown fields) or 422 (Invalid). Mutates `obj`.
+ */
+export function admit(info: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): void {
+  const schema = info.schema;
+  if (schema) {
+    const pruned = schema.prune(obj as unknown as JsonObject);
+    if (pruned.length > 0) reportUnknown(pruned, opts);
+    schema.applyDefaults(obj as unknown as JsonObject);
+  }
+  const issues: FieldIssue[] = [];
+  issues.push(...validateObjectMeta(obj.metadata, { namespaced: info.namespaced }));
+  if (old) issues.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
+  if (schema) issues.push(...schema.validate(obj as unknown as JsonObject));
+  const extra = kindValidators[`${info.group}/${info.kind}`];
+  if (extra) issues.push(...extra(obj, old));
+  if (issues.length > 0) {
+    throw invalid(info.group, info.kind, obj.metadata.name ?? obj.metadata.generateName ?? '', issues);
+  }
+}
+
+function reportUnknown(paths: readonly string[], opts: WriteOptions): void {
+  const texts = paths.map((p) => `unknown field "${p}"`);
+  if (opts.fieldValidation === 'Strict') throw badRequest(`strict decoding error: ${texts.join(', ')}`);
+  if (opts.fieldValidation === 'Warn') opts.warnings.push(...texts);
+}
+
+/** Sets the metadata a create owns: uid, creationTimestamp, generation; clears what clients may not set. */
+export function prepareCreate(info: ResourceInfo, obj: KubeObject, now: number): void {
+  const meta = obj.metadata;
+  if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') {
+    throw badRequest('resourceVersion should not be set on objects to be created');
+  }
+  delete meta.resourceVersion;
+  meta.uid = randomUUID();
+  meta.creationTimestamp = rfc3339Seconds(now);
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  if (info.generation || !info.builtin) meta.generation = 1;
+  else delete meta.generation;
+  if (info.subresources.status && info.kind !== 'Namespace') delete obj['status'];
+}
+
+/**
+ * Carries server-owned fields from `old` into `next` for an update through `scope`: identity and
+ * timestamps always; the status of a main-resource write and the rest of a status write; then
+ * bumps `generation` when anything outside metadata and status changed.
+ */
+export function prepareUpdate(info: ResourceInfo, next: KubeObject, old: KubeObject, scope: WriteScope): KubeObject {
+  let result = next;
+  if (scope === 'status') {
+    result = { ...structuredClone(old), status: next['status'] };
+    result.metadata = { ...result.metadata, ...pickStatusWritableMeta(next) };
+    if (next['status'] === undefined) delete result['status'];
+  } else if (info.subresources.status && scope === 'main') {
+    if (old['status'] === undefined) delete result['status'];
+    else result['status'] = structuredClone(old['status']);
+  }
+  const meta = result.metadata;
+  const oldMeta = old.metadata;
+  meta.uid = oldMeta.uid ?? '';
+  meta.creationTimestamp = oldMeta.creationTimestamp ?? '';
+  meta.resourceVersion = oldMeta.resourceVersion ?? '';
+  if (scope !== 'deletion') {
+    if (oldMeta.deletionTimestamp !== undefined) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    else delete meta.deletionGracePeriodSeconds;
+  }
+  const marked = scope === 'deletion' && oldMeta.deletionTimestamp === undefined;
+  if (oldMeta.generation === undefined) delete meta.generation;
+  else meta.generation = specChanged(result, old) || marked ? oldMeta.generation + 1 : oldMeta.generation;
+  return result;
+}
+
+/** A status write keeps the old metadata; only managedFields come from the request. */
+function pickStatusWritableMeta(next: KubeObject): Partial<KubeObject['metadata']> {
+  return next.metadata.managedFields ? { managedFields: next.metadata.managedFields } : {};
+}
+
+/** True when anything other than metadata and status differs. */
+export function specChanged(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject): unknown => {
+    const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
+    return rest;
+  };
+  return !deepEqual(strip(a), strip(b));
+}
+
+/** Structural equality of JSON values (key order insensitive). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  }
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** Equality ignoring resourceVersion and managedFields timestamps: decides whether a write is a no-op. */
+export function sameStoredObject(a: KubeObject, b: KubeObject): boolean {
+  const norm = (o: KubeObject): unknown => {
+    const { resourceVersion: _rv, managedFields, ...meta } = o.metadata;
+    return { ...o, metadata: { ...meta, managedFields: managedFields?.map(({ time: _t, ...m }) => m) } };
+  };
+  return deepEqual(norm(a), norm(b));
+}

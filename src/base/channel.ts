@@ -1,0 +1,61 @@
+/**
+ * An unbounded async queue with one consumer. Producers `push`; the consumer iterates; `close`
+ * ends the iteration after the queued items, `fail` ends it with an error.
+ *
+ * Invariants: items are delivered in push order, each once; pushes after close are dropped.
+ */
+export class Channel<T> implements AsyncIterable<T> {
+  #items: T[] = [];
+  #head = 0;
+  #closed = false;
+  #error: unknown;
+  #wake: (() => void) | undefined;
+
+  push(item: T): void {
+    if (this.#closed) return;
+    this.#items.push(item);
+    this.#notify();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#notify();
+  }
+
+  fail(err: unknown): void {
+    if (this.#closed) return;
+    this.#error = err;
+    this.#closed = true;
+    this.#notify();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      if (this.#head < this.#items.length) {
+        const item = this.#items[this.#head] as T;
+        this.#head++;
+        if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+          this.#items = this.#items.slice(this.#head);
+          this.#head = 0;
+        }
+        yield item;
+        continue;
+      }
+      if (this.#closed) {
+        if (this.#error !== undefined) throw this.#error;
+        return;
+      }
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The `flotilla` command: parses the command line, builds real dependencies (pino logger, system
+ * clock) and runs a subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.
+ */
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import type { Logger } from '../base/logger.js';
+import { startHub } from './hub.js';
+
+const HELP = `flotilla — a multi-cluster Kubernetes control plane
+
+Usage: flotilla <command> [flags]
+
+Commands:
+  hub     run the hub API server (Kubernetes-compatible; kubectl works against it)
+  up      run the hub with its state in ./.flotilla (what \`npm start\` runs)
+
+Run 'flotilla <command> --help' for a command's flags.
+`;
+
+const HUB_HELP = `Usage: flotilla hub [--data-dir DIR] [--listen HOST:PORT] [--storage sqlite|memory] [--log-level LEVEL]
+
+Runs the hub API server. On first start it creates a CA, a serving certificate, an admin token
+and DIR/kubeconfig (context "flotilla"); later starts reuse them and the stored state.
+
+Flags:
+  --data-dir DIR        state, certificates and kubeconfig (default .flotilla)
+  --listen HOST:PORT    address to serve HTTPS on (default 127.0.0.1:6443; port 0 = any free port)
+  --storage KIND        sqlite (default, durable) or memory (lost on exit)
+  --log-level LEVEL     trace|debug|info|warn|error (default info)
+`;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function parseListen(text: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
+  if (!m?.[1] || m[2] === undefined) throw new UsageError(`--listen must be HOST:PORT, got "${text}"`);
+  const port = Number(m[2]);
+  if (port > 65535) throw new UsageError(`--listen port must be 0-65535, got ${port}`);
+  return { host: m[1].replace(/^\[|\]$/g, ''), port };
+}
+
+function buildLogger(level: string): Logger {
+  const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+  if (!levels.includes(level)) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
+  return pino({ level, base: { component: 'flotilla' } }, pino.destination(2)) as unknown as Logger;
+}
+
+async function runHub(args: string[], defaults: { help: string }): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'data-dir': { type: 'string', default: '.flotilla' },
+      listen: { type: 'string', default: '127.0.0.1:6443' },
+      storage: { type: 'string', default: 'sqlite' },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(defaults.help);
+    return 0;
+  }
+  const { host, port } = parseListen(values.listen);
+  if (values.storage !== 'sqlite' && values.storage !== 'memory') throw new UsageError(`--storage must be sqlite or memory, got "${values.storage}"`);
+  const log = buildLogger(values['log-level']);
+  const hub = await startHub({ dataDir: values['data-dir'], host, port, storage: values.storage, log });
+  process.stdout.write(`flotilla hub serving on ${hub.url}\nkubeconfig: ${hub.kubeconfigPath} (context "flotilla")\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await hub.stop();
+  return 0;
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(HELP);
+        return command === undefined ? 2 : 0;
+      case 'hub':
+        return await runHub(rest, { help: HUB_HELP });
+      case 'up':
+        return await runHub(rest, { help: HUB_HELP.replace('flotilla hub', 'flotilla up') });
+      default:
+        throw new UsageError(`unknown command "${command}"; run 'flotilla --help'`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`flotilla: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

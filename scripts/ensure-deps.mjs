@@ -10,9 +10,14 @@ const marker = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 const sqlite = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 
-const stale = !existsSync(marker) || !existsSync(sqlite) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
+const stale =
+  !existsSync(marker) ||
+  !existsSync(sqlite) ||
+  (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
 if (stale) {
-  process.stderr.write('flotilla: installing dependencies (first run; better-sqlite3 builds from source, ~2 min)…\n');
+  process.stderr.write(
+    'flotilla: installing dependencies (first run; better-sqlite3 builds from source, ~2 min)…\n',
+  );
   const args = existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
   const r = spawnSync('npm', args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) {

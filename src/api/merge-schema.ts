@@ -10,9 +10,7 @@
 
 /** List semantics. `map` lists are keyed by `keys` (SSA) and merged by `mergeKey` (SMP, the first key). */
 export type ListType =
-  | { type: 'atomic' }
-  | { type: 'set' }
-  | { type: 'map'; keys: readonly string[]; mergeKey: string };
+  { type: 'atomic' } | { type: 'set' } | { type: 'map'; keys: readonly string[]; mergeKey: string };
 
 export interface MergeSchema {
   /** Schema of property `name` when this node is an object. */

@@ -127,7 +127,8 @@ export function alreadyExists(group: string, resource: string, name: string): St
 
 /** 409 on a stale resourceVersion or failed precondition. */
 export function conflict(group: string, resource: string, name: string, detail?: string): StatusError {
-  const why = detail ?? 'the object has been modified; please apply your changes to the latest version and try again';
+  const why =
+    detail ?? 'the object has been modified; please apply your changes to the latest version and try again';
   return new StatusError({
     reason: 'Conflict',
     code: 409,
@@ -177,7 +178,12 @@ function formatValue(v: unknown): string {
  * 422 Invalid, e.g. `Deployment.apps "d1" is invalid: spec.replicas: Invalid value: -1: must be ...`.
  * `kind` is the Kind (not the resource) as kube-apiserver reports it.
  */
-export function invalid(group: string, kind: string, name: string, issues: readonly FieldIssue[]): StatusError {
+export function invalid(
+  group: string,
+  kind: string,
+  name: string,
+  issues: readonly FieldIssue[],
+): StatusError {
   const what = group === '' ? kind : `${kind}.${group}`;
   const bodies = issues.map(formatFieldIssue);
   const joined = bodies.length === 1 ? (bodies[0] ?? '') : `[${bodies.join(', ')}]`;
@@ -218,7 +224,11 @@ export function notAcceptable(message: string): StatusError {
   return new StatusError({ reason: 'NotAcceptable', code: 406, message });
 }
 
-export function unsupportedMediaType(contentType: string, what: string, accepted: readonly string[]): StatusError {
+export function unsupportedMediaType(
+  contentType: string,
+  what: string,
+  accepted: readonly string[],
+): StatusError {
   return new StatusError({
     reason: 'UnsupportedMediaType',
     code: 415,

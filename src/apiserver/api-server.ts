@@ -10,11 +10,24 @@ import { builtinResources } from '../api/builtin-resources.js';
 import { builtinMergeSchema } from '../api/builtin-merge-schemas.js';
 import { builtinObjectSchema } from '../api/builtin-schemas/builtin-object-schema.js';
 import type { ResourceInfo } from '../api/resource-info.js';
-import { StatusError, internalError, methodNotAllowed, pathNotFound } from '../api/status.js';
+import {
+  StatusError,
+  internalError,
+  methodNotAllowed,
+  pathNotFound,
+  unsupportedMediaType,
+} from '../api/status.js';
 import type { Store } from '../storage/store.js';
 import type { ServerContext } from './context.js';
 import { CrdLifecycle } from './crd-lifecycle.js';
-import { aggregatedDiscovery, aggregatedFormat, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import {
+  aggregatedDiscovery,
+  aggregatedFormat,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+} from './discovery.js';
 import { handleResource } from './handlers/resource.js';
 import { OpenAPIDocuments } from './openapi-cache.js';
 import { ResourceRegistry } from './registry.js';
@@ -64,8 +77,13 @@ export class ApiServer {
   async handle(req: ApiRequest): Promise<ApiResponse> {
     try {
       const route = parseRoute(req.path);
+      rejectUnsupportedBody(req);
       const res = await this.#route(route, req);
-      if (route.type === 'resource' && route.group === 'apiextensions.k8s.io' && route.plural === 'customresourcedefinitions') {
+      if (
+        route.type === 'resource' &&
+        route.group === 'apiextensions.k8s.io' &&
+        route.plural === 'customresourcedefinitions'
+      ) {
         await this.#afterCrdWrite(req, res, route.name);
       }
       return res;
@@ -135,6 +153,14 @@ export class ApiServer {
   }
 }
 
+/** Bodies are JSON (or YAML for apply); protobuf and CBOR bodies get a 415 so clients fall back to JSON. */
+function rejectUnsupportedBody(req: ApiRequest): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (req.body && (type === 'application/vnd.kubernetes.protobuf' || type === 'application/cbor')) {
+    throw unsupportedMediaType(type, 'this server', ['application/json', 'application/yaml']);
+  }
+}
+
 function versionInfo(gitVersion: string): Record<string, string> {
   const m = /^v(\d+)\.(\d+)/.exec(gitVersion);
   return {
@@ -153,7 +179,10 @@ function versionInfo(gitVersion: string): Record<string, string> {
 /** Encodes a failure as a Status response; unexpected errors become 500s and are logged. */
 export function errorResponse(err: unknown, log: Logger): ApiResponse {
   if (err instanceof StatusError) return jsonResponse(err.code, err.status);
-  log.error({ err: errorMessage(err), stack: err instanceof Error ? err.stack : undefined }, 'unhandled error in request');
+  log.error(
+    { err: errorMessage(err), stack: err instanceof Error ? err.stack : undefined },
+    'unhandled error in request',
+  );
   const wrapped = internalError(errorMessage(err), err);
   return jsonResponse(500, wrapped.status);
 }

@@ -16,7 +16,9 @@ export function collectionPrefix(info: ResourceInfo, namespace?: string): string
 
 /** The key of one object. */
 export function objectKey(info: ResourceInfo, namespace: string | undefined, name: string): string {
-  return info.namespaced ? `/registry/${info.storagePrefix}/${namespace ?? ''}/${name}` : `/registry/${info.storagePrefix}/${name}`;
+  return info.namespaced
+    ? `/registry/${info.storagePrefix}/${namespace ?? ''}/${name}`
+    : `/registry/${info.storagePrefix}/${name}`;
 }
 
 /** Serialises an object for storage (resourceVersion removed). */

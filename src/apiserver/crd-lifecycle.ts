@@ -20,7 +20,13 @@ import { guaranteedUpdate } from './handlers/write.js';
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
 function internalWrite(): WriteOptions {
-  return { dryRun: false, manager: 'kube-apiserver', explicitManager: true, fieldValidation: 'Ignore', warnings: [] };
+  return {
+    dryRun: false,
+    manager: 'kube-apiserver',
+    explicitManager: true,
+    fieldValidation: 'Ignore',
+    warnings: [],
+  };
 }
 
 interface Condition {
@@ -68,7 +74,8 @@ export class CrdLifecycle {
 
   #nameConflict(crd: CrdObject & KubeObject): string | undefined {
     const { group, names } = crd.spec;
-    if (this.#ctx.registry.isBuiltinGroupResource(group, names.plural)) return `"${names.plural}" is already in use`;
+    if (this.#ctx.registry.isBuiltinGroupResource(group, names.plural))
+      return `"${names.plural}" is already in use`;
     for (const r of this.#ctx.registry.all()) {
       if (r.builtin || r.group !== group) continue;
       if (r.storagePrefix === `${group}/${names.plural}`) continue;
@@ -90,12 +97,28 @@ export class CrdLifecycle {
           compute: (cur) => {
             const next = structuredClone(cur) as KubeObject;
             const spec = (next['spec'] ?? {}) as CrdObject['spec'];
-            const status = (next['status'] ?? {}) as { conditions?: Condition[]; acceptedNames?: unknown; storedVersions?: string[] };
+            const status = (next['status'] ?? {}) as {
+              conditions?: Condition[];
+              acceptedNames?: unknown;
+              storedVersions?: string[];
+            };
             const accepted = conflictWith === undefined;
             const conds = status.conditions ?? [];
             status.conditions = [
-              condition(conds, 'NamesAccepted', accepted, accepted ? ['NoConflicts', 'no conflicts found'] : ['NameConflict', conflictWith ?? ''], now),
-              condition(conds, 'Established', accepted, accepted ? ['InitialNamesAccepted', 'the initial names have been accepted'] : ['NotAccepted', 'not all names are accepted'], now),
+              condition(conds, {
+                type: 'NamesAccepted',
+                ok: accepted,
+                why: accepted ? ['NoConflicts', 'no conflicts found'] : ['NameConflict', conflictWith ?? ''],
+                now,
+              }),
+              condition(conds, {
+                type: 'Established',
+                ok: accepted,
+                why: accepted
+                  ? ['InitialNamesAccepted', 'the initial names have been accepted']
+                  : ['NotAccepted', 'not all names are accepted'],
+                now,
+              }),
             ];
             if (accepted) status.acceptedNames = spec.names;
             const storage = spec.versions.find((v) => v.storage === true)?.name;
@@ -131,7 +154,9 @@ export class CrdLifecycle {
           scope: 'main',
           compute: (cur) => {
             const next = structuredClone(cur) as KubeObject;
-            next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== CRD_CLEANUP_FINALIZER);
+            next.metadata.finalizers = (next.metadata.finalizers ?? []).filter(
+              (f) => f !== CRD_CLEANUP_FINALIZER,
+            );
             return { object: next };
           },
         },
@@ -143,8 +168,19 @@ export class CrdLifecycle {
   }
 }
 
-function condition(existing: readonly Condition[], type: string, ok: boolean, [reason, message]: [string, string], now: string): Condition {
+function condition(
+  existing: readonly Condition[],
+  c: { type: string; ok: boolean; why: [string, string]; now: string },
+): Condition {
+  const { type, ok, now } = c;
+  const [reason, message] = c.why;
   const status = ok ? 'True' : 'False';
   const prev = existing.find((c) => c.type === type);
-  return { type, status, reason, message, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : now };
+  return {
+    type,
+    status,
+    reason,
+    message,
+    lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : now,
+  };
 }

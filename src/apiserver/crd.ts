@@ -16,7 +16,14 @@ interface CrdVersion {
   storage?: boolean;
   schema?: { openAPIV3Schema?: JsonObject };
   subresources?: { status?: object; scale?: ScaleInfo };
-  additionalPrinterColumns?: { name: string; type: PrinterColumn['type']; format?: string; description?: string; priority?: number; jsonPath: string }[];
+  additionalPrinterColumns?: {
+    name: string;
+    type: PrinterColumn['type'];
+    format?: string;
+    description?: string;
+    priority?: number;
+    jsonPath: string;
+  }[];
 }
 
 export interface CrdObject {
@@ -24,7 +31,14 @@ export interface CrdObject {
   spec: {
     group: string;
     scope: 'Namespaced' | 'Cluster';
-    names: { plural: string; singular?: string; kind: string; listKind?: string; shortNames?: string[]; categories?: string[] };
+    names: {
+      plural: string;
+      singular?: string;
+      kind: string;
+      listKind?: string;
+      shortNames?: string[];
+      categories?: string[];
+    };
     versions: CrdVersion[];
   };
 }
@@ -64,7 +78,9 @@ export function resourcesFromCrd(crd: CrdObject): ResourceInfo[] {
         generation: true,
       };
       if (info.printerColumns?.length === 0) {
-        info.printerColumns = [{ name: 'Age', type: 'date', priority: 0, jsonPath: '.metadata.creationTimestamp' }];
+        info.printerColumns = [
+          { name: 'Age', type: 'date', priority: 0, jsonPath: '.metadata.creationTimestamp' },
+        ];
       }
       if (openapi) {
         info.openapi = openapi;

@@ -9,7 +9,11 @@ import type { ResourceRegistry } from './registry.js';
 type Json = Record<string, unknown>;
 
 export function apiVersions(): Json {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '' }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '' }],
+  };
 }
 
 function groupVersion(group: string, version: string): Json {
@@ -17,7 +21,11 @@ function groupVersion(group: string, version: string): Json {
 }
 
 export function apiGroupList(registry: ResourceRegistry): Json {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: registry.groups().map((g) => apiGroup(g.name, g.versions)) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: registry.groups().map((g) => apiGroup(g.name, g.versions)),
+  };
 }
 
 export function apiGroup(name: string, versions: readonly string[]): Json {
@@ -31,7 +39,11 @@ export function apiGroup(name: string, versions: readonly string[]): Json {
 }
 
 /** APIResourceList for one group/version; undefined when nothing is served there. */
-export function apiResourceList(registry: ResourceRegistry, group: string, version: string): Json | undefined {
+export function apiResourceList(
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+): Json | undefined {
   const infos = registry.all().filter((r) => r.group === group && r.version === version);
   if (infos.length === 0) return undefined;
   const resources: Json[] = [];
@@ -56,7 +68,12 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
       });
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group === '' ? version : `${group}/${version}`,
+    resources,
+  };
 }
 
 interface Sub {
@@ -69,9 +86,17 @@ interface Sub {
 
 function subresources(r: ResourceInfo): Sub[] {
   const subs: Sub[] = [];
-  if (r.kind === 'Namespace' && r.group === '') subs.push({ name: 'finalize', kind: 'Namespace', verbs: ['update'] });
+  if (r.kind === 'Namespace' && r.group === '')
+    subs.push({ name: 'finalize', kind: 'Namespace', verbs: ['update'] });
   if (r.subresources.log) subs.push({ name: 'log', kind: 'Pod', verbs: ['get'] });
-  if (r.subresources.scale) subs.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
+  if (r.subresources.scale)
+    subs.push({
+      name: 'scale',
+      kind: 'Scale',
+      group: 'autoscaling',
+      version: 'v1',
+      verbs: ['get', 'patch', 'update'],
+    });
   if (r.subresources.status) subs.push({ name: 'status', kind: r.kind, verbs: ['get', 'patch', 'update'] });
   return subs;
 }
@@ -81,14 +106,20 @@ function sortByName(infos: readonly ResourceInfo[]): ResourceInfo[] {
 }
 
 /** The aggregated discovery document for `/api` (core) or `/apis` (all groups). */
-export function aggregatedDiscovery(registry: ResourceRegistry, core: boolean, version: 'v2' | 'v2beta1'): Json {
+export function aggregatedDiscovery(
+  registry: ResourceRegistry,
+  core: boolean,
+  version: 'v2' | 'v2beta1',
+): Json {
   const groups = core ? [{ name: '', versions: ['v1'] }] : registry.groups();
   const items = groups.map((g) => ({
     metadata: { name: g.name, creationTimestamp: null },
     versions: g.versions.map((v) => ({
       version: v,
       freshness: 'Current',
-      resources: sortByName(registry.all().filter((r) => r.group === g.name && r.version === v)).map(aggregatedResource),
+      resources: sortByName(registry.all().filter((r) => r.group === g.name && r.version === v)).map(
+        aggregatedResource,
+      ),
     })),
   }));
   return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };

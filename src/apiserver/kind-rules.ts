@@ -4,7 +4,8 @@
  */
 import type { KubeObject } from '../api/meta.js';
 import type { FieldIssue } from '../api/status.js';
-import { crdDefaults, validateCustomResourceDefinition } from '../api/schema/crd-validation.js';
+import { validateCustomResourceDefinition } from '../api/schema/crd-validation.js';
+import { crdDefaults } from '../api/schema/crd-defaults.js';
 import type { JsonObject } from '../api/meta.js';
 
 type Validator = (obj: KubeObject, old: KubeObject | undefined) => FieldIssue[];
@@ -44,7 +45,10 @@ function selectorMatchesTemplate(obj: KubeObject): FieldIssue[] {
   return [];
 }
 
-const replicated: Validator = (obj) => [...nonNegative('spec.replicas', spec(obj)['replicas']), ...selectorMatchesTemplate(obj)];
+const replicated: Validator = (obj) => [
+  ...nonNegative('spec.replicas', spec(obj)['replicas']),
+  ...selectorMatchesTemplate(obj),
+];
 
 /** Extra validators keyed by `<group>/<Kind>`. */
 export const kindValidators: Readonly<Record<string, Validator>> = {

@@ -7,7 +7,7 @@ import type { ResourceInfo } from '../api/resource-info.js';
 import { notAcceptable } from '../api/status.js';
 import type { ApiResponse } from './request.js';
 import { jsonResponse } from './request.js';
-import { toTable } from './tables/index.js';
+import { toTable } from './tables/table.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -19,9 +19,15 @@ export interface Output {
 /** Decides between JSON and Table output; 406 when only protobuf is acceptable. */
 export function negotiate(accept: string | undefined, query: URLSearchParams): Output {
   const parts = (accept ?? '').split(',').map((p) => p.trim().toLowerCase());
-  const table = parts.some((p) => p.startsWith('application/json') && p.includes('as=table') && p.includes('g=meta.k8s.io'));
-  const jsonOk = accept === undefined || accept === '' || parts.some((p) => /^(application\/json|application\/\*|\*\/\*|application\/yaml)/.test(p));
-  if (!table && !jsonOk) throw notAcceptable('only the following media types are accepted: application/json, application/yaml');
+  const table = parts.some(
+    (p) => p.startsWith('application/json') && p.includes('as=table') && p.includes('g=meta.k8s.io'),
+  );
+  const jsonOk =
+    accept === undefined ||
+    accept === '' ||
+    parts.some((p) => /^(application\/json|application\/\*|\*\/\*|application\/yaml)/.test(p));
+  if (!table && !jsonOk)
+    throw notAcceptable('only the following media types are accepted: application/json, application/yaml');
   const inc = query.get('includeObject');
   const includeObject: IncludeObject = inc === 'None' || inc === 'Object' ? inc : 'Metadata';
   return { table, includeObject };
@@ -30,7 +36,11 @@ export function negotiate(accept: string | undefined, query: URLSearchParams): O
 /** An object, or a one-row Table. */
 export function objectBody(info: ResourceInfo, obj: KubeObject, out: Output, now: number): unknown {
   if (!out.table) return obj;
-  return toTable(info, [obj], { now, includeObject: out.includeObject, resourceVersion: obj.metadata.resourceVersion ?? '' });
+  return toTable(info, [obj], {
+    now,
+    includeObject: out.includeObject,
+    resourceVersion: obj.metadata.resourceVersion ?? '',
+  });
 }
 
 export function objectResponse(status: number, body: unknown, warnings: readonly string[]): ApiResponse {

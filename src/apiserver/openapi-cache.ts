@@ -27,11 +27,20 @@ export class OpenAPIDocuments {
   }
 
   /** Answers `/openapi/v2`, `/openapi/v3` and `/openapi/v3/<group-version>`. */
-  serve(path: string, query: URLSearchParams, headers: Readonly<Record<string, string | undefined>>): ApiResponse {
+  serve(
+    path: string,
+    query: URLSearchParams,
+    headers: Readonly<Record<string, string | undefined>>,
+  ): ApiResponse {
     const accept = headers['accept'];
     const ifNoneMatch = headers['if-none-match'];
     return serveOpenAPI(
-      { path, query, ...(accept !== undefined ? { accept } : {}), ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}) },
+      {
+        path,
+        query,
+        ...(accept !== undefined ? { accept } : {}),
+        ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}),
+      },
       this.documents(),
     );
   }

@@ -27,7 +27,11 @@ export interface ApiResponse {
 }
 
 /** A JSON response. */
-export function jsonResponse(status: number, value: unknown, headers: Record<string, string | string[]> = {}): ApiResponse {
+export function jsonResponse(
+  status: number,
+  value: unknown,
+  headers: Record<string, string | string[]> = {},
+): ApiResponse {
   return {
     status,
     headers: { 'content-type': 'application/json', ...headers },

@@ -37,7 +37,10 @@ export type Route =
  * namespace itself (including its `status` and `finalize` subresources).
  */
 export function parseRoute(path: string): Route {
-  const segs = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segs = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];

@@ -20,7 +20,9 @@ export interface Selection {
 
 /** Parses `labelSelector` / `fieldSelector` query parameters for `info`. */
 export function parseSelection(info: ResourceInfo, query: URLSearchParams): Selection {
-  const selection: { labels?: LabelSelector; fields?: FieldSelector; fieldNames: string[] } = { fieldNames: [] };
+  const selection: { labels?: LabelSelector; fields?: FieldSelector; fieldNames: string[] } = {
+    fieldNames: [],
+  };
   const ls = query.get('labelSelector');
   if (ls !== null && ls.trim() !== '') selection.labels = parseLabelSelector(ls);
   const fs = query.get('fieldSelector');
@@ -28,7 +30,9 @@ export function parseSelection(info: ResourceInfo, query: URLSearchParams): Sele
     const fields = parseFieldSelector(fs);
     for (const r of fieldSelectorRequirements(fields)) {
       const supported =
-        r.field === 'metadata.name' || (r.field === 'metadata.namespace' && info.namespaced) || (info.fieldLabels?.[r.field] !== undefined);
+        r.field === 'metadata.name' ||
+        (r.field === 'metadata.namespace' && info.namespaced) ||
+        info.fieldLabels?.[r.field] !== undefined;
       if (!supported) throw badRequest(`field label not supported: ${r.field}`);
       if (!selection.fieldNames.includes(r.field)) selection.fieldNames.push(r.field);
     }

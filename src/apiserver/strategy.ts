@@ -25,7 +25,12 @@ export type WriteScope = 'main' | 'status' | 'deletion';
  * Prunes unknown fields per `fieldValidation`, applies defaults and validates; throws 400 (Strict
  * unknown fields) or 422 (Invalid). Mutates `obj`.
  */
-export function admit(info: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): void {
+export function admit(
+  info: ResourceInfo,
+  obj: KubeObject,
+  old: KubeObject | undefined,
+  opts: WriteOptions,
+): void {
   const schema = info.schema;
   if (schema) {
     const pruned = schema.prune(obj as unknown as JsonObject);
@@ -70,7 +75,12 @@ export function prepareCreate(info: ResourceInfo, obj: KubeObject, now: number):
  * timestamps always; the status of a main-resource write and the rest of a status write; then
  * bumps `generation` when anything outside metadata and status changed.
  */
-export function prepareUpdate(info: ResourceInfo, next: KubeObject, old: KubeObject, scope: WriteScope): KubeObject {
+export function prepareUpdate(
+  info: ResourceInfo,
+  next: KubeObject,
+  old: KubeObject,
+  scope: WriteScope,
+): KubeObject {
   let result = next;
   if (scope === 'status') {
     result = { ...structuredClone(old), status: next['status'] };
@@ -88,7 +98,8 @@ export function prepareUpdate(info: ResourceInfo, next: KubeObject, old: KubeObj
   if (scope !== 'deletion') {
     if (oldMeta.deletionTimestamp !== undefined) meta.deletionTimestamp = oldMeta.deletionTimestamp;
     else delete meta.deletionTimestamp;
-    if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    if (oldMeta.deletionGracePeriodSeconds !== undefined)
+      meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
     else delete meta.deletionGracePeriodSeconds;
   }
   const marked = scope === 'deletion' && oldMeta.deletionTimestamp === undefined;
@@ -119,8 +130,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
   }
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
   return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

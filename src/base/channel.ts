@@ -52,7 +52,10 @@ export class Channel<T> implements AsyncIterable<T> {
         continue;
       }
       if (this.#closed) {
-        if (this.#error !== undefined) throw this.#error;
+        if (this.#error !== undefined)
+          throw this.#error instanceof Error
+            ? this.#error
+            : new Error('channel failed', { cause: this.#error });
         return;
       }
       await new Promise<void>((resolve) => (this.#wake = resolve));

@@ -45,7 +45,7 @@ function parseListen(text: string): { host: string; port: number } {
 function buildLogger(level: string): Logger {
   const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
   if (!levels.includes(level)) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
-  return pino({ level, base: { component: 'flotilla' } }, pino.destination(2)) as unknown as Logger;
+  return pino({ level, base: { component: 'flotilla' } }, pino.destination(2));
 }
 
 async function runHub(args: string[], defaults: { help: string }): Promise<number> {
@@ -66,10 +66,13 @@ async function runHub(args: string[], defaults: { help: string }): Promise<numbe
     return 0;
   }
   const { host, port } = parseListen(values.listen);
-  if (values.storage !== 'sqlite' && values.storage !== 'memory') throw new UsageError(`--storage must be sqlite or memory, got "${values.storage}"`);
+  if (values.storage !== 'sqlite' && values.storage !== 'memory')
+    throw new UsageError(`--storage must be sqlite or memory, got "${values.storage}"`);
   const log = buildLogger(values['log-level']);
   const hub = await startHub({ dataDir: values['data-dir'], host, port, storage: values.storage, log });
-  process.stdout.write(`flotilla hub serving on ${hub.url}\nkubeconfig: ${hub.kubeconfigPath} (context "flotilla")\n`);
+  process.stdout.write(
+    `flotilla hub serving on ${hub.url}\nkubeconfig: ${hub.kubeconfigPath} (context "flotilla")\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
@@ -97,7 +100,10 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"; run 'flotilla --help'`);
     }
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      err instanceof UsageError ||
+      (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       process.stderr.write(`flotilla: ${err.message}\n`);
       return 2;
     }

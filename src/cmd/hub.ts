@@ -44,7 +44,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const pki = await ensurePki(options.dataDir, options.host);
   const metrics = new ApiMetrics();
-  const raw: Store = options.storage === 'memory' ? new MemoryStore() : SqliteStore.open(join(options.dataDir, 'state.db'));
+  const raw: Store =
+    options.storage === 'memory' ? new MemoryStore() : SqliteStore.open(join(options.dataDir, 'state.db'));
   const store = instrumentStore(raw, metrics);
   const server = new ApiServer({ store, clock, log: options.log });
   await server.start();
@@ -59,7 +60,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const hostForUrl = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
   const url = `https://${hostForUrl}:${addr.port}`;
   const kubeconfigPath = join(options.dataDir, 'kubeconfig');
-  await writeFile(kubeconfigPath, renderKubeconfig([{ name: 'flotilla', server: url, caPem: pki.caPem, token: pki.token }]), { mode: 0o600 });
+  await writeFile(
+    kubeconfigPath,
+    renderKubeconfig([{ name: 'flotilla', server: url, caPem: pki.caPem, token: pki.token }]),
+    { mode: 0o600 },
+  );
   const stopping = new AbortController();
   const compactor = new Compactor(store, { clock, logger: options.log });
   const compaction = compactor.start(stopping.signal);

@@ -4,10 +4,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -38,11 +40,24 @@ export interface Hub {
 }
 
 /** Starts the hub binary; resolves when it prints its URL. */
-export async function startHubProcess(options: { dir?: string; storage?: 'sqlite' | 'memory' } = {}): Promise<Hub> {
+export async function startHubProcess(
+  options: { dir?: string; storage?: 'sqlite' | 'memory' } = {},
+): Promise<Hub> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flotilla-e2e-'));
   const proc = spawn(
     process.execPath,
-    [join(root, 'bin', 'flotilla.js'), 'hub', '--data-dir', dir, '--listen', '127.0.0.1:0', '--storage', options.storage ?? 'sqlite', '--log-level', 'warn'],
+    [
+      join(root, 'bin', 'flotilla.js'),
+      'hub',
+      '--data-dir',
+      dir,
+      '--listen',
+      '127.0.0.1:0',
+      '--storage',
+      options.storage ?? 'sqlite',
+      '--log-level',
+      'warn',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: root },
   );
   let stderr = '';
@@ -93,7 +108,10 @@ export class Kubectl {
   }
 
   /** Runs kubectl; `input` is piped to stdin. */
-  run(args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<KubectlResult> {
+  run(
+    args: readonly string[],
+    options: { input?: string; env?: Record<string, string> } = {},
+  ): Promise<KubectlResult> {
     const bin = join(kubectlDir(), `kubectl.${this.version}`);
     return new Promise((res) => {
       const p = spawn(bin, ['--kubeconfig', this.kubeconfig, '--cache-dir', this.cacheDir, ...args], {
@@ -110,7 +128,10 @@ export class Kubectl {
   }
 
   /** Runs kubectl and fails with its stderr unless it exits 0. */
-  async ok(args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+  async ok(
+    args: readonly string[],
+    options: { input?: string; env?: Record<string, string> } = {},
+  ): Promise<string> {
     const r = await this.run(args, options);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
     return r.stdout;
@@ -130,7 +151,10 @@ export function tempFile(name: string, content: string): string {
 }
 
 /** Polls `fn` until it returns a truthy value or the deadline passes. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, options: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  options: { timeoutMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   let last: unknown;
   for (;;) {
@@ -140,7 +164,118 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, op
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${options.what ?? 'condition'}${last instanceof Error ? `: ${last.message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Serialises objects as a multi-document YAML stream (JSON is valid YAML). */
+export function manifest(...objects: readonly unknown[]): string {
+  return objects.map((o) => `---\n${JSON.stringify(o, null, 2)}\n`).join('');
+}
+
+/** A long-running kubectl (e.g. `get -w`, `wait`) whose output can be polled while it runs. */
+export interface BackgroundKubectl {
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or -1 when killed by a signal). */
+  readonly exited: Promise<number>;
+  kill(): Promise<void>;
+}
+
+/** Starts kubectl in the background, bound to the same kubeconfig and cache directory. */
+export function spawnKubectl(kubectl: Kubectl, args: readonly string[]): BackgroundKubectl {
+  const bin = join(kubectlDir(), `kubectl.${kubectl.version}`);
+  const p = spawn(bin, ['--kubeconfig', kubectl.kubeconfig, '--cache-dir', kubectl.cacheDir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number>((r) => p.once('close', (code) => r(code ?? -1)));
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    kill: async () => {
+      if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Server URL, CA and bearer token read from a hub kubeconfig. */
+export interface HubCredentials {
+  server: string;
+  ca: Buffer;
+  token: string;
+}
+
+/** Reads the first cluster/user of a kubeconfig written by the hub. */
+export function readCredentials(kubeconfig: string): HubCredentials {
+  const cfg = parseYaml(readFileSync(kubeconfig, 'utf8')) as {
+    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+    users: { user: { token: string } }[];
+  };
+  const cluster = cfg.clusters[0]?.cluster;
+  const user = cfg.users[0]?.user;
+  if (!cluster || !user) throw new Error(`kubeconfig ${kubeconfig} has no cluster or user`);
+  return {
+    server: cluster.server,
+    ca: Buffer.from(cluster['certificate-authority-data'], 'base64'),
+    token: user.token,
+  };
+}
+
+export interface JsonResponse {
+  status: number;
+  body: unknown;
+}
+
+/** One HTTPS request to the hub with its CA and token; the body is sent and parsed as JSON. */
+export function hubRequest(
+  creds: HubCredentials,
+  request: { method: string; path: string; body?: unknown },
+): Promise<JsonResponse> {
+  const { method, path, body } = request;
+  const url = new URL(path, creds.server);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((res, rej) => {
+    const req = httpsRequest(
+      url,
+      {
+        method,
+        ca: creds.ca,
+        headers: {
+          authorization: `Bearer ${creds.token}`,
+          accept: 'application/json',
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+      },
+      (resp) => {
+        let text = '';
+        resp.setEncoding('utf8');
+        resp.on('data', (d: string) => (text += d));
+        resp.on('end', () => {
+          try {
+            res({ status: resp.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+          } catch (err) {
+            rej(
+              new Error(`${method} ${path}: bad JSON (${resp.statusCode}): ${text.slice(0, 200)}`, {
+                cause: err,
+              }),
+            );
+          }
+        });
+      },
+    );
+    req.on('error', rej);
+    req.end(payload);
+  });
 }

@@ -205,7 +205,9 @@ describe('compileSchema validate', () => {
     },
   ];
   for (const c of cases) {
-    it(c.name, () => assert.deepEqual(messages(widget(c.spec)), c.want));
+    it(c.name, () => {
+      assert.deepEqual(messages(widget(c.spec)), c.want);
+    });
   }
 
   it('ignores metadata unless the schema restricts name/generateName', () => {

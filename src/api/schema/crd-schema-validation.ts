@@ -56,6 +56,9 @@ interface Ctx {
   /** Why defaults are forbidden here, or undefined when they are allowed. */
   noDefaults: string | undefined;
   insideMeta: boolean;
+  /** True at the schema root (where apiVersion/kind/metadata are resource meta). */
+  root: boolean;
+  out: FieldIssue[];
 }
 
 /** Go's zero value test on the JSONSchemaProps field behind `key` (pointer fields are set even when false). */
@@ -94,15 +97,18 @@ export function validateVersionSchema(
       detail: 'nullable cannot be true at the root',
     });
   }
-  openAPISchema(schema, path, { noDefaults: undefined, insideMeta: false }, true, out);
+  openAPISchema(schema, path, { noDefaults: undefined, insideMeta: false, root: true, out });
   if (out.length > 0) return out;
   const structural = isStructural(schema, path);
   if (structural.length > 0) return structural;
-  validateDefaults(schema, path, true, out);
+  for (const [child, childPath] of children(schema, path)) validateDefaults(child, childPath, out);
   return out;
 }
 
-function openAPISchema(s: JsonObject, path: string, ctx: Ctx, isRoot: boolean, out: FieldIssue[]): void {
+function openAPISchema(s: JsonObject, path: string, ctx: Ctx): void {
+  const out = ctx.out;
+  const isRoot = ctx.root;
+  const nonRoot: Ctx = { ...ctx, root: false };
   const forbid = (field: string, detail: string): void => {
     out.push({ field, type: 'FieldValueForbidden', detail });
   };
@@ -138,32 +144,35 @@ function openAPISchema(s: JsonObject, path: string, ctx: Ctx, isRoot: boolean, o
     }
     if (isJsonObject(additional)) {
       const sub = ctx.insideMeta
-        ? { ...ctx, noDefaults: 'inside additionalProperties applying to object metadata' }
-        : ctx;
-      openAPISchema(additional, `${path}.additionalProperties`, sub, false, out);
+        ? { ...nonRoot, noDefaults: 'inside additionalProperties applying to object metadata' }
+        : nonRoot;
+      openAPISchema(additional, `${path}.additionalProperties`, sub);
     }
   }
   for (const [k, v] of Object.entries(properties)) {
     if (!isJsonObject(v)) continue;
-    let sub = ctx;
+    let sub = nonRoot;
     if ((isRoot || s['x-kubernetes-embedded-resource'] === true) && META_FIELDS.has(k)) {
-      sub = { ...ctx, insideMeta: true };
+      sub = { ...nonRoot, insideMeta: true };
       if (isRoot) sub.noDefaults = `in top-level ${k}`;
     }
-    openAPISchema(v, `${path}.properties[${k}]`, sub, false, out);
+    openAPISchema(v, `${path}.properties[${k}]`, sub);
   }
-  if (isJsonObject(s.not)) openAPISchema(s.not, `${path}.not`, ctx, false, out);
+  if (isJsonObject(s.not)) openAPISchema(s.not, `${path}.not`, nonRoot);
   for (const j of ['allOf', 'oneOf', 'anyOf']) {
     const arr = s[j];
     if (Array.isArray(arr))
-      arr.forEach((m, i) => isJsonObject(m) && openAPISchema(m, `${path}.${j}[${i}]`, ctx, false, out));
+      arr.forEach((m, i) => {
+        if (isJsonObject(m)) openAPISchema(m, `${path}.${j}[${i}]`, nonRoot);
+      });
   }
-  if (isJsonObject(s.items)) openAPISchema(s.items, `${path}.items`, ctx, false, out);
-  extensions(s, type, path, out);
+  if (isJsonObject(s.items)) openAPISchema(s.items, `${path}.items`, nonRoot);
+  extensions(s, path, out);
 }
 
 /** x-kubernetes-preserve-unknown-fields / map-type / list-type / list-map-keys rules. */
-function extensions(s: JsonObject, type: string, path: string, out: FieldIssue[]): void {
+function extensions(s: JsonObject, path: string, out: FieldIssue[]): void {
+  const type = typeof s.type === 'string' ? s.type : '';
   const invalid = (field: string, value: unknown, detail: string): void => {
     out.push({ field, type: 'FieldValueInvalid', value, detail });
   };
@@ -231,7 +240,7 @@ function extensions(s: JsonObject, type: string, path: string, out: FieldIssue[]
     if (listType === undefined) required(`${path}.x-kubernetes-list-type`, d);
     else if (listType !== 'map') invalid(`${path}.x-kubernetes-list-type`, listType, d);
   }
-  if (listType === 'map') mapList(s, keys, items, path, out);
+  if (listType === 'map') mapList(s, path, out);
   if ((listType === 'set' || listType === 'map') && items?.nullable === true) {
     out.push({
       field: `${path}.items.nullable`,
@@ -241,13 +250,9 @@ function extensions(s: JsonObject, type: string, path: string, out: FieldIssue[]
   }
 }
 
-function mapList(
-  s: JsonObject,
-  keys: JsonValue[],
-  items: JsonObject | undefined,
-  path: string,
-  out: FieldIssue[],
-): void {
+function mapList(s: JsonObject, path: string, out: FieldIssue[]): void {
+  const keys = Array.isArray(s['x-kubernetes-list-map-keys']) ? s['x-kubernetes-list-map-keys'] : [];
+  const items = isJsonObject(s.items) ? s.items : undefined;
   if (keys.length === 0) {
     out.push({
       field: `${path}.x-kubernetes-list-map-keys`,
@@ -294,7 +299,7 @@ function mapList(
         detail: 'entries must all be names of item properties',
       });
     } else {
-      const keyPath = `${path}.items.properties[${String(k)}]`;
+      const keyPath = `${path}.items.properties[${typeof k === 'string' ? k : JSON.stringify(k)}]`;
       if (p.type === 'array' || p.type === 'object') {
         out.push({
           field: `${keyPath}.type`,
@@ -331,9 +336,21 @@ function mapList(
   }
 }
 
+/** The items and property schemas of `s` with their paths, leaving out resource meta at the root. */
+function children(s: JsonObject, path: string): [JsonObject, string][] {
+  const out: [JsonObject, string][] = [];
+  if (isJsonObject(s.items)) out.push([s.items, `${path}.items`]);
+  if (isJsonObject(s.properties)) {
+    for (const [k, v] of Object.entries(s.properties)) {
+      if (isJsonObject(v) && !META_FIELDS.has(k)) out.push([v, `${path}.properties[${k}]`]);
+    }
+  }
+  return out;
+}
+
 /** Every `default` must survive pruning unchanged and validate against its schema. */
-function validateDefaults(s: JsonObject, path: string, isRoot: boolean, out: FieldIssue[]): void {
-  if (s.default !== undefined && !isRoot) {
+function validateDefaults(s: JsonObject, path: string, out: FieldIssue[]): void {
+  if (s.default !== undefined) {
     const node = compileNode(s);
     const copy = structuredClone(s.default);
     if (pruneValue(node, copy, node.embedded).length > 0) {
@@ -347,11 +364,10 @@ function validateDefaults(s: JsonObject, path: string, isRoot: boolean, out: Fie
       out.push(...validateValue(node, s.default, { prefix: `${path}.default`, resourceRoot: node.embedded }));
     }
   }
-  if (isJsonObject(s.items)) validateDefaults(s.items, `${path}.items`, false, out);
+  if (isJsonObject(s.items)) validateDefaults(s.items, `${path}.items`, out);
   if (isJsonObject(s.properties)) {
     for (const [k, v] of Object.entries(s.properties)) {
-      if (isJsonObject(v) && !(isRoot && META_FIELDS.has(k)))
-        validateDefaults(v, `${path}.properties[${k}]`, false, out);
+      if (isJsonObject(v)) validateDefaults(v, `${path}.properties[${k}]`, out);
     }
   }
 }

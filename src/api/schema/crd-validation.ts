@@ -183,7 +183,11 @@ function validateScale(scale: JsonObject, path: string): FieldIssue[] {
     if (errs.length > 0) out.push(...errs);
     else if (!prefixes.some((p) => value.startsWith(p))) out.push(invalid(field, value, detail));
   };
-  check('specReplicasPath', { prefixes: ['.spec.'], detail: 'should be a json path under .spec', optional: false });
+  check('specReplicasPath', {
+    prefixes: ['.spec.'],
+    detail: 'should be a json path under .spec',
+    optional: false,
+  });
   check('statusReplicasPath', {
     prefixes: ['.status.'],
     detail: 'should be a json path under .status',

@@ -80,11 +80,19 @@ export function maximumIssue(at: At, v: number, max: Limit): FieldIssue {
 }
 
 export function multipleOfIssue(at: At, v: number, factor: number): FieldIssue {
-  return invalid(at.field, v, `${at.name} in body should be a multiple of ${bound(factor, Number.isInteger(v))}`);
+  return invalid(
+    at.field,
+    v,
+    `${at.name} in body should be a multiple of ${bound(factor, Number.isInteger(v))}`,
+  );
 }
 
 export function tooLongIssue(field: string, max: number): FieldIssue {
-  return { field, type: 'FieldValueTooLong', detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` };
+  return {
+    field,
+    type: 'FieldValueTooLong',
+    detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}`,
+  };
 }
 
 export function tooShortIssue(at: At, v: string, min: number): FieldIssue {
@@ -125,7 +133,11 @@ export function duplicateIssue(field: string, value: JsonValue): FieldIssue {
 }
 
 export function forbiddenPropertyIssue(at: At, key: string): FieldIssue {
-  return invalid(at.field, key, `${at.name === '' ? key : `${at.name}.${key}`} in body is a forbidden property`);
+  return invalid(
+    at.field,
+    key,
+    `${at.name === '' ? key : `${at.name}.${key}`} in body is a forbidden property`,
+  );
 }
 
 export function junctorIssue(at: At, which: 'anyOf' | 'oneOf' | 'not', found?: number): FieldIssue {

@@ -126,6 +126,8 @@ describe('isStructural', () => {
     },
   ];
   for (const c of cases) {
-    it(c.name, () => assert.deepEqual(isStructural(c.schema, P).map(formatFieldIssue), c.want));
+    it(c.name, () => {
+      assert.deepEqual(isStructural(c.schema, P).map(formatFieldIssue), c.want);
+    });
   }
 });

@@ -44,151 +44,6 @@ function isIntOrStringAnyOf(anyOf: JsonValue | undefined): boolean {
   return only(a, 'integer') && only(b, 'string');
 }
 
-/**
- * Structural-schema problems of `schema`, whose own field path is `fieldPath` (e.g.
- * `spec.versions[0].schema.openAPIV3Schema`), sorted by message as kube sorts them. Empty = structural.
- */
-export function isStructural(schema: JsonObject, fieldPath: string): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  invariants(schema, 'root', fieldPath, issues);
-  completeness(schema, fieldPath, issues);
-  return issues
-    .map((i) => [formatFieldIssue(i), i] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([, i]) => i);
-}
-
-function invariants(s: JsonObject, lvl: Level, path: string, out: FieldIssue[]): void {
-  const type = str(s.type);
-  const items = obj(s.items);
-  if (type === 'array' && items === undefined) out.push(req(`${path}.items`, 'must be specified'));
-  if (items !== undefined) invariants(items, 'item', `${path}.items`, out);
-  for (const [k, v] of Object.entries(props(s)))
-    if (isJsonObject(v)) invariants(v, 'field', prop(path, k), out);
-
-  const additional = s.additionalProperties;
-  if (additional !== undefined) {
-    if (lvl === 'root') out.push(forbid(`${path}.additionalProperties`, 'must not be used at the root'));
-    if (isJsonObject(additional)) invariants(additional, 'field', `${path}.additionalProperties`, out);
-  }
-
-  const intOrString = s['x-kubernetes-int-or-string'] === true;
-  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
-  const embedded = s['x-kubernetes-embedded-resource'] === true;
-  if (intOrString && preserve) {
-    out.push(
-      inval(
-        `${path}.x-kubernetes-preserve-unknown-fields`,
-        true,
-        'must be false if x-kubernetes-int-or-string is true',
-      ),
-    );
-  }
-  if (intOrString && embedded) {
-    out.push(
-      inval(
-        `${path}.x-kubernetes-embedded-resource`,
-        true,
-        'must be false if x-kubernetes-int-or-string is true',
-      ),
-    );
-  }
-
-  const skipAnyOf = isIntOrStringAnyOf(s.anyOf);
-  const firstAllOf = Array.isArray(s.allOf) ? s.allOf[0] : undefined;
-  const skipFirstAllOfAnyOf = isJsonObject(firstAllOf) && isIntOrStringAnyOf(firstAllOf.anyOf);
-  valueValidation(s, skipAnyOf, skipFirstAllOfAnyOf, path, out);
-
-  if (embedded && type !== 'object') {
-    const detail = 'must be object if x-kubernetes-embedded-resource is true';
-    out.push(type === '' ? req(`${path}.type`, detail) : inval(`${path}.type`, type, detail));
-  } else if (type === '' && !intOrString && !preserve) {
-    const where = {
-      root: 'at the root',
-      item: 'for specified array items',
-      field: 'for specified object fields',
-    };
-    out.push(req(`${path}.type`, `must not be empty ${where[lvl]}`));
-  }
-  if (embedded && additional !== undefined) {
-    out.push(
-      forbid(`${path}.additionalProperties`, 'must not be used if x-kubernetes-embedded-resource is set'),
-    );
-  }
-  if (lvl === 'root' && type !== '' && type !== 'object')
-    out.push(inval(`${path}.type`, type, 'must be object at the root'));
-
-  const checkMeta = lvl === 'root' || embedded;
-  const p = props(s);
-  for (const k of ['kind', 'apiVersion']) {
-    const sub = obj(p[k]);
-    if (checkMeta && sub !== undefined && sub.type !== 'string') {
-      out.push(inval(`${prop(path, k)}.type`, str(sub.type), 'must be string'));
-    }
-  }
-  const metadata = obj(p.metadata);
-  if (metadata !== undefined) metadataInvariants(metadata, checkMeta, lvl, prop(path, 'metadata'), out);
-  if (embedded && !preserve && Object.keys(p).length === 0) {
-    out.push(
-      req(
-        `${path}.properties`,
-        'must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields',
-      ),
-    );
-  }
-}
-
-function metadataInvariants(
-  s: JsonObject,
-  checkMeta: boolean,
-  lvl: Level,
-  path: string,
-  out: FieldIssue[],
-): void {
-  if (checkMeta && s.type !== 'object') out.push(inval(`${path}.type`, str(s.type), 'must be object'));
-  if (lvl !== 'root') return;
-  const names = Object.keys(props(s));
-  const onlyNames = names.every((n) => n === 'name' || n === 'generateName');
-  const ignored = new Set(['type', 'default', 'example']);
-  const rest = Object.keys(s).filter((k) => !ignored.has(k) && !(k === 'properties' && onlyNames));
-  if (rest.length > 0) {
-    out.push(
-      forbid(
-        path,
-        'must not specify anything other than name and generateName, but metadata is implicitly specified',
-      ),
-    );
-  }
-}
-
-/** Junctors and `pattern` of a structural node (kube's validateValueValidation). */
-function valueValidation(
-  s: JsonObject,
-  skipAnyOf: boolean,
-  skipFirstAllOfAnyOf: boolean,
-  path: string,
-  out: FieldIssue[],
-): void {
-  for (const j of JUNCTORS) {
-    const arr = s[j];
-    if (!Array.isArray(arr) || (j === 'anyOf' && skipAnyOf)) continue;
-    arr.forEach((m, i) => {
-      if (isJsonObject(m))
-        nested(m, j === 'allOf' && i === 0 && skipFirstAllOfAnyOf, `${path}.${j}[${i}]`, out);
-    });
-  }
-  const not = obj(s.not);
-  if (not !== undefined) nested(not, false, `${path}.not`, out);
-  if (typeof s.pattern === 'string') {
-    try {
-      new RegExp(s.pattern);
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      out.push(inval(`${path}.pattern`, s.pattern, `must be a valid regular expression, but isn't: ${why}`));
-    }
-  }
-}
-
 const NESTED_FORBIDDEN: readonly (readonly [string, (v: JsonValue) => boolean, string])[] = [
   ['type', (v) => v !== '', 'must be empty to be structural'],
   ['additionalProperties', () => true, 'must be undefined to be structural'],
@@ -206,68 +61,203 @@ const NESTED_FORBIDDEN: readonly (readonly [string, (v: JsonValue) => boolean, s
   ['x-kubernetes-validations', (v) => Array.isArray(v) && v.length > 0, 'must be empty to be structural'],
 ];
 
-/** A schema inside a junctor: value validation only (kube's validateNestedValueValidation). */
-function nested(v: JsonObject, skipAnyOf: boolean, path: string, out: FieldIssue[]): void {
-  valueValidation(v, skipAnyOf, false, path, out);
-  const items = obj(v.items);
-  if (items !== undefined) nested(items, false, `${path}.items`, out);
-  for (const [k, p] of Object.entries(props(v))) if (isJsonObject(p)) nested(p, false, prop(path, k), out);
-  for (const [key, applies, detail] of NESTED_FORBIDDEN) {
-    const value = v[key];
-    if (value !== undefined && applies(value)) out.push(forbid(`${path}.${key}`, detail));
-  }
-  if (Object.hasOwn(props(v), 'metadata')) {
-    out.push(forbid(prop(path, 'metadata'), 'must not be specified in a nested context'));
-  }
+/**
+ * Structural-schema problems of `schema`, whose own field path is `fieldPath` (e.g.
+ * `spec.versions[0].schema.openAPIV3Schema`), sorted by message as kube sorts them. Empty = structural.
+ */
+export function isStructural(schema: JsonObject, fieldPath: string): FieldIssue[] {
+  const check = new StructuralCheck();
+  check.invariants(schema, 'root', fieldPath);
+  check.completeness(schema, fieldPath);
+  return check.out
+    .map((i) => [formatFieldIssue(i), i] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, i]) => i);
 }
 
-/** Rule 2: whatever a junctor names must exist in the structural schema (kube's complete.go). */
-function completeness(s: JsonObject, path: string, out: FieldIssue[]): void {
-  junctorCompleteness(s, s, path, path, out);
-  const items = obj(s.items);
-  if (items !== undefined) completeness(items, `${path}.items`, out);
-  for (const [k, p] of Object.entries(props(s))) if (isJsonObject(p)) completeness(p, prop(path, k), out);
-  const additional = obj(s.additionalProperties);
-  if (additional !== undefined) completeness(additional, `${path}.additionalProperties`, out);
-}
+class StructuralCheck {
+  readonly out: FieldIssue[] = [];
 
-function junctorCompleteness(
-  v: JsonObject,
-  s: JsonObject,
-  sPath: string,
-  vPath: string,
-  out: FieldIssue[],
-): void {
-  for (const j of JUNCTORS) {
-    const arr = v[j];
-    if (!Array.isArray(arr)) continue;
-    arr.forEach((m, i) => {
-      if (isJsonObject(m)) nestedCompleteness(m, s, sPath, `${vPath}.${j}[${i}]`, out);
-    });
-  }
-  const not = obj(v.not);
-  if (not !== undefined) nestedCompleteness(not, s, sPath, `${vPath}.not`, out);
-}
+  invariants(s: JsonObject, lvl: Level, path: string): void {
+    const type = str(s.type);
+    const items = obj(s.items);
+    if (type === 'array' && items === undefined) this.out.push(req(`${path}.items`, 'must be specified'));
+    if (items !== undefined) this.invariants(items, 'item', `${path}.items`);
+    for (const [k, v] of Object.entries(props(s)))
+      if (isJsonObject(v)) this.invariants(v, 'field', prop(path, k));
 
-function nestedCompleteness(
-  v: JsonObject,
-  s: JsonObject,
-  sPath: string,
-  vPath: string,
-  out: FieldIssue[],
-): void {
-  junctorCompleteness(v, s, sPath, vPath, out);
-  const vItems = obj(v.items);
-  if (vItems !== undefined) {
-    const sItems = obj(s.items);
-    if (sItems === undefined) out.push(req(`${sPath}.items`, `because it is defined in ${vPath}.items`));
-    else nestedCompleteness(vItems, sItems, `${sPath}.items`, `${vPath}.items`, out);
+    const additional = s.additionalProperties;
+    if (additional !== undefined) {
+      if (lvl === 'root')
+        this.out.push(forbid(`${path}.additionalProperties`, 'must not be used at the root'));
+      if (isJsonObject(additional)) this.invariants(additional, 'field', `${path}.additionalProperties`);
+    }
+
+    const intOrString = s['x-kubernetes-int-or-string'] === true;
+    const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+    const embedded = s['x-kubernetes-embedded-resource'] === true;
+    if (intOrString && preserve) {
+      this.out.push(
+        inval(
+          `${path}.x-kubernetes-preserve-unknown-fields`,
+          true,
+          'must be false if x-kubernetes-int-or-string is true',
+        ),
+      );
+    }
+    if (intOrString && embedded) {
+      this.out.push(
+        inval(
+          `${path}.x-kubernetes-embedded-resource`,
+          true,
+          'must be false if x-kubernetes-int-or-string is true',
+        ),
+      );
+    }
+
+    const skipAnyOf = isIntOrStringAnyOf(s.anyOf);
+    const firstAllOf = Array.isArray(s.allOf) ? s.allOf[0] : undefined;
+    const skipFirstAllOfAnyOf = isJsonObject(firstAllOf) && isIntOrStringAnyOf(firstAllOf.anyOf);
+    this.valueValidation(s, path, { anyOf: skipAnyOf, firstAllOfAnyOf: skipFirstAllOfAnyOf });
+
+    if (embedded && type !== 'object') {
+      const detail = 'must be object if x-kubernetes-embedded-resource is true';
+      this.out.push(type === '' ? req(`${path}.type`, detail) : inval(`${path}.type`, type, detail));
+    } else if (type === '' && !intOrString && !preserve) {
+      const where = {
+        root: 'at the root',
+        item: 'for specified array items',
+        field: 'for specified object fields',
+      };
+      this.out.push(req(`${path}.type`, `must not be empty ${where[lvl]}`));
+    }
+    if (embedded && additional !== undefined) {
+      this.out.push(
+        forbid(`${path}.additionalProperties`, 'must not be used if x-kubernetes-embedded-resource is set'),
+      );
+    }
+    if (lvl === 'root' && type !== '' && type !== 'object')
+      this.out.push(inval(`${path}.type`, type, 'must be object at the root'));
+
+    const checkMeta = lvl === 'root' || embedded;
+    const p = props(s);
+    for (const k of ['kind', 'apiVersion']) {
+      const sub = obj(p[k]);
+      if (checkMeta && sub !== undefined && sub.type !== 'string') {
+        this.out.push(inval(`${prop(path, k)}.type`, str(sub.type), 'must be string'));
+      }
+    }
+    const metadata = obj(p.metadata);
+    if (metadata !== undefined)
+      this.metadataInvariants(metadata, prop(path, 'metadata'), { checkMeta, root: lvl === 'root' });
+    if (embedded && !preserve && Object.keys(p).length === 0) {
+      this.out.push(
+        req(
+          `${path}.properties`,
+          'must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields',
+        ),
+      );
+    }
   }
-  const sProps = props(s);
-  for (const [k, vp] of Object.entries(props(v))) {
-    if (!isJsonObject(vp)) continue;
-    const sp = obj(sProps[k]);
-    if (sp === undefined) out.push(req(prop(sPath, k), `because it is defined in ${prop(vPath, k)}`));
-    else nestedCompleteness(vp, sp, prop(sPath, k), prop(vPath, k), out);
+
+  metadataInvariants(s: JsonObject, path: string, flags: { checkMeta: boolean; root: boolean }): void {
+    const { checkMeta } = flags;
+    if (checkMeta && s.type !== 'object') this.out.push(inval(`${path}.type`, str(s.type), 'must be object'));
+    if (!flags.root) return;
+    const names = Object.keys(props(s));
+    const onlyNames = names.every((n) => n === 'name' || n === 'generateName');
+    const ignored = new Set(['type', 'default', 'example']);
+    const rest = Object.keys(s).filter((k) => !ignored.has(k) && !(k === 'properties' && onlyNames));
+    if (rest.length > 0) {
+      this.out.push(
+        forbid(
+          path,
+          'must not specify anything other than name and generateName, but metadata is implicitly specified',
+        ),
+      );
+    }
+  }
+
+  /** Junctors and `pattern` of a structural node (kube's validateValueValidation). */
+  valueValidation(s: JsonObject, path: string, skip: { anyOf: boolean; firstAllOfAnyOf: boolean }): void {
+    const skipAnyOf = skip.anyOf;
+    const skipFirstAllOfAnyOf = skip.firstAllOfAnyOf;
+    for (const j of JUNCTORS) {
+      const arr = s[j];
+      if (!Array.isArray(arr) || (j === 'anyOf' && skipAnyOf)) continue;
+      arr.forEach((m, i) => {
+        if (isJsonObject(m))
+          this.nested(m, j === 'allOf' && i === 0 && skipFirstAllOfAnyOf, `${path}.${j}[${i}]`);
+      });
+    }
+    const not = obj(s.not);
+    if (not !== undefined) this.nested(not, false, `${path}.not`);
+    if (typeof s.pattern === 'string') {
+      try {
+        new RegExp(s.pattern);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        this.out.push(
+          inval(`${path}.pattern`, s.pattern, `must be a valid regular expression, but isn't: ${why}`),
+        );
+      }
+    }
+  }
+
+  /** A schema inside a junctor: value validation only (kube's validateNestedValueValidation). */
+  nested(v: JsonObject, skipAnyOf: boolean, path: string): void {
+    this.valueValidation(v, path, { anyOf: skipAnyOf, firstAllOfAnyOf: false });
+    const items = obj(v.items);
+    if (items !== undefined) this.nested(items, false, `${path}.items`);
+    for (const [k, p] of Object.entries(props(v))) if (isJsonObject(p)) this.nested(p, false, prop(path, k));
+    for (const [key, applies, detail] of NESTED_FORBIDDEN) {
+      const value = v[key];
+      if (value !== undefined && applies(value)) this.out.push(forbid(`${path}.${key}`, detail));
+    }
+    if (Object.hasOwn(props(v), 'metadata')) {
+      this.out.push(forbid(prop(path, 'metadata'), 'must not be specified in a nested context'));
+    }
+  }
+
+  /** Rule 2: whatever a junctor names must exist in the structural schema (kube's complete.go). */
+  completeness(s: JsonObject, path: string): void {
+    this.junctorCompleteness(s, s, { s: path, v: path });
+    const items = obj(s.items);
+    if (items !== undefined) this.completeness(items, `${path}.items`);
+    for (const [k, p] of Object.entries(props(s))) if (isJsonObject(p)) this.completeness(p, prop(path, k));
+    const additional = obj(s.additionalProperties);
+    if (additional !== undefined) this.completeness(additional, `${path}.additionalProperties`);
+  }
+
+  junctorCompleteness(v: JsonObject, s: JsonObject, paths: { s: string; v: string }): void {
+    const { s: sPath, v: vPath } = paths;
+    for (const j of JUNCTORS) {
+      const arr = v[j];
+      if (!Array.isArray(arr)) continue;
+      arr.forEach((m, i) => {
+        if (isJsonObject(m)) this.nestedCompleteness(m, s, { s: sPath, v: `${vPath}.${j}[${i}]` });
+      });
+    }
+    const not = obj(v.not);
+    if (not !== undefined) this.nestedCompleteness(not, s, { s: sPath, v: `${vPath}.not` });
+  }
+
+  nestedCompleteness(v: JsonObject, s: JsonObject, paths: { s: string; v: string }): void {
+    const { s: sPath, v: vPath } = paths;
+    this.junctorCompleteness(v, s, { s: sPath, v: vPath });
+    const vItems = obj(v.items);
+    if (vItems !== undefined) {
+      const sItems = obj(s.items);
+      if (sItems === undefined)
+        this.out.push(req(`${sPath}.items`, `because it is defined in ${vPath}.items`));
+      else this.nestedCompleteness(vItems, sItems, { s: `${sPath}.items`, v: `${vPath}.items` });
+    }
+    const sProps = props(s);
+    for (const [k, vp] of Object.entries(props(v))) {
+      if (!isJsonObject(vp)) continue;
+      const sp = obj(sProps[k]);
+      if (sp === undefined) this.out.push(req(prop(sPath, k), `because it is defined in ${prop(vPath, k)}`));
+      else this.nestedCompleteness(vp, sp, { s: prop(sPath, k), v: prop(vPath, k) });
+    }
   }
 }

@@ -132,14 +132,10 @@ class Validator {
       this.issues.push(m.multipleOfIssue(this.at(), x, n.multipleOf));
     }
     if (n.maximum !== undefined && (n.exclusiveMaximum ? x >= n.maximum : x > n.maximum)) {
-      this.issues.push(
-        m.maximumIssue(this.at(), x, { limit: n.maximum, exclusive: n.exclusiveMaximum }),
-      );
+      this.issues.push(m.maximumIssue(this.at(), x, { limit: n.maximum, exclusive: n.exclusiveMaximum }));
     }
     if (n.minimum !== undefined && (n.exclusiveMinimum ? x <= n.minimum : x < n.minimum)) {
-      this.issues.push(
-        m.minimumIssue(this.at(), x, { limit: n.minimum, exclusive: n.exclusiveMinimum }),
-      );
+      this.issues.push(m.minimumIssue(this.at(), x, { limit: n.minimum, exclusive: n.exclusiveMinimum }));
     }
   }
 
@@ -198,9 +194,7 @@ class Validator {
         this.issues.push(m.tooManyIssue(this.path.field(), count, n.maxProperties));
       }
       if (n.minProperties !== undefined && count < n.minProperties) {
-        this.issues.push(
-          m.tooFewPropertiesIssue(this.at(), count, n.minProperties),
-        );
+        this.issues.push(m.tooFewPropertiesIssue(this.at(), count, n.minProperties));
       }
     }
     const additional = n.additional();

@@ -14,20 +14,28 @@ export function decodeObjectBody(text: string): KubeObject {
   try {
     value = JSON.parse(text) as unknown;
   } catch (err) {
-    throw badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml: ${(err as Error).message}`);
+    throw badRequest(
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml: ${(err as Error).message}`,
+    );
   }
   if (!isJsonObject(value)) throw badRequest('the body of the request must be a JSON object');
   const obj = value as unknown as KubeObject;
-  if (!isJsonObject(obj.metadata as unknown)) obj.metadata = {};
+  if (!isJsonObject(obj.metadata)) obj.metadata = {};
   return obj;
 }
 
 /** Checks and fills apiVersion/kind, namespace and (when given) name against the request target. */
-export function checkBodyIdentity(info: ResourceInfo, obj: KubeObject, target: { namespace: string | undefined; name?: string }): void {
+export function checkBodyIdentity(
+  info: ResourceInfo,
+  obj: KubeObject,
+  target: { namespace: string | undefined; name?: string },
+): void {
   const expected = apiVersionOf(info);
   if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = expected;
   else if (obj.apiVersion !== expected) {
-    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
+    throw badRequest(
+      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`,
+    );
   }
   if (obj.kind === undefined || obj.kind === '') obj.kind = info.kind;
   else if (obj.kind !== info.kind) {
@@ -36,7 +44,9 @@ export function checkBodyIdentity(info: ResourceInfo, obj: KubeObject, target: {
   if (info.namespaced) {
     const ns = obj.metadata.namespace;
     if (ns !== undefined && ns !== '' && target.namespace !== undefined && ns !== target.namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     if (target.namespace !== undefined) obj.metadata.namespace = target.namespace;
   } else {
@@ -45,7 +55,9 @@ export function checkBodyIdentity(info: ResourceInfo, obj: KubeObject, target: {
   if (target.name !== undefined) {
     const name = obj.metadata.name;
     if (name !== undefined && name !== '' && name !== target.name) {
-      throw badRequest(`the name of the object (${name}) does not match the name on the URL (${target.name})`);
+      throw badRequest(
+        `the name of the object (${name}) does not match the name on the URL (${target.name})`,
+      );
     }
     obj.metadata.name = target.name;
   }

@@ -12,8 +12,7 @@ import { listObjects } from './read.js';
 export async function deleteCollection(
   ctx: ServerContext,
   info: ResourceInfo,
-  namespace: string | undefined,
-  request: { query: URLSearchParams; body: string },
+  request: { namespace: string | undefined; query: URLSearchParams; body: string },
   opts: WriteOptions,
 ): Promise<KubeList> {
   const options = parseDeleteOptions(request.body, request.query);
@@ -22,11 +21,12 @@ export async function deleteCollection(
     const v = request.query.get(k);
     if (v !== null) listQuery.set(k, v);
   }
-  const { list } = await listObjects(ctx, info, namespace, listQuery);
+  const { list } = await listObjects(ctx, info, request.namespace, listQuery);
   const items = [];
   for (const obj of list.items) {
     try {
-      const outcome = await deleteObject(ctx, info, { namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }, options, opts);
+      const target = { namespace: obj.metadata.namespace, name: obj.metadata.name ?? '', options };
+      const outcome = await deleteObject(ctx, info, target, opts);
       items.push(outcome.object);
     } catch (err) {
       if (!isNotFound(err)) throw err;

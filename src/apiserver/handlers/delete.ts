@@ -33,7 +33,9 @@ export function parseDeleteOptions(body: string, query: URLSearchParams): Delete
   const orphan = raw['orphanDependents'] ?? parseBool(query.get('orphanDependents'));
   if (policy !== undefined && policy !== null) {
     if (policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
-      throw badRequest(`propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`);
+      throw badRequest(
+        `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`,
+      );
     }
     opts.propagationPolicy = policy;
   } else if (orphan === true) opts.propagationPolicy = 'Orphan';
@@ -41,7 +43,7 @@ export function parseDeleteOptions(body: string, query: URLSearchParams): Delete
   const grace = raw['gracePeriodSeconds'] ?? query.get('gracePeriodSeconds') ?? undefined;
   if (grace !== undefined && grace !== null) opts.gracePeriodSeconds = Number(grace);
   const pre = raw['preconditions'];
-  if (typeof pre === 'object' && pre !== null) opts.preconditions = pre as DeleteOptions['preconditions'] & object;
+  if (typeof pre === 'object' && pre !== null) opts.preconditions = pre;
   return opts;
 }
 
@@ -49,16 +51,17 @@ function parseBool(v: string | null): boolean | undefined {
   return v === null ? undefined : v === 'true';
 }
 
-export type DeleteOutcome = { kind: 'pending'; object: KubeObject } | { kind: 'deleted'; status: Status; object: KubeObject };
+export type DeleteOutcome =
+  { kind: 'pending'; object: KubeObject } | { kind: 'deleted'; status: Status; object: KubeObject };
 
 /** Deletes or marks for deletion; returns what to answer. */
 export async function deleteObject(
   ctx: ServerContext,
   info: ResourceInfo,
-  target: { namespace: string | undefined; name: string },
-  options: DeleteOptions,
+  target: { namespace: string | undefined; name: string; options: DeleteOptions },
   opts: WriteOptions,
 ): Promise<DeleteOutcome> {
+  const { options } = target;
   const key = objectKey(info, target.namespace, target.name);
   for (let attempt = 0; attempt < 16; attempt++) {
     const kv = await ctx.store.get(key);
@@ -75,7 +78,7 @@ export async function deleteObject(
           scope: 'deletion',
           compute: (cur) => {
             if (cur) checkPreconditions(info, cur, options);
-            return { object: markForDeletion(info, cur ?? current, options, ctx.clock.now()) };
+            return { object: markForDeletion(info, cur ?? current, { options, nowMs: ctx.clock.now() }) };
           },
         },
         opts,
@@ -94,7 +97,12 @@ function checkPreconditions(info: ResourceInfo, obj: KubeObject, options: Delete
   if (!pre) return;
   const name = obj.metadata.name ?? '';
   if (pre.uid !== undefined && pre.uid !== obj.metadata.uid) {
-    throw conflict(info.group, info.plural, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);
+    throw conflict(
+      info.group,
+      info.plural,
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`,
+    );
   }
   if (pre.resourceVersion !== undefined && pre.resourceVersion !== obj.metadata.resourceVersion) {
     throw conflict(
@@ -131,16 +139,24 @@ function needsMarking(info: ResourceInfo, obj: KubeObject, options: DeleteOption
   return isGracefulPod(info, obj, options);
 }
 
-function markForDeletion(info: ResourceInfo, obj: KubeObject, options: DeleteOptions, nowMs: number): KubeObject {
+function markForDeletion(
+  info: ResourceInfo,
+  obj: KubeObject,
+  at: { options: DeleteOptions; nowMs: number },
+): KubeObject {
+  const { options, nowMs } = at;
   const next = structuredClone(obj);
   const meta = next.metadata;
   const extra = propagationFinalizer(options);
   const already = meta.deletionTimestamp !== undefined;
   if (extra !== undefined && !already && !(meta.finalizers ?? []).includes(extra)) {
-    meta.finalizers = [...(meta.finalizers ?? []).filter((f) => f !== 'orphan' && f !== 'foregroundDeletion'), extra];
+    meta.finalizers = [
+      ...(meta.finalizers ?? []).filter((f) => f !== 'orphan' && f !== 'foregroundDeletion'),
+      extra,
+    ];
   }
   if (isNamespace(info)) {
-    next['status'] = { ...((next['status'] as object | undefined) ?? {}), phase: 'Terminating' };
+    next['status'] = { ...(next['status'] ?? {}), phase: 'Terminating' };
   }
   if (isGracefulPod(info, obj, options)) {
     const spec = (obj['spec'] ?? {}) as { terminationGracePeriodSeconds?: number };
@@ -165,7 +181,12 @@ function success(info: ResourceInfo, obj: KubeObject): Status {
     apiVersion: 'v1',
     metadata: {},
     status: 'Success',
-    details: { name: obj.metadata.name ?? '', group: info.group, kind: info.plural, uid: obj.metadata.uid ?? '' },
+    details: {
+      name: obj.metadata.name ?? '',
+      group: info.group,
+      kind: info.plural,
+      uid: obj.metadata.uid ?? '',
+    },
     code: 200,
   };
 }

@@ -45,14 +45,23 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-export async function patchObject(ctx: ServerContext, info: ResourceInfo, req: PatchRequest, opts: WriteOptions): Promise<WriteResult> {
+export async function patchObject(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  req: PatchRequest,
+  opts: WriteOptions,
+): Promise<WriteResult> {
   const type = mediaType(req.contentType);
   const accepted = info.builtin ? BUILTIN_TYPES : CUSTOM_TYPES;
   if (!accepted.includes(type)) {
     throw unsupportedMediaType(type, `${apiVersionOf(info)}, Kind=${info.kind}`, CUSTOM_TYPES);
   }
   if (type === APPLY_PATCH) return apply(ctx, info, req, opts);
-  validatePatchOptions({ fieldManager: opts.explicitManager ? opts.manager : '', force: req.force, isApply: false });
+  validatePatchOptions({
+    fieldManager: opts.explicitManager ? opts.manager : '',
+    force: req.force,
+    isApply: false,
+  });
   const patch = parsePatchBody(req.body);
   return guaranteedUpdate(
     ctx,
@@ -84,15 +93,29 @@ export function parsePatchBody(body: string): JsonValue {
 }
 
 /** Applies a non-apply patch of `type` to `doc`. */
-export function patchDocument(info: ResourceInfo, type: string, doc: JsonObject, patch: JsonValue): JsonValue {
+export function patchDocument(
+  info: ResourceInfo,
+  type: string,
+  doc: JsonObject,
+  patch: JsonValue,
+): JsonValue {
   if (type === JSON_PATCH) return applyJsonPatch(doc, patch);
   if (!isJsonObject(patch)) throw badRequest('patch body must be a JSON object');
   if (type === MERGE_PATCH) return applyMergePatch(doc, patch);
   return applyStrategicMergePatch(doc, patch, info.mergeSchema);
 }
 
-async function apply(ctx: ServerContext, info: ResourceInfo, req: PatchRequest, opts: WriteOptions): Promise<WriteResult> {
-  validatePatchOptions({ fieldManager: opts.explicitManager ? opts.manager : '', force: req.force, isApply: true });
+async function apply(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  req: PatchRequest,
+  opts: WriteOptions,
+): Promise<WriteResult> {
+  validatePatchOptions({
+    fieldManager: opts.explicitManager ? opts.manager : '',
+    force: req.force,
+    isApply: true,
+  });
   const config = parseApplyBody(req.body);
   checkBodyIdentity(info, config, { namespace: req.namespace, name: req.name });
   if (info.namespaced && req.namespace !== undefined) config.metadata.namespace = req.namespace;
@@ -121,7 +144,8 @@ async function apply(ctx: ServerContext, info: ResourceInfo, req: PatchRequest, 
 /** An apply body is one YAML (or JSON) document holding an object. */
 function parseApplyBody(body: string): KubeObject {
   const docs = parseAllDocuments(body);
-  if (docs.length !== 1) throw badRequest('error decoding YAML: apply patch must contain exactly one document');
+  if (docs.length !== 1)
+    throw badRequest('error decoding YAML: apply patch must contain exactly one document');
   let value: unknown;
   try {
     value = parseYaml(body) as unknown;
@@ -130,6 +154,6 @@ function parseApplyBody(body: string): KubeObject {
   }
   if (!isJsonObject(value)) throw badRequest('error decoding YAML: apply patch must be an object');
   const obj = value as unknown as KubeObject;
-  if (!isJsonObject(obj.metadata as unknown)) obj.metadata = {};
+  if (!isJsonObject(obj.metadata)) obj.metadata = {};
   return obj;
 }

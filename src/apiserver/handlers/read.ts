@@ -14,7 +14,12 @@ import { decodeContinue, encodeContinue } from '../continue-token.js';
 import { parseSelection, selects, selectsEverything } from '../selection.js';
 
 /** Reads one object or throws 404. */
-export async function getObject(ctx: ServerContext, info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
+export async function getObject(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+): Promise<KubeObject> {
   const kv = await ctx.store.get(objectKey(info, namespace, name));
   if (!kv) throw notFound(info.group, info.plural, name);
   return decodeKv(info, kv);
@@ -36,13 +41,20 @@ export function parseRevision(text: string | null): number | undefined {
 }
 
 /** LIST per the query (selectors, pagination, resourceVersion). */
-export async function listObjects(ctx: ServerContext, info: ResourceInfo, namespace: string | undefined, query: URLSearchParams): Promise<ListResult> {
+export async function listObjects(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  query: URLSearchParams,
+): Promise<ListResult> {
   const selection = parseSelection(info, query);
   const rvText = query.get('resourceVersion');
   const rv = parseRevision(rvText);
   const match = query.get('resourceVersionMatch');
   if (match !== null && match !== '' && match !== 'Exact' && match !== 'NotOlderThan') {
-    throw badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
+    throw badRequest(
+      `resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`,
+    );
   }
   let limit = Number(query.get('limit') ?? '0');
   if (!Number.isFinite(limit) || limit < 0) limit = 0;
@@ -67,7 +79,8 @@ export async function listObjects(ctx: ServerContext, info: ResourceInfo, namesp
       if (cont) throw expired(CONTINUE_EXPIRED);
       throw expired(`The resourceVersion for the provided list is too old.`);
     }
-    if (err instanceof FutureRevisionError) throw timeout(`Too large resource version: ${err.requested}, current: ${err.current}`, 1);
+    if (err instanceof FutureRevisionError)
+      throw timeout(`Too large resource version: ${err.requested}, current: ${err.current}`, 1);
     throw err;
   }
 }

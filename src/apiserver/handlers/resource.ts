@@ -12,7 +12,7 @@ import type { Output } from '../negotiate.js';
 import type { ApiRequest, ApiResponse } from '../request.js';
 import { bodyText } from '../request.js';
 import type { ResourceRoute } from '../router.js';
-import { toTable } from '../tables/index.js';
+import { toTable } from '../tables/table.js';
 import { checkBodyIdentity, decodeObjectBody } from './body.js';
 import { deleteCollection } from './delete-collection.js';
 import { deleteObject, parseDeleteOptions } from './delete.js';
@@ -24,7 +24,11 @@ import { watchObjects } from './watch.js';
 import { createObject, guaranteedUpdate } from './write.js';
 
 /** Handles a request addressed to a resource collection, object or subresource. */
-export async function handleResource(ctx: ServerContext, route: ResourceRoute, req: ApiRequest): Promise<ApiResponse> {
+export async function handleResource(
+  ctx: ServerContext,
+  route: ResourceRoute,
+  req: ApiRequest,
+): Promise<ApiResponse> {
   const info = ctx.registry.lookup(route.group, route.version, route.plural);
   if (!info) throw pathNotFound();
   if (route.namespace !== undefined && !info.namespaced) throw pathNotFound();
@@ -45,10 +49,13 @@ interface Call {
 
 function writeOptions(req: ApiRequest): WriteOptions {
   const dryRun = req.query.getAll('dryRun');
-  for (const d of dryRun) if (d !== 'All') throw badRequest(`Invalid dry run value: "${d}": supported values: "All"`);
+  for (const d of dryRun)
+    if (d !== 'All') throw badRequest(`Invalid dry run value: "${d}": supported values: "All"`);
   const fv = req.query.get('fieldValidation') ?? 'Warn';
   if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
-    throw badRequest(`fieldValidation: Unsupported value: "${fv}": supported values: "Ignore", "Strict", "Warn"`);
+    throw badRequest(
+      `fieldValidation: Unsupported value: "${fv}": supported values: "Ignore", "Strict", "Warn"`,
+    );
   }
   const explicit = req.query.get('fieldManager');
   return {
@@ -77,7 +84,9 @@ async function collection(ctx: ServerContext, info: ResourceInfo, c: Call): Prom
             includeObject: out.includeObject,
             resourceVersion: list.metadata.resourceVersion ?? '',
             ...(list.metadata.continue !== undefined ? { continue: list.metadata.continue } : {}),
-            ...(list.metadata.remainingItemCount !== undefined ? { remainingItemCount: list.metadata.remainingItemCount } : {}),
+            ...(list.metadata.remainingItemCount !== undefined
+              ? { remainingItemCount: list.metadata.remainingItemCount }
+              : {}),
           })
         : list;
       return objectResponse(200, body, []);
@@ -90,7 +99,12 @@ async function collection(ctx: ServerContext, info: ResourceInfo, c: Call): Prom
       return objectResponse(201, objectBody(info, created, out, now(ctx)), c.opts.warnings);
     }
     case 'DELETE': {
-      const list = await deleteCollection(ctx, info, c.ns, { query: req.query, body: bodyText(req) }, c.opts);
+      const list = await deleteCollection(
+        ctx,
+        info,
+        { namespace: c.ns, query: req.query, body: bodyText(req) },
+        c.opts,
+      );
       return objectResponse(200, list, c.opts.warnings);
     }
     default:
@@ -103,16 +117,33 @@ function watch(ctx: ServerContext, info: ResourceInfo, c: Call): ApiResponse {
   const encode = (type: WatchEventType, object: KubeObject | Status): string => {
     let payload: unknown = object;
     if (c.out.table && type !== 'ERROR' && type !== 'BOOKMARK') {
-      payload = toTable(info, [object as KubeObject], { now: now(ctx), includeObject: c.out.includeObject, noHeaders: !first });
+      payload = toTable(info, [object as KubeObject], {
+        now: now(ctx),
+        includeObject: c.out.includeObject,
+        noHeaders: !first,
+      });
       first = false;
     }
     return `${JSON.stringify({ type, object: payload })}\n`;
   };
-  const stream = watchObjects(ctx, info, { namespace: c.ns, query: c.req.query, signal: c.req.signal, encode });
-  return { status: 200, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, stream };
+  const stream = watchObjects(ctx, info, {
+    namespace: c.ns,
+    query: c.req.query,
+    signal: c.req.signal,
+    encode,
+  });
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+    stream,
+  };
 }
 
-async function item(ctx: ServerContext, info: ResourceInfo, c: Call & { name: string }): Promise<ApiResponse> {
+async function item(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  c: Call & { name: string },
+): Promise<ApiResponse> {
   const { req, out, ns, name } = c;
   switch (req.method) {
     case 'GET':
@@ -123,21 +154,35 @@ async function item(ctx: ServerContext, info: ResourceInfo, c: Call & { name: st
       if (!info.builtin && (obj.metadata.resourceVersion ?? '') === '') {
         throw unconditionalUpdate(info, name);
       }
-      const { object } = await guaranteedUpdate(ctx, info, { namespace: ns, name, scope: 'main', compute: () => ({ object: structuredClone(obj) }) }, c.opts);
+      const { object } = await guaranteedUpdate(
+        ctx,
+        info,
+        { namespace: ns, name, scope: 'main', compute: () => ({ object: structuredClone(obj) }) },
+        c.opts,
+      );
       return objectResponse(200, objectBody(info, object, out, now(ctx)), c.opts.warnings);
     }
     case 'PATCH': {
       const { object, created } = await patchObject(
         ctx,
         info,
-        { namespace: ns, name, contentType: req.headers['content-type'] ?? '', body: bodyText(req), force: forceParam(req.query), scope: 'main' },
+        {
+          namespace: ns,
+          name,
+          contentType: req.headers['content-type'] ?? '',
+          body: bodyText(req),
+          force: forceParam(req.query),
+          scope: 'main',
+        },
         c.opts,
       );
       return objectResponse(created ? 201 : 200, objectBody(info, object, out, now(ctx)), c.opts.warnings);
     }
     case 'DELETE': {
-      const outcome = await deleteObject(ctx, info, { namespace: ns, name }, parseDeleteOptions(bodyText(req), req.query), c.opts);
-      if (outcome.kind === 'pending') return objectResponse(200, objectBody(info, outcome.object, out, now(ctx)), c.opts.warnings);
+      const options = parseDeleteOptions(bodyText(req), req.query);
+      const outcome = await deleteObject(ctx, info, { namespace: ns, name, options }, c.opts);
+      if (outcome.kind === 'pending')
+        return objectResponse(200, objectBody(info, outcome.object, out, now(ctx)), c.opts.warnings);
       return objectResponse(200, outcome.status, c.opts.warnings);
     }
     default:
@@ -148,25 +193,47 @@ async function item(ctx: ServerContext, info: ResourceInfo, c: Call & { name: st
 /** Custom resources refuse unconditional updates (kube: AllowUnconditionalUpdate is false for CRs). */
 function unconditionalUpdate(info: ResourceInfo, name: string): Error {
   return invalid(info.group, info.kind, name, [
-    { field: 'metadata.resourceVersion', type: 'FieldValueInvalid', value: 0, detail: 'must be specified for an update' },
+    {
+      field: 'metadata.resourceVersion',
+      type: 'FieldValueInvalid',
+      value: 0,
+      detail: 'must be specified for an update',
+    },
   ]);
 }
 
-async function subresource(ctx: ServerContext, info: ResourceInfo, c: Call & { name: string; sub: string }): Promise<ApiResponse> {
+async function subresource(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  c: Call & { name: string; sub: string },
+): Promise<ApiResponse> {
   const { req, out, ns, name, sub } = c;
   if (sub === 'status' && info.subresources.status) {
-    if (req.method === 'GET') return objectResponse(200, objectBody(info, await getObject(ctx, info, ns, name), out, now(ctx)), []);
+    if (req.method === 'GET')
+      return objectResponse(200, objectBody(info, await getObject(ctx, info, ns, name), out, now(ctx)), []);
     if (req.method === 'PUT') {
       const obj = decodeObjectBody(bodyText(req));
       checkBodyIdentity(info, obj, { namespace: ns, name });
-      const { object } = await guaranteedUpdate(ctx, info, { namespace: ns, name, scope: 'status', compute: () => ({ object: structuredClone(obj) }) }, c.opts);
+      const { object } = await guaranteedUpdate(
+        ctx,
+        info,
+        { namespace: ns, name, scope: 'status', compute: () => ({ object: structuredClone(obj) }) },
+        c.opts,
+      );
       return objectResponse(200, objectBody(info, object, out, now(ctx)), c.opts.warnings);
     }
     if (req.method === 'PATCH') {
       const { object } = await patchObject(
         ctx,
         info,
-        { namespace: ns, name, contentType: req.headers['content-type'] ?? '', body: bodyText(req), force: forceParam(req.query), scope: 'status' },
+        {
+          namespace: ns,
+          name,
+          contentType: req.headers['content-type'] ?? '',
+          body: bodyText(req),
+          force: forceParam(req.query),
+          scope: 'status',
+        },
         c.opts,
       );
       return objectResponse(200, objectBody(info, object, out, now(ctx)), c.opts.warnings);
@@ -186,7 +253,10 @@ async function subresource(ctx: ServerContext, info: ResourceInfo, c: Call & { n
         scope: 'status',
         compute: (cur) => {
           const next = structuredClone(cur ?? obj);
-          next['spec'] = { ...((next['spec'] as object | undefined) ?? {}), finalizers: ((obj['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? []) };
+          next['spec'] = {
+            ...(next['spec'] ?? {}),
+            finalizers: (obj['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? [],
+          };
           return { object: next };
         },
       },
@@ -201,12 +271,22 @@ async function subresource(ctx: ServerContext, info: ResourceInfo, c: Call & { n
   throw notFound(info.group, `${info.plural}/${sub}`, name);
 }
 
-async function scale(ctx: ServerContext, info: ResourceInfo, c: Call & { name: string }): Promise<ApiResponse> {
+async function scale(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  c: Call & { name: string },
+): Promise<ApiResponse> {
   const { req, ns, name } = c;
-  if (req.method === 'GET') return objectResponse(200, scaleOf(info, await getObject(ctx, info, ns, name)), []);
+  if (req.method === 'GET')
+    return objectResponse(200, scaleOf(info, await getObject(ctx, info, ns, name)), []);
   if (req.method === 'PUT') {
     const body = decodeObjectBody(bodyText(req)) as unknown as Scale;
-    const { scale: s } = await updateScale(ctx, info, { namespace: ns, name }, () => body, c.opts);
+    const { scale: s } = await updateScale(
+      ctx,
+      info,
+      { namespace: ns, name, computeScale: () => body },
+      c.opts,
+    );
     return objectResponse(200, s, c.opts.warnings);
   }
   if (req.method === 'PATCH') {
@@ -216,8 +296,12 @@ async function scale(ctx: ServerContext, info: ResourceInfo, c: Call & { name: s
     const { scale: s } = await updateScale(
       ctx,
       info,
-      { namespace: ns, name },
-      (current) => patchDocument(info, type, current as unknown as JsonObject, patch) as unknown as Scale,
+      {
+        namespace: ns,
+        name,
+        computeScale: (current) =>
+          patchDocument(info, type, current as unknown as JsonObject, patch) as unknown as Scale,
+      },
       c.opts,
     );
     return objectResponse(200, s, c.opts.warnings);

@@ -54,7 +54,7 @@ export function scaleOf(info: ResourceInfo, parent: KubeObject): Scale {
   let selector: string | undefined;
   if (info.builtin) {
     const sel = readPath(parent, '.spec.selector');
-    if (sel !== undefined && sel !== null) selector = formatLabelSelector(labelSelectorFromObject(sel as never));
+    if (sel !== undefined && sel !== null) selector = formatLabelSelector(labelSelectorFromObject(sel));
   } else if (s.labelSelectorPath) {
     const sel = readPath(parent, s.labelSelectorPath);
     if (typeof sel === 'string') selector = sel;
@@ -70,7 +70,10 @@ export function scaleOf(info: ResourceInfo, parent: KubeObject): Scale {
       creationTimestamp: meta.creationTimestamp ?? '',
     },
     spec: typeof replicas === 'number' ? { replicas } : {},
-    status: { replicas: typeof statusReplicas === 'number' ? statusReplicas : 0, ...(selector !== undefined ? { selector } : {}) },
+    status: {
+      replicas: typeof statusReplicas === 'number' ? statusReplicas : 0,
+      ...(selector !== undefined ? { selector } : {}),
+    },
   };
 }
 
@@ -82,8 +85,7 @@ export function scaleOf(info: ResourceInfo, parent: KubeObject): Scale {
 export async function updateScale(
   ctx: ServerContext,
   info: ResourceInfo,
-  target: { namespace: string | undefined; name: string },
-  computeScale: (current: Scale) => Scale,
+  target: { namespace: string | undefined; name: string; computeScale: (current: Scale) => Scale },
   opts: WriteOptions,
 ): Promise<{ result: WriteResult; scale: Scale }> {
   const s = scaleInfo(info);
@@ -96,17 +98,23 @@ export async function updateScale(
       scope: 'main',
       compute: (current) => {
         if (!current) throw notFound(info.group, info.plural, target.name);
-        const desired = computeScale(scaleOf(info, current));
+        const desired = target.computeScale(scaleOf(info, current));
         const replicas = desired.spec.replicas;
         if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
           throw invalid('autoscaling', 'Scale', target.name, [
-            { field: 'spec.replicas', type: 'FieldValueInvalid', value: replicas ?? null, detail: 'must be greater than or equal to 0' },
+            {
+              field: 'spec.replicas',
+              type: 'FieldValueInvalid',
+              value: replicas ?? null,
+              detail: 'must be greater than or equal to 0',
+            },
           ]);
         }
         const next = structuredClone(current);
-        writePath(next as unknown as Record<string, unknown>, s.specReplicasPath, replicas);
+        writePath(next, s.specReplicasPath, replicas);
         const rv = desired.metadata.resourceVersion;
-        next.metadata.resourceVersion = rv !== undefined && rv !== '' ? rv : (current.metadata.resourceVersion ?? '');
+        next.metadata.resourceVersion =
+          rv !== undefined && rv !== '' ? rv : (current.metadata.resourceVersion ?? '');
         return { object: next };
       },
     },

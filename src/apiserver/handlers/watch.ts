@@ -33,7 +33,11 @@ export interface WatchRequest {
 }
 
 /** Validates the request and returns the stream of encoded event lines. */
-export function watchObjects(ctx: ServerContext, info: ResourceInfo, req: WatchRequest): AsyncIterable<string> {
+export function watchObjects(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  req: WatchRequest,
+): AsyncIterable<string> {
   const selection = parseSelection(info, req.query);
   const rvText = req.query.get('resourceVersion');
   const rv = parseRevision(rvText);
@@ -43,12 +47,15 @@ export function watchObjects(ctx: ServerContext, info: ResourceInfo, req: WatchR
       {
         field: 'resourceVersionMatch',
         type: 'FieldValueForbidden',
-        detail: "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+        detail: 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
       },
     ]);
   }
   const timeoutText = req.query.get('timeoutSeconds');
-  const timeoutS = timeoutText !== null && timeoutText !== '' ? Number(timeoutText) : MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
+  const timeoutS =
+    timeoutText !== null && timeoutText !== ''
+      ? Number(timeoutText)
+      : MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
   const out = new Channel<string>();
   const done = new AbortController();
   const signal = AbortSignal.any([req.signal, done.signal]);
@@ -88,7 +95,12 @@ interface WatchState {
 
 async function run(
   s: WatchState,
-  o: { namespace: string | undefined; start: number | undefined; initialEvents: boolean; signal: AbortSignal },
+  o: {
+    namespace: string | undefined;
+    start: number | undefined;
+    initialEvents: boolean;
+    signal: AbortSignal;
+  },
 ): Promise<void> {
   const prefix = collectionPrefix(s.info, o.namespace);
   let start = o.start;
@@ -125,7 +137,9 @@ function transform(s: WatchState, ev: StoreEvent): string | undefined {
   const prevMatch = prev !== undefined && selects(s.info, s.selection, prev);
   if (ev.type === 'delete') {
     const last = prev ?? decodeObject(s.info, ev.kv.value, rev);
-    return prevMatch || (prev === undefined && selects(s.info, s.selection, last)) ? s.encode('DELETED', last) : undefined;
+    return prevMatch || (prev === undefined && selects(s.info, s.selection, last))
+      ? s.encode('DELETED', last)
+      : undefined;
   }
   const cur = decodeKv(s.info, ev.kv);
   const curMatch = selects(s.info, s.selection, cur);

@@ -32,7 +32,12 @@ export interface WriteResult {
 }
 
 /** Creates `obj` (already checked against the URL) in `namespace`. */
-export async function createObject(ctx: ServerContext, info: ResourceInfo, desired: Desired, opts: WriteOptions): Promise<KubeObject> {
+export async function createObject(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  desired: Desired,
+  opts: WriteOptions,
+): Promise<KubeObject> {
   const base = structuredClone(desired.object);
   const useGenerate = (base.metadata.name ?? '') === '' && (base.metadata.generateName ?? '') !== '';
   if ((base.metadata.name ?? '') === '' && !useGenerate) {
@@ -47,7 +52,9 @@ export async function createObject(ctx: ServerContext, info: ResourceInfo, desir
     createDefaults[`${info.group}/${info.kind}`]?.(obj);
     prepareCreate(info, obj, ctx.clock.now());
     admit(info, obj, undefined, opts);
-    const stored = desired.managed ? obj : recordUpdate(info, { old: undefined, next: obj, scope: 'main' }, opts.manager, now(ctx));
+    const stored = desired.managed
+      ? obj
+      : recordUpdate(info, { old: undefined, next: obj, scope: 'main' }, opts.manager, now(ctx));
     const name = stored.metadata.name ?? '';
     const key = objectKey(info, stored.metadata.namespace, name);
     if (opts.dryRun) {
@@ -80,7 +87,12 @@ export interface UpdateRequest {
  * differs from the current one is a 409 (the client's precondition); otherwise a lost race re-reads
  * and recomputes. A write that changes nothing stores nothing and keeps the resourceVersion.
  */
-export async function guaranteedUpdate(ctx: ServerContext, info: ResourceInfo, req: UpdateRequest, opts: WriteOptions): Promise<WriteResult> {
+export async function guaranteedUpdate(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  req: UpdateRequest,
+  opts: WriteOptions,
+): Promise<WriteResult> {
   const key = objectKey(info, req.namespace, req.name);
   for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
     const kv = await ctx.store.get(key);
@@ -96,8 +108,9 @@ export async function guaranteedUpdate(ctx: ServerContext, info: ResourceInfo, r
       throw conflict(info.group, info.plural, req.name);
     }
     let next = prepareUpdate(info, desired.object, current, req.scope);
-    admit(info, next, current, opts);
-    if (!desired.managed && req.scope !== 'deletion') next = recordUpdate(info, { old: current, next, scope: req.scope }, opts.manager, now(ctx));
+    admit(info, next, req.scope === 'deletion' ? withDeletionOf(current, next) : current, opts);
+    if (!desired.managed && req.scope !== 'deletion')
+      next = recordUpdate(info, { old: current, next, scope: req.scope }, opts.manager, now(ctx));
     const outcome = await commit(ctx, info, { key, kv, current, next }, opts);
     if (outcome) return { object: outcome, created: false };
     if (wanted !== undefined && wanted !== '') throw conflict(info.group, info.plural, req.name);
@@ -113,8 +126,16 @@ interface Commit {
 }
 
 /** Writes `next` over `kv` (or deletes it when finalization completes). Undefined = lost the race. */
-async function commit(ctx: ServerContext, info: ResourceInfo, c: Commit, opts: WriteOptions): Promise<KubeObject | undefined> {
-  const finalize = c.next.metadata.deletionTimestamp !== undefined && (c.next.metadata.finalizers ?? []).length === 0 && !gracePending(c.next);
+async function commit(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  c: Commit,
+  opts: WriteOptions,
+): Promise<KubeObject | undefined> {
+  const finalize =
+    c.next.metadata.deletionTimestamp !== undefined &&
+    (c.next.metadata.finalizers ?? []).length === 0 &&
+    !gracePending(c.next);
   if (finalize) {
     if (opts.dryRun) return c.next;
     const res = await ctx.store.delete(c.key, c.kv.modRevision);
@@ -122,7 +143,11 @@ async function commit(ctx: ServerContext, info: ResourceInfo, c: Commit, opts: W
     return { ...c.next, metadata: { ...c.next.metadata, resourceVersion: String(res.revision) } };
   }
   if (sameStoredObject(c.next, c.current)) return c.current;
-  if (opts.dryRun) return { ...c.next, metadata: { ...c.next.metadata, resourceVersion: c.current.metadata.resourceVersion ?? '' } };
+  if (opts.dryRun)
+    return {
+      ...c.next,
+      metadata: { ...c.next.metadata, resourceVersion: c.current.metadata.resourceVersion ?? '' },
+    };
   const res = await ctx.store.update(c.key, encodeObject(c.next), c.kv.modRevision);
   if (!res.succeeded || !res.kv) return undefined;
   return decodeKv(info, res.kv);
@@ -150,4 +175,17 @@ function randomSuffix(): string {
 
 function now(ctx: ServerContext): string {
   return rfc3339Seconds(ctx.clock.now());
+}
+
+/** The old object as validation should see it when the server itself marks `next` for deletion. */
+function withDeletionOf(current: KubeObject, next: KubeObject): KubeObject {
+  const meta = { ...current.metadata };
+  if (next.metadata.deletionTimestamp !== undefined) meta.deletionTimestamp = next.metadata.deletionTimestamp;
+  if (next.metadata.deletionGracePeriodSeconds !== undefined) {
+    meta.deletionGracePeriodSeconds = next.metadata.deletionGracePeriodSeconds;
+  }
+  if (current.metadata.deletionTimestamp === undefined && next.metadata.finalizers !== undefined) {
+    meta.finalizers = next.metadata.finalizers;
+  }
+  return { ...current, metadata: meta };
 }

@@ -65,7 +65,11 @@ export class HttpServer {
     try {
       if (!PUBLIC_PATHS.has(url.pathname) && !this.#authenticated(req)) throw unauthorized();
       if (url.pathname === '/metrics') {
-        response = { status: 200, headers: { 'content-type': this.#o.metrics.registry.contentType }, body: await this.#o.metrics.registry.metrics() };
+        response = {
+          status: 200,
+          headers: { 'content-type': this.#o.metrics.registry.contentType },
+          body: await this.#o.metrics.registry.metrics(),
+        };
       } else {
         const body = await readBody(req);
         response = await this.#o.handle({
@@ -79,7 +83,16 @@ export class HttpServer {
         });
       }
     } catch (err) {
-      response = err instanceof StatusError ? jsonResponse(err.code, err.status) : jsonResponse(500, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: String(err), code: 500 });
+      response =
+        err instanceof StatusError
+          ? jsonResponse(err.code, err.status)
+          : jsonResponse(500, {
+              kind: 'Status',
+              apiVersion: 'v1',
+              status: 'Failure',
+              message: String(err),
+              code: 500,
+            });
     }
     this.#o.metrics.requests.inc({ verb, resource, code: String(response.status) });
     if (response.stream) {
@@ -91,7 +104,12 @@ export class HttpServer {
     this.#o.metrics.latency.observe({ verb, resource }, (performance.now() - started) / 1000);
   }
 
-  async #stream(res: ServerResponse, response: ApiResponse, resource: string, abort: AbortController): Promise<void> {
+  async #stream(
+    res: ServerResponse,
+    response: ApiResponse,
+    resource: string,
+    abort: AbortController,
+  ): Promise<void> {
     const { 'transfer-encoding': _te, ...headers } = response.headers;
     res.writeHead(response.status, headers);
     res.flushHeaders();
@@ -99,7 +117,8 @@ export class HttpServer {
     try {
       for await (const chunk of response.stream ?? []) {
         if (abort.signal.aborted) break;
-        if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', () => r()).once('close', () => r()));
+        if (!res.write(chunk))
+          await new Promise<void>((r) => res.once('drain', () => r()).once('close', () => r()));
       }
     } catch (err) {
       this.#o.log.warn({ err: String(err) }, 'watch stream failed');
@@ -133,7 +152,11 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
     const buf = chunk as Buffer;
     size += buf.length;
     if (size > MAX_BODY) {
-      throw new StatusError({ reason: 'RequestEntityTooLarge', code: 413, message: 'Request entity too large: limit is 3145728' });
+      throw new StatusError({
+        reason: 'RequestEntityTooLarge',
+        code: 413,
+        message: 'Request entity too large: limit is 3145728',
+      });
     }
     chunks.push(buf);
   }
@@ -143,7 +166,8 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
 /** The metric labels of a request: kube's verb names and the resource (or the path for non-resource URLs). */
 function classify(method: string, url: URL): { verb: string; resource: string } {
   const route = parseRoute(url.pathname);
-  if (route.type !== 'resource') return { verb: method.toLowerCase(), resource: route.type === 'other' ? url.pathname : 'discovery' };
+  if (route.type !== 'resource')
+    return { verb: method.toLowerCase(), resource: route.type === 'other' ? url.pathname : 'discovery' };
   const resource = route.subresource ? `${route.plural}/${route.subresource}` : route.plural;
   const w = url.searchParams.get('watch');
   const collection = route.name === undefined;

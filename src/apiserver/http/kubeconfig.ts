@@ -22,7 +22,11 @@ export function renderKubeconfig(entries: readonly KubeconfigEntry[]): string {
     users: entries.map((e) => ({ name: `${e.name}-admin`, user: { token: e.token } })),
     contexts: entries.map((e) => ({
       name: e.name,
-      context: { cluster: e.name, user: `${e.name}-admin`, ...(e.namespace ? { namespace: e.namespace } : {}) },
+      context: {
+        cluster: e.name,
+        user: `${e.name}-admin`,
+        ...(e.namespace ? { namespace: e.namespace } : {}),
+      },
     })),
     preferences: {},
   });

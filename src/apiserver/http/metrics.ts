@@ -3,7 +3,15 @@
  * by verb/resource/code, open watches, and storage operation latency.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { KeyValue, RangeOptions, RangeResult, Store, StoreEvent, TxnResult, WatchOptions } from '../../storage/store.js';
+import type {
+  KeyValue,
+  RangeOptions,
+  RangeResult,
+  Store,
+  StoreEvent,
+  TxnResult,
+  WatchOptions,
+} from '../../storage/store.js';
 
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -52,10 +60,14 @@ export function instrumentStore(store: Store, metrics: ApiMetrics): Store {
   return {
     currentRevision: () => store.currentRevision(),
     compactedRevision: () => store.compactedRevision(),
-    get: (key: string, options?: { revision?: number }): Promise<KeyValue | undefined> => time('get', () => store.get(key, options)),
-    range: (prefix: string, options?: RangeOptions): Promise<RangeResult> => time('list', () => store.range(prefix, options)),
-    create: (key: string, value: string): Promise<TxnResult> => time('create', () => store.create(key, value)),
-    update: (key: string, value: string, rev: number): Promise<TxnResult> => time('update', () => store.update(key, value, rev)),
+    get: (key: string, options?: { revision?: number }): Promise<KeyValue | undefined> =>
+      time('get', () => store.get(key, options)),
+    range: (prefix: string, options?: RangeOptions): Promise<RangeResult> =>
+      time('list', () => store.range(prefix, options)),
+    create: (key: string, value: string): Promise<TxnResult> =>
+      time('create', () => store.create(key, value)),
+    update: (key: string, value: string, rev: number): Promise<TxnResult> =>
+      time('update', () => store.update(key, value, rev)),
     delete: (key: string, rev: number): Promise<TxnResult> => time('delete', () => store.delete(key, rev)),
     watch: (prefix: string, options: WatchOptions): AsyncIterable<StoreEvent> => store.watch(prefix, options),
     compact: (rev: number) => time('compact', () => store.compact(rev)),

@@ -28,7 +28,9 @@ export interface Pki {
 
 async function keyPem(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key);
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n');
   return `-----BEGIN PRIVATE KEY-----\n${b64.trim()}\n-----END PRIVATE KEY-----\n`;
 }
 
@@ -54,9 +56,15 @@ async function newCa(now: Date): Promise<{ cert: x509.X509Certificate; keys: Cry
   return { cert, keys };
 }
 
-async function newServing(ca: { cert: x509.X509Certificate; key: CryptoKey }, hosts: readonly string[], now: Date): Promise<{ cert: string; key: string }> {
+async function newServing(
+  ca: { cert: x509.X509Certificate; key: CryptoKey },
+  hosts: readonly string[],
+  now: Date,
+): Promise<{ cert: string; key: string }> {
   const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
-  const names = hosts.map((h) => (isIP(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h }));
+  const names = hosts.map((h) =>
+    isIP(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
+  );
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomBytes(8).toString('hex'),
     subject: 'CN=flotilla-hub',
@@ -68,7 +76,10 @@ async function newServing(ca: { cert: x509.X509Certificate; key: CryptoKey }, ho
     signingAlgorithm: ALG,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       new x509.SubjectAlternativeNameExtension(names),
     ],
@@ -77,7 +88,11 @@ async function newServing(ca: { cert: x509.X509Certificate; key: CryptoKey }, ho
 }
 
 function servingNames(host: string): string[] {
-  return [...new Set(['localhost', '127.0.0.1', '::1', host].filter((h) => h !== '' && h !== '0.0.0.0' && h !== '::'))];
+  return [
+    ...new Set(
+      ['localhost', '127.0.0.1', '::1', host].filter((h) => h !== '' && h !== '0.0.0.0' && h !== '::'),
+    ),
+  ];
 }
 
 function certCovers(pem: string, hosts: readonly string[]): boolean {
@@ -105,12 +120,16 @@ export async function ensurePki(dir: string, host: string): Promise<Pki> {
   const names = servingNames(host);
   const haveServing = existsSync(p('serving.crt')) && existsSync(p('serving.key'));
   if (!haveServing || !certCovers(await readFile(p('serving.crt'), 'utf8'), names)) {
-    const ca = { cert: new x509.X509Certificate(caPem), key: await importKey(await readFile(p('ca.key'), 'utf8')) };
+    const ca = {
+      cert: new x509.X509Certificate(caPem),
+      key: await importKey(await readFile(p('ca.key'), 'utf8')),
+    };
     const serving = await newServing(ca, names, now);
     await writeFile(p('serving.key'), serving.key, { mode: 0o600 });
     await writeFile(p('serving.crt'), serving.cert);
   }
-  if (!existsSync(p('token'))) await writeFile(p('token'), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  if (!existsSync(p('token')))
+    await writeFile(p('token'), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
   return {
     caPem,
     certPem: await readFile(p('serving.crt'), 'utf8'),

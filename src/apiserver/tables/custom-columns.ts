@@ -40,7 +40,7 @@ function goJson(v: unknown): string {
  * `string` prints any value (objects and arrays as compact JSON, JSON null as `<no value>`);
  * `integer` and `number` keep numbers (integers truncated); `boolean` keeps booleans; `date`
  * renders an RFC 3339 string as an age (`<invalid>` if unparsable). Anything else is `null`,
- * which kubectl prints as `<none>`.
+ * which kubectl prints as an empty cell.
  */
 export function customCell(type: PrinterColumn['type'], value: unknown, now: number): JsonValue {
   if (type === 'string') {

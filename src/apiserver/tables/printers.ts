@@ -10,8 +10,9 @@ import {
   namespacePrinter,
   nodePrinter,
   persistentVolumeClaimPrinter,
+  secretPrinter,
+  serviceAccountPrinter,
 } from './core-printers.js';
-import { secretPrinter, serviceAccountPrinter } from './core-printers.js';
 import { customColumnsPrinter, DEFAULT_CRD_COLUMNS, defaultPrinter } from './custom-columns.js';
 import { eventPrinter } from './event-printer.js';
 import {

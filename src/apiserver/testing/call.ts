@@ -19,8 +19,16 @@ export interface CallResult {
 }
 
 /** Sends one request; a string body is sent verbatim, anything else as JSON. */
-export async function call(server: ApiServer, method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
-  const body = options.body === undefined ? undefined : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
+export async function call(
+  server: ApiServer,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<CallResult> {
+  const body =
+    options.body === undefined
+      ? undefined
+      : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
   const response = await server.handle({
     method,
     path,
@@ -29,7 +37,12 @@ export async function call(server: ApiServer, method: string, path: string, opti
     ...(body ? { body } : {}),
     signal: options.signal ?? new AbortController().signal,
   });
-  const text = typeof response.body === 'string' ? response.body : response.body ? Buffer.from(response.body).toString() : '';
+  const text =
+    typeof response.body === 'string'
+      ? response.body
+      : response.body
+        ? Buffer.from(response.body).toString()
+        : '';
   let json: CallResult['json'] = {};
   if (text.startsWith('{')) json = JSON.parse(text) as CallResult['json'];
   return { status: response.status, headers: response.headers, json, response };

@@ -25,6 +25,9 @@
  *   at or below R; it persists R in `meta` in the same transaction. Rows above R and the newest row
  *   at or below R of each live key remain, so reads at R or later and `prevKv` of events above R
  *   stay exact. Large compactions run in batches of `compactBatch` revisions.
+ * - A second writer on the same file (another process, or a second `SqliteStore` here) is not
+ *   supported; its colliding explicit ids fail on the primary key instead of corrupting the log.
+ * - Paginated ranges take `count` from `PageCountCache` when a page continues the previous one.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';

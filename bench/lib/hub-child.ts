@@ -1,0 +1,27 @@
+/**
+ * A real HTTPS hub in its own process for the over-the-wire benchmarks, so the hub's event loop is
+ * not shared with 1,000 client connections. Prints one JSON line `{url, token, caPem, pid}` when
+ * serving; stops when stdin closes or on SIGTERM. Usage: `hub-child.ts <sqlite|memory>`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHub } from '../../src/cmd/hub.js';
+import { noopLogger } from '../../src/base/logger.js';
+
+const storage = process.argv[2] === 'memory' ? 'memory' : 'sqlite';
+const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-hub-'));
+const hub = await startHub({ dataDir, host: '127.0.0.1', port: 0, storage, log: noopLogger });
+process.stdout.write(`${JSON.stringify({ url: hub.url, token: hub.token, caPem: hub.caPem, pid: process.pid })}\n`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await hub.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.stdin.on('end', () => void stop());
+process.stdin.resume();
+process.on('SIGTERM', () => void stop());

@@ -1,7 +1,7 @@
 /**
  * `api`: create, update, get and list of ConfigMaps through `ApiServer.handle` (in-process, no
  * sockets) against the same operations on the raw Store, in the same run, for each store.
- * Operations run one at a time; request bodies are encoded before the timed loop, so the time is
+ * Operations run one at a time, each phase in 5 chunks alternating API and raw (noise hits both); request bodies are encoded before the timed loop, so the time is
  * the server's (routing, decoding, validation, managedFields, encoding, storage).
  */
 import type { Store } from '../src/storage/store.js';
@@ -31,93 +31,150 @@ const LIST_FRACTION = 5;
 const WARMUP = 500;
 
 type Op = 'create' | 'update' | 'get' | 'list';
+const OPS_IN_ORDER: readonly Op[] = ['create', 'update', 'get', 'list'];
+/** Each phase is split into this many chunks, alternating API and raw, so machine noise hits both. */
+const CHUNKS = 5;
+
 interface Measured extends LatencyStats {
   opsPerSec: number;
 }
 
-async function timeLoop(n: number, body: (i: number) => Promise<void>): Promise<Measured> {
-  const samples = new Array<number>(n);
-  forceGc();
-  const start = now();
-  for (let i = 0; i < n; i++) {
-    const t = now();
-    await body(i);
-    samples[i] = now() - t;
-  }
-  const elapsed = now() - start;
-  return { ...latencyStats(samples), opsPerSec: round((n / elapsed) * 1000, 0) };
+/** One side of the comparison: op `i` of each phase (a phase's ops run in index order). */
+interface Side {
+  prepare(op: Op): Promise<void>;
+  run(op: Op, i: number): Promise<void>;
 }
 
-/** The API side: POST n, PUT n (with the rv from the create), GET n, LIST n/5 of a 100-object namespace. */
-async function apiOps(server: ApiServer, ns: string, n: number): Promise<Record<Op, Measured>> {
-  const names = Array.from({ length: n }, (_, i) => `cm-${String(i).padStart(6, '0')}`);
-  const creates = names.map((name, i) => Buffer.from(JSON.stringify(configMap(ns, name, i))));
-  const created: string[] = new Array<string>(n);
-  const create = await timeLoop(n, async (i) => {
-    const res = await request(server, 'POST', cmPath(ns), { body: creates[i] });
-    if (res.status !== 201) expectStatus(res, 201, 'create');
-    created[i] = res.body as string;
-  });
-  const updates = created.map((text, i) => {
-    const obj = JSON.parse(text) as { data: Record<string, string> };
-    obj.data['index'] = `${i}-updated`;
-    return Buffer.from(JSON.stringify(obj));
-  });
-  const update = await timeLoop(n, async (i) => {
-    const res = await request(server, 'PUT', cmPath(ns, names[i]), { body: updates[i] });
-    if (res.status !== 200) expectStatus(res, 200, 'update');
-  });
-  const get = await timeLoop(n, async (i) => {
-    const res = await request(server, 'GET', cmPath(ns, names[i]));
-    if (res.status !== 200) expectStatus(res, 200, 'get');
-  });
-  const listNs = `${ns}-list`;
-  await createNamespace(server, listNs);
-  for (let i = 0; i < LIST_SIZE; i++) {
-    expectStatus(
-      await request(server, 'POST', cmPath(listNs), {
-        body: Buffer.from(JSON.stringify(configMap(listNs, `cm-${i}`, i))),
-      }),
-      201,
-      'seed list',
-    );
+class Timing {
+  readonly samples: number[] = [];
+  elapsed = 0;
+  result(): Measured {
+    return { ...latencyStats(this.samples), opsPerSec: round((this.samples.length / this.elapsed) * 1000, 0) };
   }
-  const list = await timeLoop(Math.ceil(n / LIST_FRACTION), async () => {
-    const res = await request(server, 'GET', cmPath(listNs));
-    if (res.status !== 200) expectStatus(res, 200, 'list');
-    if (typeof res.body !== 'string' || res.body.length < 1000)
-      throw new Error(`short list: ${bodyText(res).slice(0, 200)}`);
-  });
-  return { create, update, get, list };
+}
+
+async function timeRange(side: Side, op: Op, from: number, to: number, into: Timing): Promise<void> {
+  forceGc();
+  const start = now();
+  for (let i = from; i < to; i++) {
+    const t = now();
+    await side.run(op, i);
+    into.samples.push(now() - t);
+  }
+  into.elapsed += now() - start;
+}
+
+/** Runs every phase on both sides, alternating chunks of each phase between them. */
+async function compare(api: Side, raw: Side, n: number): Promise<Record<Op, { api: Measured; raw: Measured }>> {
+  const out = {} as Record<Op, { api: Measured; raw: Measured }>;
+  for (const op of OPS_IN_ORDER) {
+    const count = op === 'list' ? Math.ceil(n / LIST_FRACTION) : n;
+    await api.prepare(op);
+    await raw.prepare(op);
+    const a = new Timing();
+    const r = new Timing();
+    for (let c = 0; c < CHUNKS; c++) {
+      const from = Math.floor((c * count) / CHUNKS);
+      const to = Math.floor(((c + 1) * count) / CHUNKS);
+      await timeRange(api, op, from, to, a);
+      await timeRange(raw, op, from, to, r);
+    }
+    out[op] = { api: a.result(), raw: r.result() };
+  }
+  return out;
+}
+
+const nameOf = (i: number): string => `cm-${String(i).padStart(6, '0')}`;
+
+/** The API side: POST, PUT (with the rv from the create), GET; LIST of a 100-object namespace. */
+function apiSide(server: ApiServer, ns: string, n: number): Side {
+  const names = Array.from({ length: n }, (_, i) => nameOf(i));
+  const creates = names.map((name, i) => Buffer.from(JSON.stringify(configMap(ns, name, i))));
+  const created = new Array<string>(n);
+  let updates: Buffer[] = [];
+  const listNs = `${ns}-list`;
+  return {
+    async prepare(op) {
+      if (op === 'update') {
+        updates = created.map((text, i) => {
+          const obj = JSON.parse(text) as { data: Record<string, string> };
+          obj.data['index'] = `${i}-updated`;
+          return Buffer.from(JSON.stringify(obj));
+        });
+      }
+      if (op === 'list') {
+        await createNamespace(server, listNs);
+        for (let i = 0; i < LIST_SIZE; i++) {
+          const body = Buffer.from(JSON.stringify(configMap(listNs, `cm-${i}`, i)));
+          expectStatus(await request(server, 'POST', cmPath(listNs), { body }), 201, 'seed list');
+        }
+      }
+    },
+    async run(op, i) {
+      switch (op) {
+        case 'create': {
+          const res = await request(server, 'POST', cmPath(ns), { body: creates[i] });
+          if (res.status !== 201) expectStatus(res, 201, 'create');
+          created[i] = res.body as string;
+          return;
+        }
+        case 'update': {
+          const res = await request(server, 'PUT', cmPath(ns, names[i]), { body: updates[i] });
+          if (res.status !== 200) expectStatus(res, 200, 'update');
+          return;
+        }
+        case 'get': {
+          const res = await request(server, 'GET', cmPath(ns, names[i]));
+          if (res.status !== 200) expectStatus(res, 200, 'get');
+          return;
+        }
+        case 'list': {
+          const res = await request(server, 'GET', cmPath(listNs));
+          if (res.status !== 200) expectStatus(res, 200, 'list');
+          if (typeof res.body !== 'string' || res.body.length < 1000) throw new Error(`short list: ${bodyText(res).slice(0, 200)}`);
+          return;
+        }
+      }
+    },
+  };
 }
 
 /** The same operations straight on the store, with values of the same size and shape. */
-async function rawOps(store: Store, ns: string, n: number): Promise<Record<Op, Measured>> {
-  const keys = Array.from({ length: n }, (_, i) => cmKey(ns, `cm-${String(i).padStart(6, '0')}`));
-  const values = keys.map((k, i) => storedConfigMap(ns, k.slice(k.lastIndexOf('/') + 1), i));
-  const revs = new Array<number>(n);
-  const create = await timeLoop(n, async (i) => {
-    const r = await store.create(keys[i] ?? '', values[i] ?? '');
-    if (!r.succeeded) throw new Error('raw create failed');
-    revs[i] = r.revision;
-  });
+function rawSide(store: Store, ns: string, n: number): Side {
+  const keys = Array.from({ length: n }, (_, i) => cmKey(ns, nameOf(i)));
+  const values = Array.from({ length: n }, (_, i) => storedConfigMap(ns, nameOf(i), i));
   const updated = values.map((v) => v.replace(/"index":"(\d+)"/, '"index":"$1-updated"'));
-  const update = await timeLoop(n, async (i) => {
-    const r = await store.update(keys[i] ?? '', updated[i] ?? '', revs[i] ?? 0);
-    if (!r.succeeded) throw new Error('raw update failed');
-  });
-  const get = await timeLoop(n, async (i) => {
-    if (!(await store.get(keys[i] ?? ''))) throw new Error('raw get missed');
-  });
+  const revs = new Array<number>(n);
   const listNs = `${ns}-list`;
-  for (let i = 0; i < LIST_SIZE; i++)
-    await store.create(cmKey(listNs, `cm-${i}`), storedConfigMap(listNs, `cm-${i}`, i));
-  const prefix = `/registry/core/configmaps/${listNs}/`;
-  const list = await timeLoop(Math.ceil(n / LIST_FRACTION), async () => {
-    const r = await store.range(prefix);
-    if (r.kvs.length !== LIST_SIZE) throw new Error(`raw list returned ${r.kvs.length}`);
-  });
-  return { create, update, get, list };
+  const listPrefix = `/registry/core/configmaps/${listNs}/`;
+  return {
+    async prepare(op) {
+      if (op === 'list') for (let i = 0; i < LIST_SIZE; i++) await store.create(cmKey(listNs, `cm-${i}`), storedConfigMap(listNs, `cm-${i}`, i));
+    },
+    async run(op, i) {
+      switch (op) {
+        case 'create': {
+          const r = await store.create(keys[i] ?? '', values[i] ?? '');
+          if (!r.succeeded) throw new Error('raw create failed');
+          revs[i] = r.revision;
+          return;
+        }
+        case 'update': {
+          const r = await store.update(keys[i] ?? '', updated[i] ?? '', revs[i] ?? 0);
+          if (!r.succeeded) throw new Error('raw update failed');
+          return;
+        }
+        case 'get':
+          if (!(await store.get(keys[i] ?? ''))) throw new Error('raw get missed');
+          return;
+        case 'list': {
+          const r = await store.range(listPrefix);
+          if (r.kvs.length !== LIST_SIZE) throw new Error(`raw list returned ${r.kvs.length}`);
+          return;
+        }
+      }
+    },
+  };
 }
 
 /** Runs the benchmark for every store kind; prints and records it. */
@@ -132,25 +189,24 @@ export async function runApiThroughput(): Promise<void> {
     try {
       const server = await startServer(apiStore.store);
       await createNamespace(server, 'warm');
-      await apiOps(server, 'warm', WARMUP);
-      await rawOps(rawStore.store, 'warm', WARMUP);
+      await compare(apiSide(server, 'warm', WARMUP), rawSide(rawStore.store, 'warm', WARMUP), WARMUP);
       await createNamespace(server, 'bench');
-      const api = await apiOps(server, 'bench', n);
-      const raw = await rawOps(rawStore.store, 'bench', n);
+      const measured = await compare(apiSide(server, 'bench', n), rawSide(rawStore.store, 'bench', n), n);
       const perOp: Record<string, unknown> = {};
       for (const op of ['create', 'update', 'get', 'list'] as const) {
-        const ratio = round(api[op].opsPerSec / raw[op].opsPerSec, 3);
-        perOp[op] = { api: api[op], raw: raw[op], apiToRawThroughput: ratio };
+        const { api, raw } = measured[op];
+        const ratio = round(api.opsPerSec / raw.opsPerSec, 3);
+        perOp[op] = { api, raw, apiToRawThroughput: ratio };
         rows.push({
           store: kind,
           op: op === 'list' ? `list(${LIST_SIZE})` : op,
-          n: api[op].n,
-          'api ops/s': api[op].opsPerSec,
-          'api p50 ms': api[op].p50Ms,
-          'api p99 ms': api[op].p99Ms,
-          'raw ops/s': raw[op].opsPerSec,
-          'raw p50 ms': raw[op].p50Ms,
-          'raw p99 ms': raw[op].p99Ms,
+          n: api.n,
+          'api ops/s': api.opsPerSec,
+          'api p50 ms': api.p50Ms,
+          'api p99 ms': api.p99Ms,
+          'raw ops/s': raw.opsPerSec,
+          'raw p50 ms': raw.p50Ms,
+          'raw p99 ms': raw.p99Ms,
           'api/raw': ratio,
         });
       }

@@ -231,7 +231,8 @@ describe('ApiServer watch', () => {
       query: { watch: 'true', labelSelector: 'on=yes' },
       signal: abort.signal,
     });
-    const eventsP = readLines(res.response.stream ?? [], 2);
+    assert.ok(res.response.stream);
+    const eventsP = readLines(res.response.stream, 2);
     const merge = { 'content-type': 'application/merge-patch+json' };
     await call(server, 'PATCH', `${NS}/t1`, {
       body: { metadata: { labels: { on: 'yes' } } },

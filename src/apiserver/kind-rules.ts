@@ -74,3 +74,11 @@ export const createDefaults: Readonly<Record<string, (obj: KubeObject) => void>>
     obj['status'] = { phase: 'Active' };
   },
 };
+
+/**
+ * Kind-specific holds on deletion beyond metadata.finalizers: a Namespace stays until its
+ * `spec.finalizers` are emptied through `/finalize` (by the namespace controller).
+ */
+export const deletionHolds: Readonly<Record<string, (obj: KubeObject) => boolean>> = {
+  '/Namespace': (obj) => ((obj['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0,
+};

@@ -8,6 +8,20 @@ import * as k8s from '@kubernetes/client-node';
 import { eventually, startHubProcess } from './harness.js';
 import type { Hub } from './harness.js';
 
+// client-node's models are classes; build instances rather than object literals.
+function meta(name: string): k8s.V1ObjectMeta {
+  const m = new k8s.V1ObjectMeta();
+  m.name = name;
+  return m;
+}
+
+function cm(name: string, data: Record<string, string>): k8s.V1ConfigMap {
+  const c = new k8s.V1ConfigMap();
+  c.metadata = meta(name);
+  c.data = data;
+  return c;
+}
+
 describe('@kubernetes/client-node', () => {
   let hub: Hub;
   let kc: k8s.KubeConfig;
@@ -23,9 +37,10 @@ describe('@kubernetes/client-node', () => {
   });
 
   const createNamespace = async (name: string): Promise<void> => {
-    await core.createNamespace({ body: { metadata: { name } } });
+    const body = new k8s.V1Namespace();
+    body.metadata = meta(name);
+    await core.createNamespace({ body });
   };
-  const cm = (name: string, data: Record<string, string>): k8s.V1ConfigMap => ({ metadata: { name }, data });
 
   it('CRUD through the typed API, NotFound as an ApiException with code 404', async () => {
     const namespace = 'cn-crud';

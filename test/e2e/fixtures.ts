@@ -14,10 +14,15 @@ export function namespace(name: string): Record<string, unknown> {
 export function configMap(
   ns: string,
   name: string,
-  data: Record<string, string>,
-  options: ObjectOptions = {},
+  options: ObjectOptions & { data?: Record<string, string> } = {},
 ): Record<string, unknown> {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, ...options }, data };
+  const { data, ...meta } = options;
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: ns, ...meta },
+    data: data ?? {},
+  };
 }
 
 export interface ContainerSpec {

@@ -83,11 +83,11 @@ describe('kubectl read', { concurrency: true }, () => {
         {
           name: '-o yaml',
           args: ['get', 'cm', 'settings', '-o', 'yaml'],
-          check: (o) => (
-            assert.match(o, /^kind: ConfigMap$/m),
-            assert.match(o, /^ {2}name: settings$/m),
-            assert.match(o, /^ {2}a: "1"$/m)
-          ),
+          check: (o) => {
+            assert.match(o, /^kind: ConfigMap$/m);
+            assert.match(o, /^ {2}name: settings$/m);
+            assert.match(o, /^ {2}a: "1"$/m);
+          },
         },
         {
           name: '-o json',
@@ -98,19 +98,19 @@ describe('kubectl read', { concurrency: true }, () => {
         {
           name: 'table',
           args: ['get', 'cm'],
-          check: (o) => (
-            assert.match(o, /^NAME\s+DATA\s+AGE\s*$/m),
-            assert.match(o, /^settings\s+1\s+\S+\s*$/m),
-            assert.match(o, /^other\s+1\s+/m)
-          ),
+          check: (o) => {
+            assert.match(o, /^NAME\s+DATA\s+AGE\s*$/m);
+            assert.match(o, /^settings\s+1\s+\S+\s*$/m);
+            assert.match(o, /^other\s+1\s+/m);
+          },
         },
         {
           name: '-o wide (deployment)',
           args: ['get', 'deploy', '-o', 'wide'],
-          check: (o) => (
-            assert.match(o, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR/m),
-            assert.match(o, /^shop\s+.*\bweb\s+nginx:1\.25\s+app=shop/m)
-          ),
+          check: (o) => {
+            assert.match(o, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR/m);
+            assert.match(o, /^shop\s+.*\bweb\s+nginx:1\.25\s+app=shop/m);
+          },
         },
         {
           name: '-o name',

@@ -12,7 +12,7 @@ import type { KeyValue } from '../../storage/store.js';
 import type { ServerContext, WriteOptions } from '../context.js';
 import { decodeKv, encodeObject, objectKey } from '../codec.js';
 import { recordUpdate } from '../field-manager.js';
-import { createDefaults } from '../kind-rules.js';
+import { createDefaults, deletionHolds } from '../kind-rules.js';
 import { admit, prepareCreate, prepareUpdate, sameStoredObject } from '../strategy.js';
 import type { WriteScope } from '../strategy.js';
 import { namespaceResource as namespaces } from './namespace-info.js';
@@ -135,7 +135,8 @@ async function commit(
   const finalize =
     c.next.metadata.deletionTimestamp !== undefined &&
     (c.next.metadata.finalizers ?? []).length === 0 &&
-    !gracePending(c.next);
+    !gracePending(c.next) &&
+    !(deletionHolds[`${info.group}/${info.kind}`]?.(c.next) ?? false);
   if (finalize) {
     if (opts.dryRun) return c.next;
     const res = await ctx.store.delete(c.key, c.kv.modRevision);

@@ -49,7 +49,10 @@ class Timing {
   readonly samples: number[] = [];
   elapsed = 0;
   result(): Measured {
-    return { ...latencyStats(this.samples), opsPerSec: round((this.samples.length / this.elapsed) * 1000, 0) };
+    return {
+      ...latencyStats(this.samples),
+      opsPerSec: round((this.samples.length / this.elapsed) * 1000, 0),
+    };
   }
 }
 
@@ -65,7 +68,11 @@ async function timeRange(side: Side, op: Op, from: number, to: number, into: Tim
 }
 
 /** Runs every phase on both sides, alternating chunks of each phase between them. */
-async function compare(api: Side, raw: Side, n: number): Promise<Record<Op, { api: Measured; raw: Measured }>> {
+async function compare(
+  api: Side,
+  raw: Side,
+  n: number,
+): Promise<Record<Op, { api: Measured; raw: Measured }>> {
   const out = {} as Record<Op, { api: Measured; raw: Measured }>;
   for (const op of OPS_IN_ORDER) {
     const count = op === 'list' ? Math.ceil(n / LIST_FRACTION) : n;
@@ -106,32 +113,33 @@ function apiSide(server: ApiServer, ns: string, n: number): Side {
         await createNamespace(server, listNs);
         for (let i = 0; i < LIST_SIZE; i++) {
           const body = Buffer.from(JSON.stringify(configMap(listNs, `cm-${i}`, i)));
-          expectStatus(await request(server, 'POST', cmPath(listNs), { body }), 201, 'seed list');
+          expectStatus(await request(server, { method: 'POST', path: cmPath(listNs), body }), 201, 'seed list');
         }
       }
     },
     async run(op, i) {
       switch (op) {
         case 'create': {
-          const res = await request(server, 'POST', cmPath(ns), { body: creates[i] });
+          const res = await request(server, { method: 'POST', path: cmPath(ns), body: creates[i] });
           if (res.status !== 201) expectStatus(res, 201, 'create');
           created[i] = res.body as string;
           return;
         }
         case 'update': {
-          const res = await request(server, 'PUT', cmPath(ns, names[i]), { body: updates[i] });
+          const res = await request(server, { method: 'PUT', path: cmPath(ns, names[i]), body: updates[i] });
           if (res.status !== 200) expectStatus(res, 200, 'update');
           return;
         }
         case 'get': {
-          const res = await request(server, 'GET', cmPath(ns, names[i]));
+          const res = await request(server, { method: 'GET', path: cmPath(ns, names[i]) });
           if (res.status !== 200) expectStatus(res, 200, 'get');
           return;
         }
         case 'list': {
-          const res = await request(server, 'GET', cmPath(listNs));
+          const res = await request(server, { method: 'GET', path: cmPath(listNs) });
           if (res.status !== 200) expectStatus(res, 200, 'list');
-          if (typeof res.body !== 'string' || res.body.length < 1000) throw new Error(`short list: ${bodyText(res).slice(0, 200)}`);
+          if (typeof res.body !== 'string' || res.body.length < 1000)
+            throw new Error(`short list: ${bodyText(res).slice(0, 200)}`);
           return;
         }
       }
@@ -149,7 +157,9 @@ function rawSide(store: Store, ns: string, n: number): Side {
   const listPrefix = `/registry/core/configmaps/${listNs}/`;
   return {
     async prepare(op) {
-      if (op === 'list') for (let i = 0; i < LIST_SIZE; i++) await store.create(cmKey(listNs, `cm-${i}`), storedConfigMap(listNs, `cm-${i}`, i));
+      if (op === 'list')
+        for (let i = 0; i < LIST_SIZE; i++)
+          await store.create(cmKey(listNs, `cm-${i}`), storedConfigMap(listNs, `cm-${i}`, i));
     },
     async run(op, i) {
       switch (op) {

@@ -4,7 +4,16 @@
  * paginated LIST (limit=500, following `continue` until done). The raw `Store.range` of the same
  * data (full, and pages of 500 via `fromKey`) is the in-run baseline.
  */
-import { STORE_KINDS, cmPath, expectStatus, now, openStore, request, seedConfigMaps, startServer } from './lib/fixtures.js';
+import {
+  STORE_KINDS,
+  cmPath,
+  expectStatus,
+  now,
+  openStore,
+  request,
+  seedConfigMaps,
+  startServer,
+} from './lib/fixtures.js';
 import { forceGc, latencyStats, printTable, round, writeResult } from './lib/report.js';
 
 const OBJECTS = 100_000;
@@ -49,14 +58,20 @@ export async function runList100k(): Promise<void> {
     try {
       const { store } = opened;
       const server = await startServer(store);
-      expectStatus(await request(server, 'POST', '/api/v1/namespaces', { body: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } })) }), 201, 'namespace');
+      expectStatus(
+        await request(server, { method: 'POST', path: '/api/v1/namespaces', 
+          body: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } })),
+        }),
+        201,
+        'namespace',
+      );
       const t0 = now();
       await seedConfigMaps(store, NS, OBJECTS);
       const seedMs = now() - t0;
 
       const apiFull = await repeat(async () => {
         const t = now();
-        const res = await request(server, 'GET', cmPath(NS));
+        const res = await request(server, { method: 'GET', path: cmPath(NS) });
         const totalMs = now() - t;
         expectStatus(res, 200, 'full list');
         const body = res.body as string;
@@ -72,7 +87,7 @@ export async function runList100k(): Promise<void> {
           const q = new URLSearchParams({ limit: String(PAGE) });
           if (cont) q.set('continue', cont);
           const tp = now();
-          const res = await request(server, 'GET', cmPath(NS), { query: q });
+          const res = await request(server, { method: 'GET', path: cmPath(NS), query: q });
           lat.push(now() - tp);
           expectStatus(res, 200, 'page');
           const body = res.body as string;
@@ -105,7 +120,8 @@ export async function runList100k(): Promise<void> {
         }
         return { totalMs: now() - t, pages: lat.length, items, bytes: 0, pageLatency: latencyStats(lat) };
       });
-      for (const s of [apiFull, apiPaged]) if (s.items !== OBJECTS) throw new Error(`API list saw ${s.items} items`);
+      for (const s of [apiFull, apiPaged])
+        if (s.items !== OBJECTS) throw new Error(`API list saw ${s.items} items`);
       results[kind] = {
         objects: OBJECTS,
         seedMs: round(seedMs, 0),
@@ -117,16 +133,55 @@ export async function runList100k(): Promise<void> {
         apiToRawPaginated: round(apiPaged.totalMs / rawPaged.totalMs, 2),
       };
       rows.push(
-        { store: kind, list: 'API full LIST', 'total ms': apiFull.totalMs, pages: 1, 'page p50 ms': '', 'page p99 ms': '', 'MiB out': round(apiFull.bytes / 2 ** 20, 1), 'x raw': round(apiFull.totalMs / rawFull.totalMs, 1) },
-        { store: kind, list: `API LIST limit=${PAGE}`, 'total ms': apiPaged.totalMs, pages: apiPaged.pages, 'page p50 ms': apiPaged.pageLatency?.p50Ms ?? '', 'page p99 ms': apiPaged.pageLatency?.p99Ms ?? '', 'MiB out': round(apiPaged.bytes / 2 ** 20, 1), 'x raw': round(apiPaged.totalMs / rawPaged.totalMs, 1) },
-        { store: kind, list: 'raw range (full)', 'total ms': rawFull.totalMs, pages: 1, 'page p50 ms': '', 'page p99 ms': '', 'MiB out': '', 'x raw': 1 },
-        { store: kind, list: `raw range limit=${PAGE}`, 'total ms': rawPaged.totalMs, pages: rawPaged.pages, 'page p50 ms': rawPaged.pageLatency?.p50Ms ?? '', 'page p99 ms': rawPaged.pageLatency?.p99Ms ?? '', 'MiB out': '', 'x raw': 1 },
+        {
+          store: kind,
+          list: 'API full LIST',
+          'total ms': apiFull.totalMs,
+          pages: 1,
+          'page p50 ms': '',
+          'page p99 ms': '',
+          'MiB out': round(apiFull.bytes / 2 ** 20, 1),
+          'x raw': round(apiFull.totalMs / rawFull.totalMs, 1),
+        },
+        {
+          store: kind,
+          list: `API LIST limit=${PAGE}`,
+          'total ms': apiPaged.totalMs,
+          pages: apiPaged.pages,
+          'page p50 ms': apiPaged.pageLatency?.p50Ms ?? '',
+          'page p99 ms': apiPaged.pageLatency?.p99Ms ?? '',
+          'MiB out': round(apiPaged.bytes / 2 ** 20, 1),
+          'x raw': round(apiPaged.totalMs / rawPaged.totalMs, 1),
+        },
+        {
+          store: kind,
+          list: 'raw range (full)',
+          'total ms': rawFull.totalMs,
+          pages: 1,
+          'page p50 ms': '',
+          'page p99 ms': '',
+          'MiB out': '',
+          'x raw': 1,
+        },
+        {
+          store: kind,
+          list: `raw range limit=${PAGE}`,
+          'total ms': rawPaged.totalMs,
+          pages: rawPaged.pages,
+          'page p50 ms': rawPaged.pageLatency?.p50Ms ?? '',
+          'page p99 ms': rawPaged.pageLatency?.p99Ms ?? '',
+          'MiB out': '',
+          'x raw': 1,
+        },
       );
     } finally {
       await opened.dispose();
     }
   }
-  printTable(`list: LIST of ${OBJECTS.toLocaleString('en-US')} ConfigMaps in one namespace (median of ${REPEATS})`, rows);
+  printTable(
+    `list: LIST of ${OBJECTS.toLocaleString('en-US')} ConfigMaps in one namespace (median of ${REPEATS})`,
+    rows,
+  );
   writeResult('list', {
     description: `LIST through ApiServer.handle of ${OBJECTS} ConfigMaps seeded via the raw store; full and limit=${PAGE} with continue; raw Store.range baseline. Median of ${REPEATS} runs.`,
     results,
@@ -136,7 +191,8 @@ export async function runList100k(): Promise<void> {
 /** Counts items without parsing 100k objects again: one `"kind":"ConfigMap"` per item. */
 function countItems(body: string): number {
   let n = 0;
-  for (let i = body.indexOf('"kind":"ConfigMap"'); i !== -1; i = body.indexOf('"kind":"ConfigMap"', i + 1)) n++;
+  for (let i = body.indexOf('"kind":"ConfigMap"'); i !== -1; i = body.indexOf('"kind":"ConfigMap"', i + 1))
+    n++;
   return n;
 }
 

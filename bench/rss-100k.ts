@@ -27,19 +27,59 @@ export async function runRss100k(): Promise<void> {
   const child = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'rss-child.ts');
   const results: Record<string, ChildResult> = {};
   for (const kind of STORE_KINDS) {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', child, kind, String(OBJECTS), 'api'], { maxBuffer: 1 << 20 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', child, kind, String(OBJECTS), 'api'],
+      { maxBuffer: 1 << 20 },
+    );
     results[kind] = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult;
   }
   const rows = Object.values(results).flatMap((r) => [
-    { store: r.store, when: 'server started, empty', 'RSS MiB': r.baseline['rssMiB'] ?? NaN, 'heap used MiB': r.baseline['heapUsedMiB'] ?? NaN, 'heap total MiB': r.baseline['heapTotalMiB'] ?? NaN, note: '' },
-    { store: r.store, when: `${OBJECTS / 1000}k created via API, gc`, 'RSS MiB': r.afterCreate['rssMiB'] ?? NaN, 'heap used MiB': r.afterCreate['heapUsedMiB'] ?? NaN, 'heap total MiB': r.afterCreate['heapTotalMiB'] ?? NaN, note: `${r.createOpsPerSec} creates/s (32 in flight)` },
-    { store: r.store, when: 'right after a full LIST', 'RSS MiB': r.rssRightAfterFullListMiB, 'heap used MiB': '', 'heap total MiB': '', note: `LIST took ${r.fullListMs} ms` },
-    { store: r.store, when: 'after the LIST, gc', 'RSS MiB': r.afterFullListAndGc['rssMiB'] ?? NaN, 'heap used MiB': r.afterFullListAndGc['heapUsedMiB'] ?? NaN, 'heap total MiB': r.afterFullListAndGc['heapTotalMiB'] ?? NaN, note: '' },
+    {
+      store: r.store,
+      when: 'server started, empty',
+      'RSS MiB': r.baseline['rssMiB'] ?? NaN,
+      'heap used MiB': r.baseline['heapUsedMiB'] ?? NaN,
+      'heap total MiB': r.baseline['heapTotalMiB'] ?? NaN,
+      note: '',
+    },
+    {
+      store: r.store,
+      when: `${OBJECTS / 1000}k created via API, gc`,
+      'RSS MiB': r.afterCreate['rssMiB'] ?? NaN,
+      'heap used MiB': r.afterCreate['heapUsedMiB'] ?? NaN,
+      'heap total MiB': r.afterCreate['heapTotalMiB'] ?? NaN,
+      note: `${r.createOpsPerSec} creates/s (32 in flight)`,
+    },
+    {
+      store: r.store,
+      when: 'right after a full LIST',
+      'RSS MiB': r.rssRightAfterFullListMiB,
+      'heap used MiB': '',
+      'heap total MiB': '',
+      note: `LIST took ${r.fullListMs} ms`,
+    },
+    {
+      store: r.store,
+      when: 'after the LIST, gc',
+      'RSS MiB': r.afterFullListAndGc['rssMiB'] ?? NaN,
+      'heap used MiB': r.afterFullListAndGc['heapUsedMiB'] ?? NaN,
+      'heap total MiB': r.afterFullListAndGc['heapTotalMiB'] ?? NaN,
+      note: '',
+    },
   ]);
-  printTable(`rss: memory at ${OBJECTS.toLocaleString('en-US')} ConfigMaps (fresh process per store, forced gc)`, rows);
+  printTable(
+    `rss: memory at ${OBJECTS.toLocaleString('en-US')} ConfigMaps (fresh process per store, forced gc)`,
+    rows,
+  );
   const sqliteRss = results['sqlite']?.afterCreate['rssMiB'];
-  const goal = { rssUnder1GiBSqlite: sqliteRss !== undefined && sqliteRss < GOAL_MIB, sqliteRssMiB: sqliteRss };
-  process.stdout.write(`goal: SQLite RSS at ${OBJECTS} objects < ${GOAL_MIB} MiB: ${goal.rssUnder1GiBSqlite ? 'MET' : 'NOT MET'} (${sqliteRss} MiB)\n`);
+  const goal = {
+    rssUnder1GiBSqlite: sqliteRss !== undefined && sqliteRss < GOAL_MIB,
+    sqliteRssMiB: sqliteRss,
+  };
+  process.stdout.write(
+    `goal: SQLite RSS at ${OBJECTS} objects < ${GOAL_MIB} MiB: ${goal.rssUnder1GiBSqlite ? 'MET' : 'NOT MET'} (${sqliteRss} MiB)\n`,
+  );
   writeResult('rss', {
     description: `RSS/heap of a process running ApiServer over each store after creating ${OBJECTS} ConfigMaps through ApiServer.handle (32 in flight) and a forced gc; also right after a full LIST and after a gc that follows it.`,
     goal,

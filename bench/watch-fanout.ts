@@ -11,7 +11,17 @@ import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { STORE_KINDS, cmPath, configMap, createNamespace, expectStatus, now, openStore, request, startServer } from './lib/fixtures.js';
+import {
+  STORE_KINDS,
+  cmPath,
+  configMap,
+  createNamespace,
+  expectStatus,
+  now,
+  openStore,
+  request,
+  startServer,
+} from './lib/fixtures.js';
 import type { StoreKind } from './lib/fixtures.js';
 import { forceGc, latencyStats, printTable, round, writeResult } from './lib/report.js';
 import type { LatencyStats } from './lib/report.js';
@@ -61,7 +71,15 @@ class Arrivals {
     this.#pending = 0;
     for (const n of this.#lines) if (n < expected) this.#pending++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${this.#lines.length - this.#pending}/${this.#lines.length} watchers got update ${expected}`)), DELIVERY_TIMEOUT_MS);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `only ${this.#lines.length - this.#pending}/${this.#lines.length} watchers got update ${expected}`,
+            ),
+          ),
+        DELIVERY_TIMEOUT_MS,
+      );
       this.#resolve = () => {
         clearTimeout(timer);
         resolve({ samples: this.#samples, lastMs: this.#last - this.#start });
@@ -127,15 +145,20 @@ async function inProcess(kind: StoreKind): Promise<FanoutResult> {
   try {
     const server = await startServer(opened.store);
     await createNamespace(server, NS);
-    const res = await request(server, 'POST', cmPath(NS), { body: Buffer.from(JSON.stringify(configMap(NS, NAME, 0))) });
+    const res = await request(server, { method: 'POST', path: cmPath(NS), 
+      body: Buffer.from(JSON.stringify(configMap(NS, NAME, 0))),
+    });
     expectStatus(res, 201, 'create target');
-    let current = JSON.parse(res.body as string) as { metadata: { resourceVersion: string }; data: Record<string, string> };
+    let current = JSON.parse(res.body as string) as {
+      metadata: { resourceVersion: string };
+      data: Record<string, string>;
+    };
     const arrivals = new Arrivals(WATCHERS);
     const t = now();
     const consumers: Promise<void>[] = [];
     for (let w = 0; w < WATCHERS; w++) {
       const q = new URLSearchParams({ watch: 'true', resourceVersion: current.metadata.resourceVersion });
-      const r = await request(server, 'GET', cmPath(NS), { query: q, signal: stop.signal });
+      const r = await request(server, { method: 'GET', path: cmPath(NS), query: q, signal: stop.signal });
       expectStatus(r, 200, 'watch');
       const stream = r.stream;
       if (!stream) throw new Error('watch without a stream');
@@ -150,7 +173,7 @@ async function inProcess(kind: StoreKind): Promise<FanoutResult> {
     const write: Writer = async () => {
       current.data['index'] = String(++i);
       const body = Buffer.from(JSON.stringify(current));
-      const r = await request(server, 'PUT', cmPath(NS, NAME), { body });
+      const r = await request(server, { method: 'PUT', path: cmPath(NS, NAME), body });
       expectStatus(r, 200, 'update target');
       current = JSON.parse(r.body as string) as typeof current;
     };
@@ -172,9 +195,13 @@ interface Hub {
 }
 
 async function spawnHub(kind: StoreKind): Promise<Hub> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'lib', 'hub-child.ts'), kind], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'lib', 'hub-child.ts'), kind],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const first = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
@@ -198,11 +225,27 @@ async function spawnHub(kind: StoreKind): Promise<Hub> {
   };
 }
 
-function https(hub: Hub, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
+function https(
+  hub: Hub,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = httpsRequest(
-      { host: hub.url.hostname, port: hub.url.port, method, path, agent: hub.agent, headers: { authorization: `Bearer ${hub.token}`, 'content-type': 'application/json', ...(data ? { 'content-length': String(data.length) } : {}) } },
+      {
+        host: hub.url.hostname,
+        port: hub.url.port,
+        method,
+        path,
+        agent: hub.agent,
+        headers: {
+          authorization: `Bearer ${hub.token}`,
+          'content-type': 'application/json',
+          ...(data ? { 'content-length': String(data.length) } : {}),
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -220,11 +263,18 @@ async function overHttps(kind: StoreKind): Promise<FanoutResult> {
   const hub = await spawnHub(kind);
   const responses: IncomingMessage[] = [];
   try {
-    const ns = await https(hub, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    const ns = await https(hub, 'POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: NS },
+    });
     if (ns.status !== 201) throw new Error(`namespace: ${ns.status} ${ns.text}`);
     const created = await https(hub, 'POST', cmPath(NS), configMap(NS, NAME, 0));
     if (created.status !== 201) throw new Error(`create: ${created.status} ${created.text}`);
-    let current = JSON.parse(created.text) as { metadata: { resourceVersion: string }; data: Record<string, string> };
+    let current = JSON.parse(created.text) as {
+      metadata: { resourceVersion: string };
+      data: Record<string, string>;
+    };
     const arrivals = new Arrivals(WATCHERS);
     const t = now();
     const path = `${cmPath(NS)}?watch=true&resourceVersion=${current.metadata.resourceVersion}`;
@@ -234,14 +284,23 @@ async function overHttps(kind: StoreKind): Promise<FanoutResult> {
         Array.from({ length: Math.min(100, WATCHERS - w) }, (_, k) => {
           const idx = w + k;
           return new Promise<void>((resolve, reject) => {
-            const req = httpsRequest({ host: hub.url.hostname, port: hub.url.port, path, agent: hub.agent, headers: { authorization: `Bearer ${hub.token}` } }, (res) => {
-              if (res.statusCode !== 200) reject(new Error(`watch: HTTP ${res.statusCode}`));
-              responses.push(res);
-              res.setEncoding('utf8');
-              res.on('data', (c: string) => arrivals.received(idx, newlines(c), now()));
-              res.on('error', () => undefined);
-              resolve();
-            });
+            const req = httpsRequest(
+              {
+                host: hub.url.hostname,
+                port: hub.url.port,
+                path,
+                agent: hub.agent,
+                headers: { authorization: `Bearer ${hub.token}` },
+              },
+              (res) => {
+                if (res.statusCode !== 200) reject(new Error(`watch: HTTP ${res.statusCode}`));
+                responses.push(res);
+                res.setEncoding('utf8');
+                res.on('data', (c: string) => arrivals.received(idx, newlines(c), now()));
+                res.on('error', () => undefined);
+                resolve();
+              },
+            );
             req.on('error', reject);
             req.end();
           });

@@ -57,13 +57,11 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 /** One socket-free request; `body` must already be encoded so callers can keep it out of timings. */
 export function request(
   server: ApiServer,
-  method: string,
-  path: string,
-  options: { body?: Buffer; query?: URLSearchParams; signal?: AbortSignal } = {},
+  options: { method: string; path: string; body?: Buffer | undefined; query?: URLSearchParams; signal?: AbortSignal },
 ): Promise<ApiResponse> {
   const req: ApiRequest = {
-    method,
-    path,
+    method: options.method,
+    path: options.path,
     query: options.query ?? new URLSearchParams(),
     headers: JSON_HEADERS,
     ...(options.body ? { body: options.body } : {}),
@@ -82,7 +80,7 @@ export function bodyText(res: ApiResponse): string {
 }
 
 export async function createNamespace(server: ApiServer, name: string): Promise<void> {
-  const res = await request(server, 'POST', '/api/v1/namespaces', {
+  const res = await request(server, { method: 'POST', path: '/api/v1/namespaces', 
     body: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
   });
   expectStatus(res, 201, `create namespace ${name}`);
@@ -157,7 +155,7 @@ export async function seedConfigMaps(
   const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   for (let i = 0; i < count; i++) {
     const name = `${prefix}${String(i).padStart(6, '0')}`;
-    const res = await store.create(cmKey(namespace, name), storedConfigMap(namespace, name, i, time));
+    const res = await store.create(cmKey(namespace, name), storedConfigMap(namespace, name, { index: i, time }));
     if (!res.succeeded) throw new Error(`seeding ${name} failed`);
   }
 }

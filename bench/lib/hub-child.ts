@@ -12,7 +12,9 @@ import { noopLogger } from '../../src/base/logger.js';
 const storage = process.argv[2] === 'memory' ? 'memory' : 'sqlite';
 const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-hub-'));
 const hub = await startHub({ dataDir, host: '127.0.0.1', port: 0, storage, log: noopLogger });
-process.stdout.write(`${JSON.stringify({ url: hub.url, token: hub.token, caPem: hub.caPem, pid: process.pid })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: hub.url, token: hub.token, caPem: hub.caPem, pid: process.pid })}\n`,
+);
 
 let stopping = false;
 async function stop(): Promise<void> {

@@ -5,7 +5,17 @@
  * `api` creates through `ApiServer.handle` (CONCURRENCY requests in flight), `raw` through the store.
  */
 import { memoryUsage } from 'node:process';
-import { cmPath, configMap, createNamespace, expectStatus, now, openStore, request, seedConfigMaps, startServer } from './fixtures.js';
+import {
+  cmPath,
+  configMap,
+  createNamespace,
+  expectStatus,
+  now,
+  openStore,
+  request,
+  seedConfigMaps,
+  startServer,
+} from './fixtures.js';
 import type { StoreKind } from './fixtures.js';
 import { forceGc, mib, round } from './report.js';
 
@@ -18,7 +28,13 @@ const NS = 'rss';
 function snapshot(): Record<string, number> {
   forceGc();
   const m = memoryUsage();
-  return { rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers) };
+  return {
+    rssMiB: mib(m.rss),
+    heapUsedMiB: mib(m.heapUsed),
+    heapTotalMiB: mib(m.heapTotal),
+    externalMiB: mib(m.external),
+    arrayBuffersMiB: mib(m.arrayBuffers),
+  };
 }
 
 const opened = openStore(kind);
@@ -34,7 +50,9 @@ if (via === 'raw') {
     Array.from({ length: CONCURRENCY }, async () => {
       for (let i = next++; i < count; i = next++) {
         const name = `cm-${String(i).padStart(6, '0')}`;
-        const res = await request(server, 'POST', cmPath(NS), { body: Buffer.from(JSON.stringify(configMap(NS, name, i))) });
+        const res = await request(server, { method: 'POST', path: cmPath(NS), 
+          body: Buffer.from(JSON.stringify(configMap(NS, name, i))),
+        });
         expectStatus(res, 201, 'create');
       }
     }),
@@ -45,7 +63,7 @@ const afterCreate = snapshot();
 const tl = now();
 // In a function so the 50 MiB response is unreachable before the next snapshot.
 const { listMs, peakDuringList } = await (async () => {
-  const list = await request(server, 'GET', cmPath(NS));
+  const list = await request(server, { method: 'GET', path: cmPath(NS) });
   expectStatus(list, 200, 'list');
   return { listMs: now() - tl, peakDuringList: mib(memoryUsage().rss) };
 })();

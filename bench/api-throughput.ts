@@ -56,7 +56,8 @@ class Timing {
   }
 }
 
-async function timeRange(side: Side, op: Op, from: number, to: number, into: Timing): Promise<void> {
+async function timeRange(side: Side, o: { op: Op; from: number; to: number; into: Timing }): Promise<void> {
+  const { op, from, to, into } = o;
   forceGc();
   const start = now();
   for (let i = from; i < to; i++) {
@@ -83,8 +84,8 @@ async function compare(
     for (let c = 0; c < CHUNKS; c++) {
       const from = Math.floor((c * count) / CHUNKS);
       const to = Math.floor(((c + 1) * count) / CHUNKS);
-      await timeRange(api, op, from, to, a);
-      await timeRange(raw, op, from, to, r);
+      await timeRange(api, { op, from, to, into: a });
+      await timeRange(raw, { op, from, to, into: r });
     }
     out[op] = { api: a.result(), raw: r.result() };
   }
@@ -113,7 +114,11 @@ function apiSide(server: ApiServer, ns: string, n: number): Side {
         await createNamespace(server, listNs);
         for (let i = 0; i < LIST_SIZE; i++) {
           const body = Buffer.from(JSON.stringify(configMap(listNs, `cm-${i}`, i)));
-          expectStatus(await request(server, { method: 'POST', path: cmPath(listNs), body }), 201, 'seed list');
+          expectStatus(
+            await request(server, { method: 'POST', path: cmPath(listNs), body }),
+            201,
+            'seed list',
+          );
         }
       }
     },
@@ -150,7 +155,7 @@ function apiSide(server: ApiServer, ns: string, n: number): Side {
 /** The same operations straight on the store, with values of the same size and shape. */
 function rawSide(store: Store, ns: string, n: number): Side {
   const keys = Array.from({ length: n }, (_, i) => cmKey(ns, nameOf(i)));
-  const values = Array.from({ length: n }, (_, i) => storedConfigMap(ns, nameOf(i), i));
+  const values = Array.from({ length: n }, (_, i) => storedConfigMap(ns, nameOf(i), { index: i }));
   const updated = values.map((v) => v.replace(/"index":"(\d+)"/, '"index":"$1-updated"'));
   const revs = new Array<number>(n);
   const listNs = `${ns}-list`;
@@ -159,7 +164,7 @@ function rawSide(store: Store, ns: string, n: number): Side {
     async prepare(op) {
       if (op === 'list')
         for (let i = 0; i < LIST_SIZE; i++)
-          await store.create(cmKey(listNs, `cm-${i}`), storedConfigMap(listNs, `cm-${i}`, i));
+          await store.create(cmKey(listNs, `cm-${i}`), storedConfigMap(listNs, `cm-${i}`, { index: i }));
     },
     async run(op, i) {
       switch (op) {

@@ -59,7 +59,9 @@ export async function runList100k(): Promise<void> {
       const { store } = opened;
       const server = await startServer(store);
       expectStatus(
-        await request(server, { method: 'POST', path: '/api/v1/namespaces', 
+        await request(server, {
+          method: 'POST',
+          path: '/api/v1/namespaces',
           body: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } })),
         }),
         201,

@@ -145,7 +145,9 @@ async function inProcess(kind: StoreKind): Promise<FanoutResult> {
   try {
     const server = await startServer(opened.store);
     await createNamespace(server, NS);
-    const res = await request(server, { method: 'POST', path: cmPath(NS), 
+    const res = await request(server, {
+      method: 'POST',
+      path: cmPath(NS),
       body: Buffer.from(JSON.stringify(configMap(NS, NAME, 0))),
     });
     expectStatus(res, 201, 'create target');
@@ -227,10 +229,9 @@ async function spawnHub(kind: StoreKind): Promise<Hub> {
 
 function https(
   hub: Hub,
-  method: string,
-  path: string,
-  body?: unknown,
+  r: { method: string; path: string; body: unknown },
 ): Promise<{ status: number; text: string }> {
+  const { method, path, body } = r;
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = httpsRequest(
@@ -263,13 +264,17 @@ async function overHttps(kind: StoreKind): Promise<FanoutResult> {
   const hub = await spawnHub(kind);
   const responses: IncomingMessage[] = [];
   try {
-    const ns = await https(hub, 'POST', '/api/v1/namespaces', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: NS },
+    const ns = await https(hub, {
+      method: 'POST',
+      path: '/api/v1/namespaces',
+      body: {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: NS },
+      },
     });
     if (ns.status !== 201) throw new Error(`namespace: ${ns.status} ${ns.text}`);
-    const created = await https(hub, 'POST', cmPath(NS), configMap(NS, NAME, 0));
+    const created = await https(hub, { method: 'POST', path: cmPath(NS), body: configMap(NS, NAME, 0) });
     if (created.status !== 201) throw new Error(`create: ${created.status} ${created.text}`);
     let current = JSON.parse(created.text) as {
       metadata: { resourceVersion: string };
@@ -311,7 +316,7 @@ async function overHttps(kind: StoreKind): Promise<FanoutResult> {
     let i = 0;
     const write: Writer = async () => {
       current.data['index'] = String(++i);
-      const r = await https(hub, 'PUT', cmPath(NS, NAME), current);
+      const r = await https(hub, { method: 'PUT', path: cmPath(NS, NAME), body: current });
       if (r.status !== 200) throw new Error(`update: ${r.status} ${r.text}`);
       current = JSON.parse(r.text) as typeof current;
     };

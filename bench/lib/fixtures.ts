@@ -57,7 +57,13 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 /** One socket-free request; `body` must already be encoded so callers can keep it out of timings. */
 export function request(
   server: ApiServer,
-  options: { method: string; path: string; body?: Buffer | undefined; query?: URLSearchParams; signal?: AbortSignal },
+  options: {
+    method: string;
+    path: string;
+    body?: Buffer | undefined;
+    query?: URLSearchParams;
+    signal?: AbortSignal;
+  },
 ): Promise<ApiResponse> {
   const req: ApiRequest = {
     method: options.method,
@@ -80,7 +86,9 @@ export function bodyText(res: ApiResponse): string {
 }
 
 export async function createNamespace(server: ApiServer, name: string): Promise<void> {
-  const res = await request(server, { method: 'POST', path: '/api/v1/namespaces', 
+  const res = await request(server, {
+    method: 'POST',
+    path: '/api/v1/namespaces',
     body: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
   });
   expectStatus(res, 201, `create namespace ${name}`);
@@ -117,10 +125,10 @@ export function cmKey(namespace: string, name: string): string {
 export function storedConfigMap(
   namespace: string,
   name: string,
-  i: number,
-  time = new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  options: { index: number; time?: string },
 ): string {
-  const cm = configMap(namespace, name, i);
+  const time = options.time ?? rfc3339Now();
+  const cm = configMap(namespace, name, options.index);
   const obj: KubeObject = {
     ...cm,
     metadata: {
@@ -146,18 +154,20 @@ export function storedConfigMap(
 }
 
 /** Fills `namespace` with `count` ConfigMaps straight through the store (fast seeding). */
-export async function seedConfigMaps(
-  store: Store,
-  namespace: string,
-  count: number,
-  prefix = 'cm-',
-): Promise<void> {
-  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+export async function seedConfigMaps(store: Store, namespace: string, count: number): Promise<void> {
+  const time = rfc3339Now();
   for (let i = 0; i < count; i++) {
-    const name = `${prefix}${String(i).padStart(6, '0')}`;
-    const res = await store.create(cmKey(namespace, name), storedConfigMap(namespace, name, { index: i, time }));
+    const name = `cm-${String(i).padStart(6, '0')}`;
+    const res = await store.create(
+      cmKey(namespace, name),
+      storedConfigMap(namespace, name, { index: i, time }),
+    );
     if (!res.succeeded) throw new Error(`seeding ${name} failed`);
   }
 }
 
 export const now = (): number => performance.now();
+
+function rfc3339Now(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}

@@ -50,7 +50,9 @@ if (via === 'raw') {
     Array.from({ length: CONCURRENCY }, async () => {
       for (let i = next++; i < count; i = next++) {
         const name = `cm-${String(i).padStart(6, '0')}`;
-        const res = await request(server, { method: 'POST', path: cmPath(NS), 
+        const res = await request(server, {
+          method: 'POST',
+          path: cmPath(NS),
           body: Buffer.from(JSON.stringify(configMap(NS, name, i))),
         });
         expectStatus(res, 201, 'create');

@@ -130,7 +130,7 @@ describe('ApiServer CRUD', () => {
       if (!token)
         await call(server, 'POST', '/api/v1/namespaces/kube-public/configmaps', { body: cm('late') });
       for (const item of page.json.items ?? [])
-        names.push(String((item['metadata'] as { name: string }).name));
+        names.push((item['metadata'] as { name: string }).name);
       token = meta['continue'] as string | undefined;
     } while (token);
     assert.deepEqual(names, ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);

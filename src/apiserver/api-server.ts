@@ -9,6 +9,7 @@ import { errorMessage } from '../base/errors.js';
 import { builtinResources } from '../api/builtin-resources.js';
 import { builtinMergeSchema } from '../api/builtin-merge-schemas.js';
 import { builtinObjectSchema } from '../api/builtin-schemas/builtin-object-schema.js';
+import { PROTOBUF_MEDIA_TYPE } from '../api/protobuf/decode.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import {
   StatusError,
@@ -20,6 +21,7 @@ import {
 import type { Store } from '../storage/store.js';
 import type { ServerContext } from './context.js';
 import { CrdLifecycle } from './crd-lifecycle.js';
+import { NamespaceCache } from './namespace-cache.js';
 import {
   aggregatedDiscovery,
   aggregatedFormat,
@@ -33,6 +35,7 @@ import { OpenAPIDocuments } from './openapi-cache.js';
 import { ResourceRegistry } from './registry.js';
 import type { ApiRequest, ApiResponse } from './request.js';
 import { jsonResponse } from './request.js';
+import { hasBodyOfType, protobufRequestAsJson } from './protobuf-body.js';
 import { parseRoute } from './router.js';
 import type { Route } from './router.js';
 
@@ -42,6 +45,8 @@ export interface ApiServerOptions {
   log: Logger;
   /** Reported by /version (e.g. `v1.33.0`). */
   kubernetesVersion?: string;
+  /** Default watch lifetime base in seconds (kube's --min-request-timeout; default 1800). */
+  minRequestTimeoutSeconds?: number;
 }
 
 /** Attaches schemas, merge schemas and OpenAPI definitions to the built-in resources. */
@@ -61,14 +66,27 @@ export class ApiServer {
 
   constructor(options: ApiServerOptions) {
     const registry = new ResourceRegistry(builtinResourceInfos());
-    this.context = { store: options.store, registry, clock: options.clock, log: options.log };
+    const namespaceInfo = registry.lookup('', 'v1', 'namespaces');
+    if (!namespaceInfo) throw new Error('namespaces must be served');
+    this.context = {
+      namespaces: new NamespaceCache(options.store, namespaceInfo, options.log),
+      store: options.store,
+      registry,
+      clock: options.clock,
+      log: options.log,
+      minRequestTimeoutSeconds: options.minRequestTimeoutSeconds ?? 1800,
+    };
     this.#crds = new CrdLifecycle(this.context);
     this.#openapi = new OpenAPIDocuments(registry);
     this.#version = options.kubernetesVersion ?? 'v1.33.0';
   }
 
-  /** Loads what the server serves from storage (CRDs) and creates the system namespaces. */
-  async start(): Promise<void> {
+  /**
+   * Loads what the server serves from storage (CRDs), starts its caches and creates the system
+   * namespaces. `signal` stops the caches' watches.
+   */
+  async start(signal: AbortSignal = new AbortController().signal): Promise<void> {
+    await this.context.namespaces.start(signal);
     await this.#crds.loadAll();
     await ensureSystemNamespaces(this);
   }
@@ -77,7 +95,7 @@ export class ApiServer {
   async handle(req: ApiRequest): Promise<ApiResponse> {
     try {
       const route = parseRoute(req.path);
-      rejectUnsupportedBody(req);
+      req = decodeRequestBody(req);
       const res = await this.#route(route, req);
       if (
         route.type === 'resource' &&
@@ -153,12 +171,17 @@ export class ApiServer {
   }
 }
 
-/** Bodies are JSON (or YAML for apply); protobuf and CBOR bodies get a 415 so clients fall back to JSON. */
-function rejectUnsupportedBody(req: ApiRequest): void {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (req.body && (type === 'application/vnd.kubernetes.protobuf' || type === 'application/cbor')) {
+/**
+ * Bodies are JSON (or YAML for apply). Protobuf bodies, which kubectl's typed commands send without
+ * a JSON fallback, are decoded and the request continues as JSON; CBOR bodies get a 415 so clients
+ * fall back to JSON.
+ */
+function decodeRequestBody(req: ApiRequest): ApiRequest {
+  if (hasBodyOfType(req, 'application/cbor') || (req.method === 'PATCH' && hasBodyOfType(req, PROTOBUF_MEDIA_TYPE))) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     throw unsupportedMediaType(type, 'this server', ['application/json', 'application/yaml']);
   }
+  return protobufRequestAsJson(req);
 }
 
 function versionInfo(gitVersion: string): Record<string, string> {

@@ -1,6 +1,7 @@
 import type { Clock } from '../base/clock.js';
 import type { Logger } from '../base/logger.js';
 import type { Store } from '../storage/store.js';
+import type { NamespaceCache } from './namespace-cache.js';
 import type { ResourceRegistry } from './registry.js';
 
 /** Everything a handler needs, built once per server. */
@@ -9,6 +10,10 @@ export interface ServerContext {
   readonly registry: ResourceRegistry;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Watches without `timeoutSeconds` end after this × random[1, 2) seconds (kube's --min-request-timeout). */
+  readonly minRequestTimeoutSeconds: number;
+  /** Existing namespaces and their phase (for NamespaceLifecycle admission). */
+  readonly namespaces: NamespaceCache;
 }
 
 /** Per-request options shared by the write paths. */

@@ -80,5 +80,6 @@ export const createDefaults: Readonly<Record<string, (obj: KubeObject) => void>>
  * `spec.finalizers` are emptied through `/finalize` (by the namespace controller).
  */
 export const deletionHolds: Readonly<Record<string, (obj: KubeObject) => boolean>> = {
-  '/Namespace': (obj) => ((obj['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0,
+  '/Namespace': (obj) =>
+    ((obj['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0,
 };

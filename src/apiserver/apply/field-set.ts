@@ -23,6 +23,12 @@ interface Entry {
   readonly sub: FieldSet;
 }
 
+interface TrieNode {
+  pe?: PathElement;
+  member: boolean;
+  children: Map<string, TrieNode>;
+}
+
 export class FieldSet {
   static readonly empty = new FieldSet(new Map());
 
@@ -32,11 +38,36 @@ export class FieldSet {
     this.#entries = entries;
   }
 
+  static #freeze(node: TrieNode): FieldSet {
+    if (node.children.size === 0) return FieldSet.empty;
+    const entries = new Map<string, Entry>();
+    for (const [key, child] of node.children) {
+      if (child.pe === undefined) continue;
+      entries.set(key, { pe: child.pe, member: child.member, sub: FieldSet.#freeze(child) });
+    }
+    return new FieldSet(entries);
+  }
+
   /** The set holding exactly `paths` (the empty path is ignored: the root is never owned). */
   static of(paths: Iterable<FieldPath>): FieldSet {
-    let set = FieldSet.empty;
-    for (const p of paths) set = set.with(p);
-    return set;
+    // Built as a mutable trie and frozen once: inserting path by path with `with` would copy
+    // every map on the way for each path.
+    const root: TrieNode = { member: false, children: new Map() };
+    for (const path of paths) {
+      let node = root;
+      for (let i = 0; i < path.length; i++) {
+        const pe = path[i] as PathElement;
+        const key = serializePathElement(pe);
+        let child = node.children.get(key);
+        if (!child) {
+          child = { pe, member: false, children: new Map() };
+          node.children.set(key, child);
+        }
+        if (i === path.length - 1) child.member = true;
+        node = child;
+      }
+    }
+    return FieldSet.#freeze(root);
   }
 
   /**

@@ -218,10 +218,11 @@ export function managedFieldsOf(obj: JsonObject | undefined): unknown {
   return isJsonObject(m) ? m['managedFields'] : undefined;
 }
 
-/** A deep copy of `obj` without `metadata.managedFields`. */
+/** `obj` without `metadata.managedFields` (a shallow copy; treat it as read-only). */
 export function withoutManagedFields(obj: JsonObject): JsonObject {
-  const copy = structuredClone(obj);
-  const m = copy['metadata'];
-  if (isJsonObject(m)) delete m['managedFields'];
-  return copy;
+  // A shallow view: callers only read it (merging and field removal copy what they change).
+  const m = obj['metadata'];
+  if (!isJsonObject(m) || !('managedFields' in m)) return obj;
+  const { managedFields: _managed, ...meta } = m;
+  return { ...obj, metadata: meta };
 }

@@ -131,6 +131,7 @@ function watch(ctx: ServerContext, info: ResourceInfo, c: Call): ApiResponse {
     query: c.req.query,
     signal: c.req.signal,
     encode,
+    shared: !c.out.table,
   });
   return {
     status: 200,

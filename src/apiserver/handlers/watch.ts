@@ -15,7 +15,7 @@ import { CompactedError } from '../../storage/store.js';
 import type { StoreEvent } from '../../storage/store.js';
 import type { ServerContext } from '../context.js';
 import { collectionPrefix, decodeKv, decodeObject } from '../codec.js';
-import { parseSelection, selects } from '../selection.js';
+import { parseSelection, selects, selectsEverything } from '../selection.js';
 import type { Selection } from '../selection.js';
 import { parseRevision } from './read.js';
 
@@ -23,13 +23,14 @@ import { parseRevision } from './read.js';
 export type EventEncoder = (type: WatchEventType, object: KubeObject | Status) => string;
 
 const BOOKMARK_INTERVAL_MS = 60_000;
-const MIN_REQUEST_TIMEOUT_S = 1800;
 
 export interface WatchRequest {
   namespace: string | undefined;
   query: URLSearchParams;
   signal: AbortSignal;
   encode: EventEncoder;
+  /** True when `encode` gives the same line for the same event to every watcher (plain JSON), so lines can be shared. */
+  shared: boolean;
 }
 
 /** Validates the request and returns the stream of encoded event lines. */
@@ -55,7 +56,7 @@ export function watchObjects(
   const timeoutS =
     timeoutText !== null && timeoutText !== ''
       ? Number(timeoutText)
-      : MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
+      : ctx.minRequestTimeoutSeconds * (1 + Math.random());
   const out = new Channel<string>();
   const done = new AbortController();
   const signal = AbortSignal.any([req.signal, done.signal]);
@@ -64,6 +65,8 @@ export function watchObjects(
     info,
     selection,
     encode: req.encode,
+    shared: req.shared,
+    everything: selectsEverything(selection),
     out,
     lastRevision: rv ?? 0,
     bookmarks: req.query.get('allowWatchBookmarks') === 'true',
@@ -88,6 +91,8 @@ interface WatchState {
   info: ResourceInfo;
   selection: Selection;
   encode: EventEncoder;
+  shared: boolean;
+  everything: boolean;
   out: Channel<string>;
   lastRevision: number;
   bookmarks: boolean;
@@ -130,22 +135,83 @@ async function run(
   }
 }
 
-/** Maps a storage event to a watch event for this selection (or nothing). */
+/**
+ * One storage event as seen at one resource version, decoded at most once and encoded at most once
+ * per event type however many watchers receive it (the fan-out to many watchers shares it; the
+ * decoded objects are never mutated after decoding).
+ */
+class EventView {
+  #cur: KubeObject | undefined;
+  #prev: KubeObject | undefined;
+  readonly #lines = new Map<WatchEventType, string>();
+
+  constructor(
+    readonly info: ResourceInfo,
+    readonly ev: StoreEvent,
+  ) {}
+
+  /** The object after a put, or the last state for a delete (with the event's revision). */
+  cur(): KubeObject {
+    this.#cur ??= decodeObject(this.info, this.ev.kv.value, this.ev.kv.modRevision);
+    return this.#cur;
+  }
+
+  /** The object before the change, stamped with the event's revision. */
+  prev(): KubeObject | undefined {
+    if (!this.ev.prevKv) return undefined;
+    this.#prev ??= decodeObject(this.info, this.ev.prevKv.value, this.ev.kv.modRevision);
+    return this.#prev;
+  }
+
+  /** A shared encoding of (type, object) for watchers whose encoder does not depend on the watcher. */
+  line(type: WatchEventType, obj: KubeObject, encode: EventEncoder): string {
+    let line = this.#lines.get(type);
+    if (line === undefined) {
+      line = encode(type, obj);
+      this.#lines.set(type, line);
+    }
+    return line;
+  }
+}
+
+const views = new WeakMap<StoreEvent, Map<ResourceInfo, EventView>>();
+
+function viewOf(info: ResourceInfo, ev: StoreEvent): EventView {
+  let byInfo = views.get(ev);
+  if (!byInfo) {
+    byInfo = new Map();
+    views.set(ev, byInfo);
+  }
+  let view = byInfo.get(info);
+  if (!view) {
+    view = new EventView(info, ev);
+    byInfo.set(info, view);
+  }
+  return view;
+}
+
+/** Maps a storage event to a watch event line for this selection (or nothing). */
 function transform(s: WatchState, ev: StoreEvent): string | undefined {
-  const rev = ev.kv.modRevision;
-  const prev = ev.prevKv ? decodeObject(s.info, ev.prevKv.value, rev) : undefined;
+  const view = viewOf(s.info, ev);
+  const emit = (type: WatchEventType, obj: KubeObject): string =>
+    s.shared ? view.line(type, obj, s.encode) : s.encode(type, obj);
+  if (s.everything) {
+    if (ev.type === 'delete') return emit('DELETED', view.cur());
+    return emit(ev.prevKv ? 'MODIFIED' : 'ADDED', view.cur());
+  }
+  const prev = view.prev();
   const prevMatch = prev !== undefined && selects(s.info, s.selection, prev);
   if (ev.type === 'delete') {
-    const last = prev ?? decodeObject(s.info, ev.kv.value, rev);
+    const last = view.cur();
     return prevMatch || (prev === undefined && selects(s.info, s.selection, last))
-      ? s.encode('DELETED', last)
+      ? emit('DELETED', last)
       : undefined;
   }
-  const cur = decodeKv(s.info, ev.kv);
+  const cur = view.cur();
   const curMatch = selects(s.info, s.selection, cur);
-  if (curMatch && prevMatch) return s.encode('MODIFIED', cur);
-  if (curMatch) return s.encode('ADDED', cur);
-  if (prevMatch && prev) return s.encode('DELETED', prev);
+  if (curMatch && prevMatch) return emit('MODIFIED', cur);
+  if (curMatch) return emit('ADDED', cur);
+  if (prevMatch && prev) return emit('DELETED', prev);
   return undefined;
 }
 

@@ -38,7 +38,7 @@ export async function createObject(
   desired: Desired,
   opts: WriteOptions,
 ): Promise<KubeObject> {
-  const base = structuredClone(desired.object);
+  const base = desired.object;
   const useGenerate = (base.metadata.name ?? '') === '' && (base.metadata.generateName ?? '') !== '';
   if ((base.metadata.name ?? '') === '' && !useGenerate) {
     throw invalid(info.group, info.kind, '', [
@@ -47,7 +47,8 @@ export async function createObject(
   }
   if (info.namespaced) await ensureNamespaceWritable(ctx, base.metadata.namespace ?? '');
   for (let attempt = 0; ; attempt++) {
-    const obj = structuredClone(base);
+    // The request body is ours to change; only a generateName retry needs a fresh copy.
+    const obj = useGenerate ? structuredClone(base) : base;
     if (useGenerate) obj.metadata.name = `${obj.metadata.generateName ?? ''}${randomSuffix()}`;
     createDefaults[`${info.group}/${info.kind}`]?.(obj);
     prepareCreate(info, obj, ctx.clock.now());
@@ -63,7 +64,7 @@ export async function createObject(
       return stored;
     }
     const res = await ctx.store.create(key, encodeObject(stored));
-    if (res.succeeded && res.kv) return decodeKv(info, res.kv);
+    if (res.succeeded) return withRevision(stored, res.revision);
     if (!useGenerate || attempt + 1 >= GENERATE_ATTEMPTS) {
       const err = alreadyExists(info.group, info.plural, name);
       if (useGenerate) err.status.details = { ...err.status.details, retryAfterSeconds: 1 };
@@ -150,8 +151,14 @@ async function commit(
       metadata: { ...c.next.metadata, resourceVersion: c.current.metadata.resourceVersion ?? '' },
     };
   const res = await ctx.store.update(c.key, encodeObject(c.next), c.kv.modRevision);
-  if (!res.succeeded || !res.kv) return undefined;
-  return decodeKv(info, res.kv);
+  if (!res.succeeded) return undefined;
+  return withRevision(c.next, res.revision);
+}
+
+/** The object as stored at `revision` (what a read would return, without decoding it again). */
+function withRevision(obj: KubeObject, revision: number): KubeObject {
+  obj.metadata.resourceVersion = String(revision);
+  return obj;
 }
 
 /** A graceful deletion (pods) whose grace period has not been shortened to zero is left to the kubelet. */
@@ -161,10 +168,14 @@ function gracePending(obj: KubeObject): boolean {
 
 /** 404 when the namespace is missing, 403 when it is terminating (NamespaceLifecycle admission). */
 async function ensureNamespaceWritable(ctx: ServerContext, namespace: string): Promise<void> {
-  const kv = await ctx.store.get(objectKey(namespaces, undefined, namespace));
-  if (!kv) throw notFound('', 'namespaces', namespace);
-  const ns = decodeKv(namespaces, kv);
-  if (ns.metadata.deletionTimestamp !== undefined) {
+  let phase = ctx.namespaces.phase(namespace);
+  if (phase === undefined) {
+    // Not (yet) in the cache: a namespace created a moment ago may not have reached it.
+    const kv = await ctx.store.get(objectKey(namespaces, undefined, namespace));
+    if (!kv) throw notFound('', 'namespaces', namespace);
+    phase = decodeKv(namespaces, kv).metadata.deletionTimestamp === undefined ? 'Active' : 'Terminating';
+  }
+  if (phase === 'Terminating') {
     throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`);
   }
 }

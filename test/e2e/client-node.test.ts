@@ -33,7 +33,9 @@ describe('@kubernetes/client-node', () => {
     core = kc.makeApiClient(k8s.CoreV1Api);
   });
   after(async () => {
+    const died = hub?.exitStatus();
     await hub?.stop();
+    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
   });
 
   const createNamespace = async (name: string): Promise<void> => {

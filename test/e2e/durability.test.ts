@@ -35,7 +35,9 @@ describe('durability (sqlite)', () => {
     hub = await startHubProcess({ storage: 'sqlite' });
   });
   after(async () => {
+    const died = hub?.exitStatus();
     await hub?.stop();
+    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
   });
 
   it(`writes ${COUNT} ConfigMaps over HTTPS`, async () => {

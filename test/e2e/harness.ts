@@ -36,6 +36,10 @@ export interface Hub {
   kubeconfig: string;
   url: string;
   proc: ChildProcess;
+  /** Everything the hub wrote to stdout and stderr so far. */
+  logs(): string;
+  /** How the hub exited (`code 1`, `signal SIGKILL`), or undefined while it runs. */
+  exitStatus(): string | undefined;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -61,7 +65,12 @@ export async function startHubProcess(
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: root },
   );
   let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  let logs = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    logs += d.toString();
+  });
+  proc.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
   const url = await new Promise<string>((res, rej) => {
     let out = '';
     const timer = setTimeout(() => rej(new Error(`hub did not start in 60s: ${stderr}`)), 60_000);
@@ -84,6 +93,11 @@ export async function startHubProcess(
     kubeconfig: join(dir, 'kubeconfig'),
     url,
     proc,
+    logs: () => logs,
+    exitStatus: () => {
+      if (proc.signalCode !== null) return `signal ${proc.signalCode}`;
+      return proc.exitCode === null ? undefined : `code ${proc.exitCode}`;
+    },
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       await exited;

@@ -68,7 +68,9 @@ describe('kubectl CRDs', { concurrency: true }, () => {
     hub = await startHubProcess();
   });
   after(async () => {
+    const died = hub?.exitStatus();
     await hub?.stop();
+    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
   });
 
   for (const version of KUBECTL_VERSIONS) {

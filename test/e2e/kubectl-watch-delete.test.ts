@@ -35,7 +35,9 @@ describe('kubectl watch and delete', { concurrency: true }, () => {
     hub = await startHubProcess();
   });
   after(async () => {
+    const died = hub?.exitStatus();
     await hub?.stop();
+    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
   });
 
   for (const version of KUBECTL_VERSIONS) {
@@ -101,7 +103,7 @@ describe('kubectl watch and delete', { concurrency: true }, () => {
           });
           assert.equal((await getCm(dep))?.metadata.ownerReferences?.[0]?.uid, ownerUid);
 
-          const r = await k.run(['delete', 'cm', owner, '-n', ns, `--cascade=${c.policy}`, '--timeout=15s']);
+          const r = await k.run(['delete', 'cm', owner, '-n', ns, `--cascade=${c.policy}`, '--timeout=10s']);
           assert.equal(r.code, 0, `kubectl delete --cascade=${c.policy}: ${r.stderr}`);
           assert.match(r.stdout, new RegExp(`^configmap "${owner}" deleted`, 'm'));
           assert.equal(await getCm(owner), undefined, 'owner still present');
@@ -177,7 +179,7 @@ describe('kubectl watch and delete', { concurrency: true }, () => {
           status?: { phase?: string };
         };
         assert.equal(ns1.status?.phase, 'Active');
-        const r = await k.run(['delete', 'ns', doomed, '--timeout=15s']);
+        const r = await k.run(['delete', 'ns', doomed, '--timeout=10s']);
         assert.equal(r.code, 0, `kubectl delete ns: ${r.stderr}`);
         await eventually(async () => (await k.run(['get', 'ns', doomed])).stderr.includes('NotFound'), {
           timeoutMs: CONTROLLER_DEADLINE_MS,

@@ -48,9 +48,11 @@ export class NamespaceCache {
           if (ev.type === 'delete') this.#phases.delete(nameOf(ev.kv.key));
           else this.#set(ev.kv.key, ev.kv.value, ev.kv.modRevision);
         }
+        // A watch ends without an error only when it is aborted or the store closes.
+        return;
       } catch (err) {
         if (signal.aborted) return;
-        // History compacted under us: forget everything and fall back to storage reads until relisted.
+        // History compacted under us: forget everything and relist; misses fall back to storage reads.
         this.#log.warn({ err: String(err) }, 'namespace cache watch ended; relisting');
         this.#phases.clear();
         const list = await this.#store.range(prefix);

@@ -177,7 +177,10 @@ export class ApiServer {
  * fall back to JSON.
  */
 function decodeRequestBody(req: ApiRequest): ApiRequest {
-  if (hasBodyOfType(req, 'application/cbor') || (req.method === 'PATCH' && hasBodyOfType(req, PROTOBUF_MEDIA_TYPE))) {
+  if (
+    hasBodyOfType(req, 'application/cbor') ||
+    (req.method === 'PATCH' && hasBodyOfType(req, PROTOBUF_MEDIA_TYPE))
+  ) {
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     throw unsupportedMediaType(type, 'this server', ['application/json', 'application/yaml']);
   }

@@ -13,7 +13,9 @@ const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
 function configMapBytes(name: string): Uint8Array {
   const raw = proto((w) =>
-    w.message(1, (m) => m.string(1, name).string(2, '').varint(7, 0)).message(2, (e) => e.string(1, 'k').string(2, 'v')),
+    w
+      .message(1, (m) => m.string(1, name).string(2, '').varint(7, 0))
+      .message(2, (e) => e.string(1, 'k').string(2, 'v')),
   );
   return k8sEnvelope('v1', 'ConfigMap', raw);
 }
@@ -59,10 +61,18 @@ describe('decodeProtobufBody', () => {
 
 describe('protobufRequestAsJson', () => {
   it('rewrites protobuf bodies as JSON and leaves every other request alone', () => {
-    const req = request('POST', '/api/v1/namespaces/default/configmaps', `${PROTOBUF}; charset=binary`, configMapBytes('a'));
+    const req = request(
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      `${PROTOBUF}; charset=binary`,
+      configMapBytes('a'),
+    );
     const out = protobufRequestAsJson(req);
     assert.equal(out.headers['content-type'], 'application/json');
-    assert.deepEqual(JSON.parse(Buffer.from(out.body ?? []).toString('utf8')), decodeProtobufBody(configMapBytes('a')));
+    assert.deepEqual(
+      JSON.parse(Buffer.from(out.body ?? []).toString('utf8')),
+      decodeProtobufBody(configMapBytes('a')),
+    );
     const jsonReq = request('POST', '/x', 'application/json', Buffer.from('{}'));
     assert.equal(protobufRequestAsJson(jsonReq), jsonReq);
     const empty = request('DELETE', '/x', PROTOBUF, new Uint8Array());
@@ -78,7 +88,9 @@ describe('ApiServer with protobuf bodies', () => {
   });
 
   it('creates an object sent as protobuf and serves it as JSON', async () => {
-    const res = await server.handle(request('POST', '/api/v1/namespaces/default/configmaps', PROTOBUF, configMapBytes('pb')));
+    const res = await server.handle(
+      request('POST', '/api/v1/namespaces/default/configmaps', PROTOBUF, configMapBytes('pb')),
+    );
     assert.equal(res.status, 201, String(res.body));
     const created = json(res);
     assert.deepEqual(created['data'], { k: 'v' });
@@ -86,15 +98,26 @@ describe('ApiServer with protobuf bodies', () => {
   });
 
   it('rejects undecodable protobuf with 400, unknown kinds and CBOR with 415', async () => {
-    const bad = await server.handle(request('POST', '/api/v1/namespaces/default/configmaps', PROTOBUF, Uint8Array.of(9)));
+    const bad = await server.handle(
+      request('POST', '/api/v1/namespaces/default/configmaps', PROTOBUF, Uint8Array.of(9)),
+    );
     assert.equal(bad.status, 400);
     const unknown = await server.handle(
-      request('POST', '/api/v1/namespaces/default/configmaps', PROTOBUF, k8sEnvelope('x/v1', 'Widget', new Uint8Array())),
+      request(
+        'POST',
+        '/api/v1/namespaces/default/configmaps',
+        PROTOBUF,
+        k8sEnvelope('x/v1', 'Widget', new Uint8Array()),
+      ),
     );
     assert.equal(unknown.status, 415);
-    const cbor = await server.handle(request('POST', '/api/v1/namespaces/default/configmaps', 'application/cbor', Uint8Array.of(0xa0)));
+    const cbor = await server.handle(
+      request('POST', '/api/v1/namespaces/default/configmaps', 'application/cbor', Uint8Array.of(0xa0)),
+    );
     assert.equal(cbor.status, 415);
-    const patch = await server.handle(request('PATCH', '/api/v1/namespaces/default/configmaps/pb', PROTOBUF, configMapBytes('pb')));
+    const patch = await server.handle(
+      request('PATCH', '/api/v1/namespaces/default/configmaps/pb', PROTOBUF, configMapBytes('pb')),
+    );
     assert.equal(patch.status, 415);
   });
 });

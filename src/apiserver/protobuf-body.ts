@@ -46,7 +46,8 @@ export function hasBodyOfType(req: ApiRequest, mediaType: string): boolean {
  * and are left for the patch handler to reject. Throws like `decodeProtobufBody`.
  */
 export function protobufRequestAsJson(req: ApiRequest): ApiRequest {
-  if (req.method === 'PATCH' || !hasBodyOfType(req, PROTOBUF_MEDIA_TYPE) || req.body === undefined) return req;
+  if (req.method === 'PATCH' || !hasBodyOfType(req, PROTOBUF_MEDIA_TYPE) || req.body === undefined)
+    return req;
   const json = decodeProtobufBody(req.body);
   return {
     ...req,

@@ -1,0 +1,125 @@
+/**
+ * Protobuf field numbers of the top-level objects of `k8s.io/api/core/v1/generated.proto` that
+ * kubectl's typed commands create (Namespace, ConfigMap, Secret, ServiceAccount, Service, Pod, …)
+ * and the messages they hold outside the pod template. See `schema.ts` for the spec notation.
+ * PodStatus, and the status of PVCs and ReplicationControllers, are not modelled: clients do not
+ * send them on create and the decoder skips them.
+ */
+import type { MessageTable } from './schema.js';
+
+/** Package `core` (v1), object messages. */
+export const coreMessages: MessageTable = {
+  Namespace: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:NamespaceSpec', 3: 'status:NamespaceStatus' },
+  NamespaceSpec: { 1: 'finalizers:[]string' },
+  NamespaceStatus: { 1: 'phase:string', 2: 'conditions:[]NamespaceCondition' },
+  NamespaceCondition: {
+    1: 'type:string',
+    2: 'status:string',
+    4: 'lastTransitionTime:Time',
+    5: 'reason:string',
+    6: 'message:string',
+  },
+  ConfigMap: {
+    1: 'metadata:meta.ObjectMeta',
+    2: 'data:map[string]string',
+    3: 'binaryData:map[string]bytes',
+    4: 'immutable:*bool',
+  },
+  Secret: {
+    1: 'metadata:meta.ObjectMeta',
+    2: 'data:map[string]bytes',
+    3: 'type:string',
+    4: 'stringData:map[string]string',
+    5: 'immutable:*bool',
+  },
+  ServiceAccount: {
+    1: 'metadata:meta.ObjectMeta',
+    2: 'secrets:[]ObjectReference',
+    3: 'imagePullSecrets:[]LocalObjectReference',
+    4: 'automountServiceAccountToken:*bool',
+  },
+  ObjectReference: {
+    1: 'kind:string',
+    2: 'namespace:string',
+    3: 'name:string',
+    4: 'uid:string',
+    5: 'apiVersion:string',
+    6: 'resourceVersion:string',
+    7: 'fieldPath:string',
+  },
+  Service: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:ServiceSpec', 3: 'status:ServiceStatus' },
+  ServiceSpec: {
+    1: 'ports:[]ServicePort',
+    2: 'selector:map[string]string',
+    3: 'clusterIP:string',
+    4: 'type:string',
+    5: 'externalIPs:[]string',
+    7: 'sessionAffinity:string',
+    8: 'loadBalancerIP:string',
+    9: 'loadBalancerSourceRanges:[]string',
+    10: 'externalName:string',
+    11: 'externalTrafficPolicy:string',
+    12: 'healthCheckNodePort:int32',
+    13: 'publishNotReadyAddresses:bool',
+    14: 'sessionAffinityConfig:*SessionAffinityConfig',
+    17: 'ipFamilyPolicy:*string',
+    18: 'clusterIPs:[]string',
+    19: 'ipFamilies:[]string',
+    20: 'allocateLoadBalancerNodePorts:*bool',
+    21: 'loadBalancerClass:*string',
+    22: 'internalTrafficPolicy:*string',
+    23: 'trafficDistribution:*string',
+  },
+  ServicePort: {
+    1: 'name:string',
+    2: 'protocol:string',
+    3: 'port:int32',
+    4: 'targetPort:IntOrString',
+    5: 'nodePort:int32',
+    6: 'appProtocol:*string',
+  },
+  SessionAffinityConfig: { 1: 'clientIP:*ClientIPConfig' },
+  ClientIPConfig: { 1: 'timeoutSeconds:*int32' },
+  ServiceStatus: { 1: 'loadBalancer:LoadBalancerStatus', 2: 'conditions:[]meta.Condition' },
+  LoadBalancerStatus: { 1: 'ingress:[]LoadBalancerIngress' },
+  LoadBalancerIngress: {
+    1: 'ip:string',
+    2: 'hostname:string',
+    3: 'ipMode:*string',
+    4: 'ports:[]PortStatus',
+  },
+  PortStatus: { 1: 'port:int32', 2: 'protocol:string', 3: 'error:*string' },
+  Pod: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:PodSpec' },
+  PodTemplate: { 1: 'metadata:meta.ObjectMeta', 2: 'template:PodTemplateSpec' },
+  ReplicationController: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:ReplicationControllerSpec' },
+  ReplicationControllerSpec: {
+    1: 'replicas:*int32',
+    2: 'selector:map[string]string',
+    3: 'template:*PodTemplateSpec',
+    4: 'minReadySeconds:int32',
+  },
+  PersistentVolumeClaim: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:PersistentVolumeClaimSpec' },
+  ResourceQuota: {
+    1: 'metadata:meta.ObjectMeta',
+    2: 'spec:ResourceQuotaSpec',
+    3: 'status:ResourceQuotaStatus',
+  },
+  ResourceQuotaSpec: {
+    1: 'hard:map[string]Quantity',
+    2: 'scopes:[]string',
+    3: 'scopeSelector:*ScopeSelector',
+  },
+  ScopeSelector: { 1: 'matchExpressions:[]ScopedResourceSelectorRequirement' },
+  ScopedResourceSelectorRequirement: { 1: 'scopeName:string', 2: 'operator:string', 3: 'values:[]string' },
+  ResourceQuotaStatus: { 1: 'hard:map[string]Quantity', 2: 'used:map[string]Quantity' },
+  LimitRange: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:LimitRangeSpec' },
+  LimitRangeSpec: { 1: 'limits:[]LimitRangeItem' },
+  LimitRangeItem: {
+    1: 'type:string',
+    2: 'max:map[string]Quantity',
+    3: 'min:map[string]Quantity',
+    4: 'default:map[string]Quantity',
+    5: 'defaultRequest:map[string]Quantity',
+    6: 'maxLimitRequestRatio:map[string]Quantity',
+  },
+};

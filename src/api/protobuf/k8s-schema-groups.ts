@@ -1,0 +1,248 @@
+/**
+ * Protobuf field numbers of the named API groups kubectl's typed commands create objects in:
+ * `k8s.io/api/{apps,batch,rbac,policy,networking}/v1/generated.proto`. See `schema.ts` for the
+ * spec notation. Workload statuses other than Deployment's and Job's are not modelled.
+ */
+import type { MessageTable } from './schema.js';
+
+/** Package `apps` (apps/v1). */
+export const appsMessages: MessageTable = {
+  Deployment: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:DeploymentSpec', 3: 'status:DeploymentStatus' },
+  DeploymentSpec: {
+    1: 'replicas:*int32',
+    2: 'selector:*meta.LabelSelector',
+    3: 'template:core.PodTemplateSpec',
+    4: 'strategy:DeploymentStrategy',
+    5: 'minReadySeconds:int32',
+    6: 'revisionHistoryLimit:*int32',
+    7: 'paused:bool',
+    9: 'progressDeadlineSeconds:*int32',
+    10: 'podReplacementPolicy:*string',
+  },
+  DeploymentStrategy: { 1: 'type:string', 2: 'rollingUpdate:*RollingUpdateDeployment' },
+  RollingUpdateDeployment: { 1: 'maxUnavailable:*IntOrString', 2: 'maxSurge:*IntOrString' },
+  DeploymentStatus: {
+    1: 'observedGeneration:int64',
+    2: 'replicas:int32',
+    3: 'updatedReplicas:int32',
+    4: 'availableReplicas:int32',
+    5: 'unavailableReplicas:int32',
+    6: 'conditions:[]DeploymentCondition',
+    7: 'readyReplicas:int32',
+    8: 'collisionCount:*int32',
+    9: 'terminatingReplicas:*int32',
+  },
+  DeploymentCondition: {
+    1: 'type:string',
+    2: 'status:string',
+    4: 'reason:string',
+    5: 'message:string',
+    6: 'lastUpdateTime:Time',
+    7: 'lastTransitionTime:Time',
+  },
+  ReplicaSet: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:ReplicaSetSpec' },
+  ReplicaSetSpec: {
+    1: 'replicas:*int32',
+    2: 'selector:*meta.LabelSelector',
+    3: 'template:core.PodTemplateSpec',
+    4: 'minReadySeconds:int32',
+  },
+  StatefulSet: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:StatefulSetSpec' },
+  StatefulSetSpec: {
+    1: 'replicas:*int32',
+    2: 'selector:*meta.LabelSelector',
+    3: 'template:core.PodTemplateSpec',
+    4: 'volumeClaimTemplates:[]core.PersistentVolumeClaim',
+    5: 'serviceName:string',
+    6: 'podManagementPolicy:string',
+    7: 'updateStrategy:StatefulSetUpdateStrategy',
+    8: 'revisionHistoryLimit:*int32',
+    9: 'minReadySeconds:int32',
+    10: 'persistentVolumeClaimRetentionPolicy:*StatefulSetPersistentVolumeClaimRetentionPolicy',
+    11: 'ordinals:*StatefulSetOrdinals',
+  },
+  StatefulSetUpdateStrategy: { 1: 'type:string', 2: 'rollingUpdate:*RollingUpdateStatefulSetStrategy' },
+  RollingUpdateStatefulSetStrategy: { 1: 'partition:*int32', 2: 'maxUnavailable:*IntOrString' },
+  StatefulSetPersistentVolumeClaimRetentionPolicy: { 1: 'whenDeleted:string', 2: 'whenScaled:string' },
+  StatefulSetOrdinals: { 1: 'start:int32' },
+  DaemonSet: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:DaemonSetSpec' },
+  DaemonSetSpec: {
+    1: 'selector:*meta.LabelSelector',
+    2: 'template:core.PodTemplateSpec',
+    3: 'updateStrategy:DaemonSetUpdateStrategy',
+    4: 'minReadySeconds:int32',
+    6: 'revisionHistoryLimit:*int32',
+  },
+  DaemonSetUpdateStrategy: { 1: 'type:string', 2: 'rollingUpdate:*RollingUpdateDaemonSet' },
+  RollingUpdateDaemonSet: { 1: 'maxUnavailable:*IntOrString', 2: 'maxSurge:*IntOrString' },
+};
+
+/** Package `batch` (batch/v1). */
+export const batchMessages: MessageTable = {
+  Job: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:JobSpec', 3: 'status:JobStatus' },
+  JobSpec: {
+    1: 'parallelism:*int32',
+    2: 'completions:*int32',
+    3: 'activeDeadlineSeconds:*int64',
+    4: 'selector:*meta.LabelSelector',
+    5: 'manualSelector:*bool',
+    6: 'template:core.PodTemplateSpec',
+    7: 'backoffLimit:*int32',
+    8: 'ttlSecondsAfterFinished:*int32',
+    9: 'completionMode:*string',
+    10: 'suspend:*bool',
+    11: 'podFailurePolicy:*PodFailurePolicy',
+    12: 'backoffLimitPerIndex:*int32',
+    13: 'maxFailedIndexes:*int32',
+    14: 'podReplacementPolicy:*string',
+    15: 'managedBy:*string',
+    16: 'successPolicy:*SuccessPolicy',
+  },
+  JobStatus: {
+    1: 'conditions:[]JobCondition',
+    2: 'startTime:*Time',
+    3: 'completionTime:*Time',
+    4: 'active:int32',
+    5: 'succeeded:int32',
+    6: 'failed:int32',
+    7: 'completedIndexes:string',
+    8: 'uncountedTerminatedPods:*UncountedTerminatedPods',
+    9: 'ready:*int32',
+    10: 'failedIndexes:*string',
+    11: 'terminating:*int32',
+  },
+  JobCondition: {
+    1: 'type:string',
+    2: 'status:string',
+    3: 'lastProbeTime:Time',
+    4: 'lastTransitionTime:Time',
+    5: 'reason:string',
+    6: 'message:string',
+  },
+  UncountedTerminatedPods: { 1: 'succeeded:[]string', 2: 'failed:[]string' },
+  PodFailurePolicy: { 1: 'rules:[]PodFailurePolicyRule' },
+  PodFailurePolicyRule: {
+    1: 'action:string',
+    2: 'onExitCodes:*PodFailurePolicyOnExitCodesRequirement',
+    3: 'onPodConditions:[]PodFailurePolicyOnPodConditionsPattern',
+  },
+  PodFailurePolicyOnExitCodesRequirement: {
+    1: 'containerName:*string',
+    2: 'operator:string',
+    3: 'values:[]int32',
+  },
+  PodFailurePolicyOnPodConditionsPattern: { 1: 'type:string', 2: 'status:string' },
+  SuccessPolicy: { 1: 'rules:[]SuccessPolicyRule' },
+  SuccessPolicyRule: { 1: 'succeededIndexes:*string', 2: 'succeededCount:*int32' },
+  JobTemplateSpec: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:JobSpec' },
+  CronJob: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:CronJobSpec', 3: 'status:CronJobStatus' },
+  CronJobSpec: {
+    1: 'schedule:string',
+    2: 'startingDeadlineSeconds:*int64',
+    3: 'concurrencyPolicy:string',
+    4: 'suspend:*bool',
+    5: 'jobTemplate:JobTemplateSpec',
+    6: 'successfulJobsHistoryLimit:*int32',
+    7: 'failedJobsHistoryLimit:*int32',
+    8: 'timeZone:*string',
+  },
+  CronJobStatus: {
+    1: 'active:[]core.ObjectReference',
+    4: 'lastScheduleTime:*Time',
+    5: 'lastSuccessfulTime:*Time',
+  },
+};
+
+/** Package `rbac` (rbac.authorization.k8s.io/v1). */
+export const rbacMessages: MessageTable = {
+  Role: { 1: 'metadata:meta.ObjectMeta', 2: 'rules:[]PolicyRule' },
+  ClusterRole: {
+    1: 'metadata:meta.ObjectMeta',
+    2: 'rules:[]PolicyRule',
+    3: 'aggregationRule:*AggregationRule',
+  },
+  AggregationRule: { 1: 'clusterRoleSelectors:[]meta.LabelSelector' },
+  PolicyRule: {
+    1: 'verbs:[]string',
+    2: 'apiGroups:[]string',
+    3: 'resources:[]string',
+    4: 'resourceNames:[]string',
+    5: 'nonResourceURLs:[]string',
+  },
+  RoleBinding: { 1: 'metadata:meta.ObjectMeta', 2: 'subjects:[]Subject', 3: 'roleRef:RoleRef' },
+  ClusterRoleBinding: { 1: 'metadata:meta.ObjectMeta', 2: 'subjects:[]Subject', 3: 'roleRef:RoleRef' },
+  RoleRef: { 1: 'apiGroup:string', 2: 'kind:string', 3: 'name:string' },
+  Subject: { 1: 'kind:string', 2: 'apiGroup:string', 3: 'name:string', 4: 'namespace:string' },
+};
+
+/** Package `policy` (policy/v1). */
+export const policyMessages: MessageTable = {
+  PodDisruptionBudget: {
+    1: 'metadata:meta.ObjectMeta',
+    2: 'spec:PodDisruptionBudgetSpec',
+    3: 'status:PodDisruptionBudgetStatus',
+  },
+  PodDisruptionBudgetSpec: {
+    1: 'minAvailable:*IntOrString',
+    2: 'selector:*meta.LabelSelector',
+    3: 'maxUnavailable:*IntOrString',
+    4: 'unhealthyPodEvictionPolicy:*string',
+  },
+  PodDisruptionBudgetStatus: {
+    1: 'observedGeneration:int64',
+    2: 'disruptedPods:map[string]Time',
+    3: 'disruptionsAllowed:int32',
+    4: 'currentHealthy:int32',
+    5: 'desiredHealthy:int32',
+    6: 'expectedPods:int32',
+    7: 'conditions:[]meta.Condition',
+  },
+};
+
+/** Package `networking` (networking.k8s.io/v1). */
+export const networkingMessages: MessageTable = {
+  Ingress: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:IngressSpec', 3: 'status:IngressStatus' },
+  IngressSpec: {
+    1: 'defaultBackend:*IngressBackend',
+    2: 'tls:[]IngressTLS',
+    3: 'rules:[]IngressRule',
+    4: 'ingressClassName:*string',
+  },
+  IngressBackend: { 3: 'resource:*core.TypedLocalObjectReference', 4: 'service:*IngressServiceBackend' },
+  IngressServiceBackend: { 1: 'name:string', 2: 'port:ServiceBackendPort' },
+  ServiceBackendPort: { 1: 'name:string', 2: 'number:int32' },
+  IngressTLS: { 1: 'hosts:[]string', 2: 'secretName:string' },
+  IngressRule: { 1: 'host:string', 2: '(inline):IngressRuleValue' },
+  IngressRuleValue: { 1: 'http:*HTTPIngressRuleValue' },
+  HTTPIngressRuleValue: { 1: 'paths:[]HTTPIngressPath' },
+  HTTPIngressPath: { 1: 'path:string', 2: 'backend:IngressBackend', 3: 'pathType:*string' },
+  IngressStatus: { 1: 'loadBalancer:IngressLoadBalancerStatus' },
+  IngressLoadBalancerStatus: { 1: 'ingress:[]IngressLoadBalancerIngress' },
+  IngressLoadBalancerIngress: { 1: 'ip:string', 2: 'hostname:string', 4: 'ports:[]IngressPortStatus' },
+  IngressPortStatus: { 1: 'port:int32', 2: 'protocol:string', 3: 'error:*string' },
+  IngressClass: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:IngressClassSpec' },
+  IngressClassSpec: { 1: 'controller:string', 2: 'parameters:*IngressClassParametersReference' },
+  IngressClassParametersReference: {
+    1: 'apiGroup:*string',
+    2: 'kind:string',
+    3: 'name:string',
+    4: 'scope:*string',
+    5: 'namespace:*string',
+  },
+  NetworkPolicy: { 1: 'metadata:meta.ObjectMeta', 2: 'spec:NetworkPolicySpec' },
+  NetworkPolicySpec: {
+    1: 'podSelector:meta.LabelSelector',
+    2: 'ingress:[]NetworkPolicyIngressRule',
+    3: 'egress:[]NetworkPolicyEgressRule',
+    4: 'policyTypes:[]string',
+  },
+  NetworkPolicyIngressRule: { 1: 'ports:[]NetworkPolicyPort', 2: 'from:[]NetworkPolicyPeer' },
+  NetworkPolicyEgressRule: { 1: 'ports:[]NetworkPolicyPort', 2: 'to:[]NetworkPolicyPeer' },
+  NetworkPolicyPeer: {
+    1: 'podSelector:*meta.LabelSelector',
+    2: 'namespaceSelector:*meta.LabelSelector',
+    3: 'ipBlock:*IPBlock',
+  },
+  IPBlock: { 1: 'cidr:string', 2: 'except:[]string' },
+  NetworkPolicyPort: { 1: 'protocol:*string', 2: 'port:*IntOrString', 3: 'endPort:*int32' },
+};

@@ -129,8 +129,7 @@ describe('ApiServer CRUD', () => {
       assert.equal(meta['resourceVersion'], rv);
       if (!token)
         await call(server, 'POST', '/api/v1/namespaces/kube-public/configmaps', { body: cm('late') });
-      for (const item of page.json.items ?? [])
-        names.push((item['metadata'] as { name: string }).name);
+      for (const item of page.json.items ?? []) names.push((item['metadata'] as { name: string }).name);
       token = meta['continue'] as string | undefined;
     } while (token);
     assert.deepEqual(names, ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
@@ -260,7 +259,10 @@ describe('ApiServer patch and apply', () => {
     const containers = (
       res.json['spec'] as { template: { spec: { containers: { name: string; image: string }[] } } }
     ).template.spec.containers;
-    assert.deepEqual(containers, [{ name: 'c', image: 'httpd' }]);
+    assert.deepEqual(
+      containers.map((c) => [c.name, c.image]),
+      [['c', 'httpd']],
+    );
   });
 
   it('creates on apply and reports conflicts between field managers', async () => {

@@ -5,6 +5,7 @@
  */
 import type { JsonObject, KubeObject } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resource-info.js';
+import { applyListKeyDefaults } from '../api/builtin-defaults.js';
 import { apiVersionOf } from '../api/resource-info.js';
 import { RESET_SPEC_AND_METADATA, RESET_STATUS, serverSideApply, trackUpdate } from './apply/apply.js';
 import type { ResetFields } from './apply/apply.js';
@@ -40,6 +41,7 @@ export function applyConfig(
   manager: string,
   now: string,
 ): KubeObject {
+  if (info.builtin) applyListKeyDefaults(info.group, request.config);
   return serverSideApply({
     live: request.live as unknown as JsonObject | undefined,
     config: request.config as unknown as JsonObject,

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { rfc3339Seconds } from '../base/clock.js';
 import type { JsonObject, KubeObject } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resource-info.js';
+import { applyBuiltinDefaults } from '../api/builtin-defaults.js';
 import { badRequest, invalid } from '../api/status.js';
 import type { FieldIssue } from '../api/status.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/objectmeta.js';
@@ -37,6 +38,7 @@ export function admit(
     if (pruned.length > 0) reportUnknown(pruned, opts);
     schema.applyDefaults(obj as unknown as JsonObject);
   }
+  if (info.builtin) applyBuiltinDefaults(info.group, obj);
   const issues: FieldIssue[] = [];
   issues.push(...validateObjectMeta(obj.metadata, { namespaced: info.namespaced }));
   if (old) issues.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));

@@ -72,8 +72,17 @@ describe('kubectl typed create (protobuf bodies)', { concurrency: true }, () => 
         assert.equal(spec.replicas, 2);
         assert.deepEqual(spec.selector, { matchLabels: { app: 'web' } });
         assert.deepEqual(spec.template.metadata.labels, { app: 'web' });
+        // As on a real cluster, the stored container carries the server's defaults too.
         assert.deepEqual(spec.template.spec.containers, [
-          { name: 'nginx', image: 'nginx', ports: [{ containerPort: 80 }], resources: {} },
+          {
+            name: 'nginx',
+            image: 'nginx',
+            ports: [{ containerPort: 80, protocol: 'TCP' }],
+            resources: {},
+            imagePullPolicy: 'Always',
+            terminationMessagePath: '/dev/termination-log',
+            terminationMessagePolicy: 'File',
+          },
         ]);
       });
 

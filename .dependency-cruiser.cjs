@@ -17,7 +17,21 @@ const allowed = {
   simulator: ['base', 'api', 'storage', 'apiserver', 'client', 'runtime', 'controllers'],
   cli: ['base', 'api', 'client'],
   dashboard: ['base', 'api', 'client'],
-  cmd: ['base', 'api', 'storage', 'apiserver', 'client', 'runtime', 'controllers', 'scheduler', 'members', 'dns', 'simulator', 'cli', 'dashboard'],
+  cmd: [
+    'base',
+    'api',
+    'storage',
+    'apiserver',
+    'client',
+    'runtime',
+    'controllers',
+    'scheduler',
+    'members',
+    'dns',
+    'simulator',
+    'cli',
+    'dashboard',
+  ],
 };
 const layers = Object.keys(allowed);
 

@@ -376,3 +376,72 @@ describe('ApiServer CustomResourceDefinitions', () => {
     assert.deepEqual(columns.slice(0, 2), ['Name', 'Replicas']);
   });
 });
+
+describe('ApiServer CRD versions and scale', () => {
+  const schema = {
+    openAPIV3Schema: {
+      type: 'object',
+      properties: {
+        spec: { type: 'object', properties: { replicas: { type: 'integer' } } },
+        status: {
+          type: 'object',
+          properties: { replicas: { type: 'integer' }, selector: { type: 'string' } },
+        },
+      },
+    },
+  };
+  const subresources = {
+    status: {},
+    scale: {
+      specReplicasPath: '.spec.replicas',
+      statusReplicasPath: '.status.replicas',
+      labelSelectorPath: '.status.selector',
+    },
+  };
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'gadgets.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Namespaced',
+      names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+      versions: [
+        { name: 'v1', served: true, storage: true, schema, subresources },
+        { name: 'v1beta1', served: true, storage: false, schema, subresources },
+      ],
+    },
+  };
+
+  it('serves one stored object at every served version and scales it through /scale', async () => {
+    const server = await newServer();
+    assert.equal(
+      (await call(server, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: crd }))
+        .status,
+      201,
+    );
+    const made = await call(server, 'POST', '/apis/example.com/v1beta1/namespaces/default/gadgets', {
+      body: {
+        apiVersion: 'example.com/v1beta1',
+        kind: 'Gadget',
+        metadata: { name: 'g' },
+        spec: { replicas: 1 },
+      },
+    });
+    assert.equal(made.status, 201);
+    const asV1 = await call(server, 'GET', '/apis/example.com/v1/namespaces/default/gadgets/g');
+    assert.equal(asV1.json['apiVersion'], 'example.com/v1');
+    assert.equal(asV1.json.metadata?.['uid'], made.json.metadata?.['uid']);
+    const scaled = await call(server, 'PUT', '/apis/example.com/v1/namespaces/default/gadgets/g/scale', {
+      body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'g' }, spec: { replicas: 3 } },
+    });
+    assert.equal(scaled.status, 200);
+    assert.deepEqual(scaled.json['spec'], { replicas: 3 });
+    const after = await call(server, 'GET', '/apis/example.com/v1beta1/namespaces/default/gadgets/g');
+    assert.equal((after.json['spec'] as { replicas: number }).replicas, 3);
+    const negative = await call(server, 'PUT', '/apis/example.com/v1/namespaces/default/gadgets/g/scale', {
+      body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'g' }, spec: { replicas: -1 } },
+    });
+    assert.equal(negative.status, 422);
+  });
+});

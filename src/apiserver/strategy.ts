@@ -18,9 +18,10 @@ import { kindValidators } from './kind-rules.js';
 /**
  * Which part of the object a write may change: `main` (spec and metadata), `status`, or
  * `deletion` (the server's own marking of an object for deletion: deletionTimestamp, grace
- * period, propagation finalizers and, for namespaces, the Terminating phase).
+ * period, propagation finalizers and, for namespaces, the Terminating phase), or `finalize`
+ * (a Namespace's `spec.finalizers` only, through `/finalize`).
  */
-export type WriteScope = 'main' | 'status' | 'deletion';
+export type WriteScope = 'main' | 'status' | 'deletion' | 'finalize';
 
 /**
  * Prunes unknown fields per `fieldValidation`, applies defaults and validates; throws 400 (Strict
@@ -84,13 +85,19 @@ export function prepareUpdate(
   scope: WriteScope,
 ): KubeObject {
   let result = next;
-  if (scope === 'status') {
+  if (scope === 'finalize') {
+    const finalizers = (next['spec'] as { finalizers?: unknown } | undefined)?.finalizers;
+    result = structuredClone(old);
+    result['spec'] = { ...(old['spec'] ?? {}), finalizers: finalizers ?? [] };
+    result.metadata.managedFields = next.metadata.managedFields ?? old.metadata.managedFields ?? [];
+  } else if (scope === 'status') {
     result = { ...structuredClone(old), status: next['status'] };
     result.metadata = { ...result.metadata, ...pickStatusWritableMeta(next) };
     if (next['status'] === undefined) delete result['status'];
   } else if (info.subresources.status && scope === 'main') {
     if (old['status'] === undefined) delete result['status'];
     else result['status'] = structuredClone(old['status']);
+    keepNamespaceFinalizers(info, result, old);
   }
   const meta = result.metadata;
   const oldMeta = old.metadata;
@@ -108,6 +115,16 @@ export function prepareUpdate(
   if (oldMeta.generation === undefined) delete meta.generation;
   else meta.generation = specChanged(result, old) || marked ? oldMeta.generation + 1 : oldMeta.generation;
   return result;
+}
+
+/** A Namespace's `spec.finalizers` change only through `/finalize`, as in kube. */
+function keepNamespaceFinalizers(info: ResourceInfo, result: KubeObject, old: KubeObject): void {
+  if (info.group !== '' || info.kind !== 'Namespace') return;
+  const oldFinalizers = (old['spec'] as { finalizers?: unknown } | undefined)?.finalizers;
+  const spec = { ...((result['spec'] as object | undefined) ?? {}) } as Record<string, unknown>;
+  if (oldFinalizers === undefined) delete spec['finalizers'];
+  else spec['finalizers'] = structuredClone(oldFinalizers);
+  result['spec'] = spec;
 }
 
 /** A status write keeps the old metadata; only managedFields come from the request. */

@@ -28,6 +28,10 @@ Flags:
   --listen HOST:PORT    address to serve HTTPS on (default 127.0.0.1:6443; port 0 = any free port)
   --storage KIND        sqlite (default, durable) or memory (lost on exit)
   --log-level LEVEL     trace|debug|info|warn|error (default info)
+  --min-request-timeout S   watches without timeoutSeconds end after S×[1,2) seconds (default 1800)
+  --history-retention S     seconds of change history kept for watches and lists (default 300)
+  --compaction-interval S   seconds between history compactions (default 60)
+  --history-min-revisions N revisions always kept, whatever their age (default 1000)
 `;
 
 class UsageError extends Error {
@@ -40,6 +44,19 @@ function parseListen(text: string): { host: string; port: number } {
   const port = Number(m[2]);
   if (port > 65535) throw new UsageError(`--listen port must be 0-65535, got ${port}`);
   return { host: m[1].replace(/^\[|\]$/g, ''), port };
+}
+
+function seconds(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`${flag} must be a positive number of seconds, got "${text}"`);
+  }
+  return n;
+}
+
+function count(flag: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+  return Number(text);
 }
 
 function buildLogger(level: string): Logger {
@@ -56,6 +73,10 @@ async function runHub(args: string[], defaults: { help: string }): Promise<numbe
       listen: { type: 'string', default: '127.0.0.1:6443' },
       storage: { type: 'string', default: 'sqlite' },
       'log-level': { type: 'string', default: 'info' },
+      'min-request-timeout': { type: 'string', default: '1800' },
+      'history-retention': { type: 'string', default: '300' },
+      'compaction-interval': { type: 'string', default: '60' },
+      'history-min-revisions': { type: 'string', default: '1000' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -69,7 +90,19 @@ async function runHub(args: string[], defaults: { help: string }): Promise<numbe
   if (values.storage !== 'sqlite' && values.storage !== 'memory')
     throw new UsageError(`--storage must be sqlite or memory, got "${values.storage}"`);
   const log = buildLogger(values['log-level']);
-  const hub = await startHub({ dataDir: values['data-dir'], host, port, storage: values.storage, log });
+  const hub = await startHub({
+    dataDir: values['data-dir'],
+    host,
+    port,
+    storage: values.storage,
+    log,
+    minRequestTimeoutSeconds: seconds('--min-request-timeout', values['min-request-timeout']),
+    compaction: {
+      retention: seconds('--history-retention', values['history-retention']) * 1000,
+      interval: seconds('--compaction-interval', values['compaction-interval']) * 1000,
+      minRetainRevisions: count('--history-min-revisions', values['history-min-revisions']),
+    },
+  });
   process.stdout.write(
     `flotilla hub serving on ${hub.url}\nkubeconfig: ${hub.kubeconfigPath} (context "flotilla")\n`,
   );

@@ -1,6 +1,7 @@
 /**
  * Composition root of `flotilla hub`: SQLite store (or memory), API server, HTTPS edge, PKI and
- * admin kubeconfig in the data directory, history compaction.
+ * admin kubeconfig in the data directory, history compaction, and the in-process controllers
+ * (garbage collector, namespace deletion) talking to the server through an in-process transport.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,10 +13,15 @@ import { HttpServer } from '../apiserver/http/http-server.js';
 import { renderKubeconfig } from '../apiserver/http/kubeconfig.js';
 import { ApiMetrics, instrumentStore } from '../apiserver/http/metrics.js';
 import { ensurePki } from '../apiserver/http/pki.js';
+import { ApiClient } from '../client/api-client.js';
+import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
+import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
+import { Manager } from '../runtime/manager.js';
 import { Compactor } from '../storage/compactor.js';
 import { MemoryStore } from '../storage/memory/memory-store.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { Store } from '../storage/store.js';
+import { inProcessTransport } from './in-process-transport.js';
 
 export interface HubOptions {
   dataDir: string;
@@ -24,6 +30,10 @@ export interface HubOptions {
   storage: 'sqlite' | 'memory';
   log: Logger;
   clock?: Clock;
+  /** Watches without timeoutSeconds last this × random[1, 2) seconds (default 1800). */
+  minRequestTimeoutSeconds?: number;
+  /** History compaction: pass interval and retention in ms, revisions always kept. */
+  compaction?: { interval?: number; retention?: number; minRetainRevisions?: number };
 }
 
 export interface RunningHub {
@@ -34,7 +44,7 @@ export interface RunningHub {
   token: string;
   caPem: string;
   server: ApiServer;
-  /** Stops serving and closes storage. */
+  /** Stops the controllers, stops serving and closes storage. */
   stop(): Promise<void>;
 }
 
@@ -47,8 +57,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const raw: Store =
     options.storage === 'memory' ? new MemoryStore() : SqliteStore.open(join(options.dataDir, 'state.db'));
   const store = instrumentStore(raw, metrics);
-  const server = new ApiServer({ store, clock, log: options.log });
-  await server.start();
+  const stopping = new AbortController();
+  const server = new ApiServer({
+    store,
+    clock,
+    log: options.log,
+    ...(options.minRequestTimeoutSeconds !== undefined
+      ? { minRequestTimeoutSeconds: options.minRequestTimeoutSeconds }
+      : {}),
+  });
+  await server.start(stopping.signal);
   const http = new HttpServer({
     handle: (req) => server.handle(req),
     tls: pki,
@@ -65,9 +83,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     renderKubeconfig([{ name: 'flotilla', server: url, caPem: pki.caPem, token: pki.token }]),
     { mode: 0o600 },
   );
-  const stopping = new AbortController();
-  const compactor = new Compactor(store, { clock, logger: options.log });
+  const compactor = new Compactor(store, { clock, logger: options.log, ...options.compaction });
   const compaction = compactor.start(stopping.signal);
+  const client = new ApiClient(inProcessTransport(server));
+  const controllerLog = options.log.child({ component: 'controller-manager' });
+  const controllers = new Manager({ log: controllerLog })
+    .add('garbage-collector', new GarbageCollector({ client, clock, log: controllerLog }))
+    .add('namespace', new NamespaceController({ client, clock, log: controllerLog }))
+    .start(stopping.signal)
+    .catch((err: unknown) => {
+      options.log.error({ err: err instanceof Error ? err.message : String(err) }, 'controllers failed');
+    });
   options.log.info({ url, dataDir: options.dataDir, storage: options.storage }, 'hub serving');
   return {
     url,
@@ -78,6 +104,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     server,
     stop: async () => {
       stopping.abort();
+      await controllers;
       await http.close();
       await compaction;
       await raw.close();

@@ -142,3 +142,84 @@ describe('@kubernetes/client-node', () => {
     }
   });
 });
+
+describe('@kubernetes/client-node against a hub with a short history', () => {
+  let hub: Hub;
+  let kc: k8s.KubeConfig;
+  let core: k8s.CoreV1Api;
+  before(async () => {
+    // Watches end after 2-4 s and history older than 1 s is compacted every second, so an
+    // informer that re-watches from its last resourceVersion meets a 410 and must relist.
+    hub = await startHubProcess({
+      args: [
+        '--min-request-timeout',
+        '2',
+        '--history-retention',
+        '1',
+        '--compaction-interval',
+        '1',
+        '--history-min-revisions',
+        '0',
+      ],
+    });
+    kc = new k8s.KubeConfig();
+    kc.loadFromFile(hub.kubeconfig);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+  });
+  after(async () => {
+    const died = hub?.exitStatus();
+    await hub?.stop();
+    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
+  });
+
+  it('an informer recovers after its resourceVersion is compacted (410) by relisting', async () => {
+    const namespace = 'cn-expired';
+    const other = 'cn-busy';
+    for (const name of [namespace, other]) {
+      const body = new k8s.V1Namespace();
+      body.metadata = meta(name);
+      await core.createNamespace({ body });
+    }
+    let lists = 0;
+    const informer = k8s.makeInformer<k8s.V1ConfigMap>(
+      kc,
+      `/api/v1/namespaces/${namespace}/configmaps`,
+      () => {
+        lists++;
+        return core.listNamespacedConfigMap({ namespace });
+      },
+    );
+    const added: string[] = [];
+    const errors: unknown[] = [];
+    informer.on('add', (o) => added.push(o.metadata?.name ?? ''));
+    informer.on('error', (err) => errors.push(err));
+    await informer.start();
+    try {
+      await core.createNamespacedConfigMap({ namespace, body: cm('first', { a: '1' }) });
+      await eventually(() => added.includes('first'), { what: 'first add' });
+      // Move history on elsewhere until the informer has had to relist after a 410.
+      let i = 0;
+      await eventually(
+        async () => {
+          await core.createNamespacedConfigMap({ namespace: other, body: cm(`busy-${i++}`, { a: '1' }) });
+          return lists >= 2;
+        },
+        { timeoutMs: 30_000, what: `a relist after 410 (lists=${lists})` },
+      );
+      await core.createNamespacedConfigMap({ namespace, body: cm('second', { a: '2' }) });
+      await eventually(() => added.includes('second'), {
+        what: `add after relist; added=${added.join(',')}`,
+      });
+      assert.deepEqual(
+        informer
+          .list(namespace)
+          .map((o) => o.metadata?.name)
+          .sort(),
+        ['first', 'second'],
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await informer.stop();
+    }
+  });
+});

@@ -45,7 +45,7 @@ export interface Hub {
 
 /** Starts the hub binary; resolves when it prints its URL. */
 export async function startHubProcess(
-  options: { dir?: string; storage?: 'sqlite' | 'memory' } = {},
+  options: { dir?: string; storage?: 'sqlite' | 'memory'; args?: readonly string[] } = {},
 ): Promise<Hub> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flotilla-e2e-'));
   const proc = spawn(
@@ -61,6 +61,7 @@ export async function startHubProcess(
       options.storage ?? 'sqlite',
       '--log-level',
       'warn',
+      ...(options.args ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: root },
   );

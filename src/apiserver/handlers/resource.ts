@@ -251,15 +251,8 @@ async function subresource(
       {
         namespace: undefined,
         name,
-        scope: 'status',
-        compute: (cur) => {
-          const next = structuredClone(cur ?? obj);
-          next['spec'] = {
-            ...(next['spec'] ?? {}),
-            finalizers: (obj['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? [],
-          };
-          return { object: next };
-        },
+        scope: 'finalize',
+        compute: () => ({ object: structuredClone(obj) }),
       },
       c.opts,
     );

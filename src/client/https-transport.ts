@@ -1,0 +1,88 @@
+/**
+ * A `Transport` over HTTPS (node:https) for remote API servers: trusts the given CA, sends a
+ * bearer token, buffers ordinary bodies and streams watch bodies chunk by chunk (the client
+ * splits them into lines). Aborting the request's signal destroys the socket and ends a watch.
+ */
+import { request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+
+/** Options of `HttpsTransport`. */
+export interface HttpsTransportOptions {
+  /** `https://host:port`, optionally with a path prefix. */
+  server: string;
+  /** PEM of the CA that signed the server certificate; omit to use the system roots. */
+  caPem?: string;
+  token?: string;
+  userAgent?: string;
+}
+
+/** Sends requests to one API server over HTTPS. */
+export class HttpsTransport implements Transport {
+  readonly #base: URL;
+  readonly #o: HttpsTransportOptions;
+
+  constructor(options: HttpsTransportOptions) {
+    this.#base = new URL(options.server);
+    this.#o = options;
+  }
+
+  /** Rejects on network failure or abort; any HTTP status resolves. */
+  request(req: TransportRequest): Promise<TransportResponse> {
+    const url = new URL(this.#base.pathname.replace(/\/$/, '') + req.path, this.#base);
+    if (req.query) url.search = req.query.toString();
+    const headers: Record<string, string> = { 'user-agent': this.#o.userAgent ?? 'flotilla', ...req.headers };
+    if (this.#o.token !== undefined) headers['authorization'] = `Bearer ${this.#o.token}`;
+    if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+    const streaming = isWatch(req.query);
+    return new Promise<TransportResponse>((resolve, reject) => {
+      const r = httpsRequest(
+        url,
+        {
+          method: req.method,
+          headers,
+          ...(this.#o.caPem !== undefined ? { ca: this.#o.caPem } : {}),
+          ...(req.signal ? { signal: req.signal } : {}),
+        },
+        (res) => {
+          res.setEncoding('utf8');
+          const status = res.statusCode ?? 0;
+          const out = { status, headers: flattenHeaders(res.headers) };
+          if (streaming && status === 200) {
+            resolve({ ...out, stream: chunksOf(res, req.signal) });
+            return;
+          }
+          let body = '';
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ ...out, body }));
+          res.on('error', reject);
+        },
+      );
+      r.on('error', reject);
+      if (req.body !== undefined) r.write(req.body);
+      r.end();
+    });
+  }
+}
+
+function isWatch(query: URLSearchParams | undefined): boolean {
+  const w = query?.get('watch');
+  return w === 'true' || w === '1' || query?.get('follow') === 'true';
+}
+
+async function* chunksOf(res: IncomingMessage, signal: AbortSignal | undefined): AsyncGenerator<string> {
+  try {
+    for await (const chunk of res) yield chunk as string;
+  } catch (err) {
+    if (signal?.aborted) return;
+    throw err;
+  } finally {
+    res.destroy();
+  }
+}
+
+function flattenHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = v;
+  return out;
+}

@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Channel } from '../base/channel.js';
+import { FakeClock } from '../base/fake-clock.js';
+import { noopLogger } from '../base/logger.js';
+import type { KubeObject } from '../api/meta.js';
+import { ApiClient } from './api-client.js';
+import { Informer } from './informer.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+
+function obj(name: string, rv: string): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns', resourceVersion: rv } };
+}
+
+/** A scripted server: each LIST answers the next snapshot, each WATCH the next channel. */
+class ScriptedTransport implements Transport {
+  readonly requests: string[] = [];
+  readonly lists: { rv: string; items: KubeObject[] }[] = [];
+  readonly watches: Channel<string>[] = [];
+
+  request(req: TransportRequest): Promise<TransportResponse> {
+    const watching = req.query?.get('watch') === 'true';
+    this.requests.push(`${watching ? 'watch' : 'list'}@${req.query?.get('resourceVersion') ?? ''}`);
+    if (watching) {
+      const ch = this.watches.shift();
+      if (!ch) return Promise.resolve({ status: 500, headers: {}, body: '' });
+      req.signal?.addEventListener('abort', () => ch.close(), { once: true });
+      return Promise.resolve({ status: 200, headers: {}, stream: ch });
+    }
+    const list = this.lists.shift();
+    if (!list) return Promise.resolve({ status: 500, headers: {}, body: '' });
+    const body = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMapList',
+      metadata: { resourceVersion: list.rv },
+      items: list.items,
+    });
+    return Promise.resolve({ status: 200, headers: {}, body });
+  }
+}
+
+function line(type: string, object: unknown): string {
+  return `${JSON.stringify({ type, object })}\n`;
+}
+
+describe('Informer', () => {
+  it('relists after a 410 Expired ERROR event and reports the difference', async () => {
+    const transport = new ScriptedTransport();
+    transport.lists.push({ rv: '10', items: [obj('a', '5'), obj('b', '6')] });
+    transport.lists.push({ rv: '30', items: [obj('a', '25'), obj('c', '28')] });
+    const first = new Channel<string>();
+    const second = new Channel<string>();
+    transport.watches.push(first, second);
+    const informer = new Informer({
+      client: new ApiClient(transport),
+      resource: { apiVersion: 'v1', plural: 'configmaps' },
+      clock: new FakeClock(),
+      log: noopLogger,
+    });
+    const events: string[] = [];
+    informer.addHandlers({
+      onAdd: (o) => events.push(`add:${o.metadata.name}`),
+      onUpdate: (_o, n) => events.push(`update:${n.metadata.name}@${n.metadata.resourceVersion}`),
+      onDelete: (o) => events.push(`delete:${o.metadata.name}`),
+    });
+    const stop = new AbortController();
+    const running = informer.start(stop.signal);
+    assert.ok(await informer.waitForSync(stop.signal));
+    first.push(line('MODIFIED', obj('a', '11')));
+    // Two lines in one chunk, as a network transport may deliver them.
+    first.push(
+      line('BOOKMARK', { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: '12' } }) +
+        line('ERROR', {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          reason: 'Expired',
+          code: 410,
+        }),
+    );
+    while (transport.requests.length < 4) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(transport.requests, ['list@', 'watch@10', 'list@', 'watch@30']);
+    assert.deepEqual(events, ['add:a', 'add:b', 'update:a@11', 'update:a@25', 'add:c', 'delete:b']);
+    second.push(line('DELETED', obj('c', '31')));
+    second.close();
+    transport.watches.push(new Channel<string>());
+    while (transport.requests.length < 5) await new Promise((r) => setImmediate(r));
+    assert.equal(
+      transport.requests[4],
+      'watch@31',
+      'a cleanly ended watch resumes from the last resourceVersion',
+    );
+    assert.deepEqual(
+      informer.list().map((o) => o.metadata.name),
+      ['a'],
+    );
+    stop.abort();
+    await running;
+  });
+});

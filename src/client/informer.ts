@@ -1,0 +1,232 @@
+/**
+ * An informer: list-then-watch one resource into a local cache and tell handlers what changed
+ * (client-go `tools/cache` reflector + store, without the shared-informer fan-out).
+ *
+ * Contract:
+ * - Eventually consistent: the cache follows the server; the states it shows for an object are a
+ *   subsequence of the states the server held. Keys are `namespace/name` (`name` when cluster-scoped).
+ * - It lists (in pages), replaces the cache (reporting adds, updates and deletes against the old
+ *   cache), then watches from the list's resourceVersion. A cleanly ended watch resumes from the
+ *   last seen resourceVersion; a 410 Expired `ERROR` event (or any failure) relists, after a
+ *   backoff through the `Clock` for failures.
+ * - Handlers run synchronously, in event order, and must not throw (a throw is logged). Objects
+ *   they receive and that `get`/`list` return belong to the cache: never mutate them.
+ */
+import type { Clock } from '../base/clock.js';
+import { errorMessage } from '../base/errors.js';
+import type { Logger } from '../base/logger.js';
+import type { KubeObject } from '../api/meta.js';
+import { StatusError } from '../api/status.js';
+import type { Status } from '../api/status.js';
+import type { ApiClient } from './api-client.js';
+import { ExponentialRateLimiter } from './rate-limiter.js';
+import type { ResourceRef } from './resource-path.js';
+
+/** Change notifications. `onUpdate` receives the previous cached object first. */
+export interface InformerHandlers<T> {
+  onAdd?(obj: T): void;
+  onUpdate?(oldObj: T, newObj: T): void;
+  onDelete?(obj: T): void;
+}
+
+/** Options of `Informer`. */
+export interface InformerOptions {
+  client: ApiClient;
+  resource: ResourceRef;
+  clock: Clock;
+  log: Logger;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** LIST page size (default 500). */
+  pageSize?: number;
+  /** Backoff after failures, in ms (default 100 ms doubling to 30 s). */
+  backoff?: { baseMs?: number; maxMs?: number };
+}
+
+/** `namespace/name`, or `name` for cluster-scoped objects: the informer's cache key. */
+export function objectKey(obj: KubeObject): string {
+  const { namespace, name } = obj.metadata;
+  return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
+}
+
+type WatchOutcome = { kind: 'ended'; resourceVersion: string } | { kind: 'expired' };
+
+/** Lists and watches one resource into a cache. See the module contract. */
+export class Informer<T extends KubeObject = KubeObject> {
+  readonly #o: InformerOptions;
+  readonly #log: Logger;
+  #cache = new Map<string, T>();
+  readonly #handlers: InformerHandlers<T>[] = [];
+  #synced = false;
+  #syncWaiters: (() => void)[] = [];
+
+  constructor(options: InformerOptions) {
+    this.#o = options;
+    this.#log = options.log.child({
+      informer: `${options.resource.plural}.${options.resource.apiVersion}`,
+    });
+  }
+
+  /** The resource this informer watches. */
+  get resource(): ResourceRef {
+    return this.#o.resource;
+  }
+
+  /** Registers handlers; when the cache is already filled, `onAdd` is replayed for every object. */
+  addHandlers(handlers: InformerHandlers<T>): void {
+    this.#handlers.push(handlers);
+    if (this.#synced) for (const obj of this.#cache.values()) this.#call(handlers, 'onAdd', obj);
+  }
+
+  /** True once the first list has been loaded into the cache. */
+  get hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  /** Resolves true once synced, false if `signal` aborts first. */
+  async waitForSync(signal: AbortSignal): Promise<boolean> {
+    if (this.#synced) return true;
+    if (signal.aborted) return false;
+    return new Promise<boolean>((resolve) => {
+      const onAbort = (): void => resolve(false);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#syncWaiters.push(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      });
+    });
+  }
+
+  /** The cached object under `key` (`namespace/name` or `name`). */
+  get(key: string): T | undefined {
+    return this.#cache.get(key);
+  }
+
+  /** Every cached object. */
+  list(): T[] {
+    return [...this.#cache.values()];
+  }
+
+  /** Runs until `signal` aborts; never rejects (failures are logged and retried). */
+  async start(signal: AbortSignal): Promise<void> {
+    const backoff = new ExponentialRateLimiter<'informer'>({
+      baseMs: this.#o.backoff?.baseMs ?? 100,
+      maxMs: this.#o.backoff?.maxMs ?? 30_000,
+    });
+    while (!signal.aborted) {
+      try {
+        let rv = await this.#relist(signal);
+        backoff.forget('informer');
+        for (;;) {
+          const outcome = await this.#watch(rv, signal);
+          if (signal.aborted) return;
+          if (outcome.kind === 'expired') break;
+          rv = outcome.resourceVersion;
+        }
+      } catch (err) {
+        if (signal.aborted) return;
+        const delay = backoff.when('informer');
+        this.#log.warn({ err: errorMessage(err), retryInMs: delay }, 'list/watch failed');
+        try {
+          await this.#o.clock.sleep(delay, signal);
+        } catch {
+          return;
+        }
+      }
+    }
+  }
+
+  async #relist(signal: AbortSignal): Promise<string> {
+    const items = new Map<string, T>();
+    let resourceVersion = '';
+    let token: string | undefined;
+    do {
+      const page = await this.#o.client.list<T>(this.#o.resource, {
+        signal,
+        limit: this.#o.pageSize ?? 500,
+        ...(token !== undefined ? { continue: token } : {}),
+        ...(this.#o.labelSelector !== undefined ? { labelSelector: this.#o.labelSelector } : {}),
+        ...(this.#o.fieldSelector !== undefined ? { fieldSelector: this.#o.fieldSelector } : {}),
+      });
+      for (const item of page.items) items.set(objectKey(item), item);
+      resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
+      token = page.metadata.continue || undefined;
+    } while (token !== undefined);
+    const old = this.#cache;
+    this.#cache = items;
+    for (const [key, obj] of items) {
+      const before = old.get(key);
+      if (!before) this.#emit('onAdd', obj);
+      else if (before.metadata.resourceVersion !== obj.metadata.resourceVersion)
+        this.#emitUpdate(before, obj);
+    }
+    for (const [key, obj] of old) if (!items.has(key)) this.#emit('onDelete', obj);
+    if (!this.#synced) {
+      this.#synced = true;
+      const waiters = this.#syncWaiters;
+      this.#syncWaiters = [];
+      for (const wake of waiters) wake();
+    }
+    return resourceVersion;
+  }
+
+  async #watch(resourceVersion: string, signal: AbortSignal): Promise<WatchOutcome> {
+    let rv = resourceVersion;
+    const events = await this.#o.client.watch<T>(this.#o.resource, {
+      signal,
+      resourceVersion: rv,
+      allowWatchBookmarks: true,
+      // Spread reconnects as client-go does (5–10 minutes).
+      timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+      ...(this.#o.labelSelector !== undefined ? { labelSelector: this.#o.labelSelector } : {}),
+      ...(this.#o.fieldSelector !== undefined ? { fieldSelector: this.#o.fieldSelector } : {}),
+    });
+    for await (const ev of events) {
+      if (ev.type === 'ERROR') {
+        const status = ev.object as Status;
+        if (status.code === 410) return { kind: 'expired' };
+        throw new StatusError({
+          code: status.code,
+          message: status.message ?? 'watch error',
+          ...(status.reason ? { reason: status.reason } : {}),
+        });
+      }
+      const obj = ev.object as T;
+      rv = obj.metadata.resourceVersion ?? rv;
+      if (ev.type === 'BOOKMARK') continue;
+      const key = objectKey(obj);
+      const before = this.#cache.get(key);
+      if (ev.type === 'DELETED') {
+        this.#cache.delete(key);
+        this.#emit('onDelete', before ?? obj);
+      } else {
+        this.#cache.set(key, obj);
+        if (before) this.#emitUpdate(before, obj);
+        else this.#emit('onAdd', obj);
+      }
+    }
+    return { kind: 'ended', resourceVersion: rv };
+  }
+
+  #emit(kind: 'onAdd' | 'onDelete', obj: T): void {
+    for (const h of this.#handlers) this.#call(h, kind, obj);
+  }
+
+  #emitUpdate(before: T, after: T): void {
+    for (const h of this.#handlers) {
+      try {
+        h.onUpdate?.(before, after);
+      } catch (err) {
+        this.#log.error({ err: errorMessage(err) }, 'informer handler threw');
+      }
+    }
+  }
+
+  #call(h: InformerHandlers<T>, kind: 'onAdd' | 'onDelete', obj: T): void {
+    try {
+      h[kind]?.(obj);
+    } catch (err) {
+      this.#log.error({ err: errorMessage(err) }, 'informer handler threw');
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../base/fake-clock.js';
+import { noopLogger } from '../base/logger.js';
+import { ExponentialRateLimiter } from '../client/rate-limiter.js';
+import { Controller } from './controller.js';
+import { done, requeueAfter, TerminalError } from './reconciler.js';
+import type { Reconciler, Result } from './reconciler.js';
+import { Manager } from './manager.js';
+
+/** A reconciler that runs a scripted outcome per call and records when it ran. */
+class ScriptedReconciler implements Reconciler {
+  readonly calls: { key: string; at: number }[] = [];
+  constructor(
+    readonly clock: FakeClock,
+    readonly script: (key: string, n: number) => Result,
+  ) {}
+
+  reconcile(key: string): Promise<Result> {
+    this.calls.push({ key, at: this.clock.now() });
+    return Promise.resolve(this.script(key, this.calls.filter((c) => c.key === key).length));
+  }
+}
+
+async function until(cond: () => boolean, clock: FakeClock): Promise<void> {
+  for (let i = 0; i < 10_000 && !cond(); i++) {
+    await clock.advance(1);
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.ok(cond(), 'condition never held');
+}
+
+describe('Controller', () => {
+  it('retries a failing key with exponential backoff, then stops on success', async () => {
+    const clock = new FakeClock();
+    const rec = new ScriptedReconciler(clock, (_k, n) => {
+      if (n <= 3) throw new Error(`attempt ${n} failed`);
+      return done;
+    });
+    const c = new Controller({
+      name: 't',
+      reconciler: rec,
+      clock,
+      log: noopLogger,
+      rateLimiter: new ExponentialRateLimiter({ baseMs: 10 }),
+    });
+    c.enqueue('k');
+    const stop = new AbortController();
+    const running = c.start(stop.signal);
+    await until(() => rec.calls.length === 4, clock);
+    assert.deepEqual(
+      rec.calls.map((x) => x.at - (rec.calls[0]?.at ?? 0)),
+      [0, 10, 30, 70],
+    );
+    await clock.advance(1000);
+    assert.equal(rec.calls.length, 4);
+    stop.abort();
+    await running;
+  });
+
+  it('requeues after the requested delay and drops terminal errors', async () => {
+    const clock = new FakeClock();
+    const rec = new ScriptedReconciler(clock, (key, n) => {
+      if (key === 'terminal') throw new TerminalError('no point retrying');
+      return n < 3 ? requeueAfter(500) : done;
+    });
+    const stop = new AbortController();
+    const running = new Manager({ log: noopLogger })
+      .add('c', new Controller({ name: 't', reconciler: rec, clock, log: noopLogger, workers: 2 }))
+      .start(stop.signal);
+    const c = new Controller({ name: 'u', reconciler: rec, clock, log: noopLogger });
+    c.enqueue('periodic');
+    c.enqueue('terminal');
+    const second = c.start(stop.signal);
+    await until(() => rec.calls.filter((x) => x.key === 'periodic').length === 3, clock);
+    await clock.advance(5000);
+    assert.deepEqual(
+      rec.calls.filter((x) => x.key === 'periodic').map((x) => x.at - (rec.calls[0]?.at ?? 0)),
+      [0, 500, 1000],
+    );
+    assert.equal(rec.calls.filter((x) => x.key === 'terminal').length, 1);
+    stop.abort();
+    await Promise.all([running, second]);
+  });
+});
+
+describe('Manager', () => {
+  it('stops every runnable when one fails and rejects with its error', async () => {
+    let otherStopped = false;
+    const stop = new AbortController();
+    const m = new Manager({ log: noopLogger })
+      .add('fails', { start: () => Promise.reject(new Error('boom')) })
+      .add('waits', {
+        start: (signal) =>
+          new Promise<void>((resolve) =>
+            signal.addEventListener('abort', () => {
+              otherStopped = true;
+              resolve();
+            }),
+          ),
+      });
+    await assert.rejects(m.start(stop.signal), /boom/);
+    assert.ok(otherStopped);
+  });
+});

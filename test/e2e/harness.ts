@@ -2,7 +2,9 @@
  * End-to-end harness: starts the real `flotilla hub` binary on a free loopback port in a temporary
  * data directory, and runs the real kubectl (1.27 and 1.33) against it, each with its own cache dir.
  */
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { after, before } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -293,4 +295,24 @@ export function hubRequest(
     req.on('error', rej);
     req.end(payload);
   });
+}
+
+/**
+ * Starts one hub for the enclosing `describe` (in `before`) and stops it in `after`, failing the
+ * suite with the hub's logs if it died during the tests. Returns a getter for the running hub.
+ */
+export function useHubProcess(options: Parameters<typeof startHubProcess>[0] = {}): () => Hub {
+  let hub: Hub | undefined;
+  before(async () => {
+    hub = await startHubProcess(options);
+  });
+  after(async () => {
+    const died = hub?.exitStatus();
+    await hub?.stop();
+    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
+  });
+  return () => {
+    if (!hub) throw new Error('the hub is not running (used outside the describe that started it?)');
+    return hub;
+  };
 }

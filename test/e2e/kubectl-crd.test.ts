@@ -7,8 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { namespace, slug } from './fixtures.js';
-import { KUBECTL_VERSIONS, Kubectl, manifest, startHubProcess, tempFile } from './harness.js';
-import type { Hub } from './harness.js';
+import { KUBECTL_VERSIONS, Kubectl, manifest, tempFile, useHubProcess } from './harness.js';
 
 function widgetCrd(group: string, shortName: string): Record<string, unknown> {
   return {
@@ -63,15 +62,7 @@ interface Widget {
 }
 
 describe('kubectl CRDs', { concurrency: true }, () => {
-  let hub: Hub;
-  before(async () => {
-    hub = await startHubProcess();
-  });
-  after(async () => {
-    const died = hub?.exitStatus();
-    await hub?.stop();
-    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
-  });
+  const hub = useHubProcess();
 
   for (const version of KUBECTL_VERSIONS) {
     describe(`kubectl ${version}`, { concurrency: 1 }, () => {
@@ -90,7 +81,7 @@ describe('kubectl CRDs', { concurrency: true }, () => {
       let k: Kubectl;
 
       before(async () => {
-        k = new Kubectl(version, hub.kubeconfig);
+        k = new Kubectl(version, hub().kubeconfig);
         await k.ok(['apply', '-f', tempFile('ns.yaml', manifest(namespace(ns)))]);
       });
       after(() => k?.cleanup());

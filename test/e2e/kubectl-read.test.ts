@@ -7,26 +7,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { configMap, deployment, namespace, slug } from './fixtures.js';
-import { KUBECTL_VERSIONS, Kubectl, manifest, startHubProcess, tempFile } from './harness.js';
-import type { Hub } from './harness.js';
+import { KUBECTL_VERSIONS, Kubectl, manifest, tempFile, useHubProcess } from './harness.js';
 
 describe('kubectl read', { concurrency: true }, () => {
-  let hub: Hub;
-  before(async () => {
-    hub = await startHubProcess();
-  });
-  after(async () => {
-    const died = hub?.exitStatus();
-    await hub?.stop();
-    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
-  });
+  const hub = useHubProcess();
 
   for (const version of KUBECTL_VERSIONS) {
     describe(`kubectl ${version}`, { concurrency: 1 }, () => {
       const ns = `read-${slug(version)}`;
       let k: Kubectl;
       before(async () => {
-        k = new Kubectl(version, hub.kubeconfig);
+        k = new Kubectl(version, hub().kubeconfig);
         await k.ok(['create', '-f', tempFile('ns.yaml', manifest(namespace(ns)))]);
       });
       after(() => k?.cleanup());
@@ -207,7 +198,7 @@ describe('kubectl read', { concurrency: true }, () => {
       it('a wrong token is Unauthorized', async () => {
         const bad = tempFile(
           'kubeconfig',
-          readFileSync(hub.kubeconfig, 'utf8').replace(/token: \S+/, 'token: not-the-token'),
+          readFileSync(hub().kubeconfig, 'utf8').replace(/token: \S+/, 'token: not-the-token'),
         );
         const kb = new Kubectl(version, bad);
         try {

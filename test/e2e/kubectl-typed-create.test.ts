@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { slug } from './fixtures.js';
-import { KUBECTL_VERSIONS, Kubectl, startHubProcess } from './harness.js';
-import type { Hub } from './harness.js';
+import { KUBECTL_VERSIONS, Kubectl, useHubProcess } from './harness.js';
 
 interface Obj {
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
@@ -16,15 +15,7 @@ interface Obj {
 }
 
 describe('kubectl typed create (protobuf bodies)', { concurrency: true }, () => {
-  let hub: Hub;
-  before(async () => {
-    hub = await startHubProcess({ storage: 'memory' });
-  });
-  after(async () => {
-    const died = hub?.exitStatus();
-    await hub?.stop();
-    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
-  });
+  const hub = useHubProcess({ storage: 'memory' });
 
   for (const version of KUBECTL_VERSIONS) {
     describe(`kubectl ${version}`, { concurrency: 1 }, () => {
@@ -34,7 +25,7 @@ describe('kubectl typed create (protobuf bodies)', { concurrency: true }, () => 
         parseYaml(await k.ok(['get', ...args, '-n', ns, '-o', 'yaml'])) as Obj;
 
       before(() => {
-        k = new Kubectl(version, hub.kubeconfig);
+        k = new Kubectl(version, hub().kubeconfig);
       });
       after(() => k?.cleanup());
 

@@ -11,10 +11,9 @@ import {
   Kubectl,
   manifest,
   spawnKubectl,
-  startHubProcess,
   tempFile,
+  useHubProcess,
 } from './harness.js';
-import type { Hub } from './harness.js';
 
 interface ConfigMap {
   metadata: {
@@ -30,15 +29,7 @@ interface ConfigMap {
 const CONTROLLER_DEADLINE_MS = 10_000;
 
 describe('kubectl watch and delete', { concurrency: true }, () => {
-  let hub: Hub;
-  before(async () => {
-    hub = await startHubProcess();
-  });
-  after(async () => {
-    const died = hub?.exitStatus();
-    await hub?.stop();
-    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
-  });
+  const hub = useHubProcess();
 
   for (const version of KUBECTL_VERSIONS) {
     describe(`kubectl ${version}`, { concurrency: 1 }, () => {
@@ -56,7 +47,7 @@ describe('kubectl watch and delete', { concurrency: true }, () => {
       };
 
       before(async () => {
-        k = new Kubectl(version, hub.kubeconfig);
+        k = new Kubectl(version, hub().kubeconfig);
         await apply(namespace(ns));
       });
       after(() => k?.cleanup());

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { chmodSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { configMap, deployment, namespace, slug } from './fixtures.js';
-import { KUBECTL_VERSIONS, Kubectl, manifest, startHubProcess, tempFile } from './harness.js';
-import type { Hub } from './harness.js';
+import { KUBECTL_VERSIONS, Kubectl, manifest, tempFile, useHubProcess } from './harness.js';
 
 interface Deployment {
   metadata: {
@@ -25,15 +24,7 @@ interface Deployment {
 }
 
 describe('kubectl write', { concurrency: true }, () => {
-  let hub: Hub;
-  before(async () => {
-    hub = await startHubProcess();
-  });
-  after(async () => {
-    const died = hub?.exitStatus();
-    await hub?.stop();
-    assert.equal(died, undefined, `the hub exited during the tests (${died ?? ''}):\n${hub?.logs() ?? ''}`);
-  });
+  const hub = useHubProcess();
 
   for (const version of KUBECTL_VERSIONS) {
     describe(`kubectl ${version}`, { concurrency: 1 }, () => {
@@ -53,7 +44,7 @@ describe('kubectl write', { concurrency: true }, () => {
       }> => JSON.parse(await k.ok(['get', 'cm', name, '-n', ns, '-o', 'json'])) as never;
 
       before(async () => {
-        k = new Kubectl(version, hub.kubeconfig);
+        k = new Kubectl(version, hub().kubeconfig);
         await k.ok(['apply', '-f', tempFile('ns.yaml', manifest(namespace(ns)))]);
       });
       after(() => k?.cleanup());

@@ -8,6 +8,26 @@ import { eventually, exists, newEnv } from './harness.js';
 
 const NAMESPACES = { apiVersion: 'v1', plural: 'namespaces' };
 
+/** Waits (stepping the fake clock) until the namespace has been finalized and removed. */
+async function untilNamespaceGone(
+  client: Awaited<ReturnType<typeof newEnv>>['client'],
+  clock: Awaited<ReturnType<typeof newEnv>>['clock'],
+  name: string,
+): Promise<void> {
+  await eventually(
+    async () => {
+      try {
+        await client.get(NAMESPACES, name);
+        return false;
+      } catch (err) {
+        if (isNotFound(err)) return true;
+        throw err;
+      }
+    },
+    { clock, stepMs: 1000, what: `namespace ${name} finalized once its last object is released` },
+  );
+}
+
 interface Condition {
   type: string;
   status: string;
@@ -75,18 +95,7 @@ describe('NamespaceController', () => {
     assert.equal(ns.status?.phase, 'Terminating', 'a held object keeps the namespace');
     const held = await client.get(secrets, 's');
     await client.update(secrets, { ...held, metadata: { ...held.metadata, finalizers: [] } });
-    await eventually(
-      async () => {
-        try {
-          await client.get(NAMESPACES, 'doomed');
-          return false;
-        } catch (err) {
-          if (isNotFound(err)) return true;
-          throw err;
-        }
-      },
-      { clock, stepMs: 1000, what: 'the namespace is finalized once its last object is released' },
-    );
+    await untilNamespaceGone(client, clock, 'doomed');
     t.diagnostic(`namespace deletion took ${(performance.now() - started).toFixed(1)} ms`);
   });
 });
@@ -125,17 +134,6 @@ describe('NamespaceController content deletion', () => {
     const held = await client.get(secrets, 's');
     assert.ok(held.metadata.deletionTimestamp, 'the held object is marked for deletion');
     await client.update(secrets, { ...held, metadata: { ...held.metadata, finalizers: [] } });
-    await eventually(
-      async () => {
-        try {
-          await client.get(NAMESPACES, 'doomed');
-          return false;
-        } catch (err) {
-          if (isNotFound(err)) return true;
-          throw err;
-        }
-      },
-      { clock, stepMs: 1000, what: 'the namespace is finalized once its last object is released' },
-    );
+    await untilNamespaceGone(client, clock, 'doomed');
   });
 });

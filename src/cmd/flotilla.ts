@@ -62,7 +62,7 @@ function count(flag: string, text: string): number {
 function buildLogger(level: string): Logger {
   const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
   if (!levels.includes(level)) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
-  return pino({ level, base: { component: 'flotilla' } }, pino.destination(2));
+  return pino({ level, base: { app: 'flotilla' } }, pino.destination(2));
 }
 
 async function runHub(args: string[], defaults: { help: string }): Promise<number> {

@@ -445,3 +445,31 @@ describe('ApiServer CRD versions and scale', () => {
     assert.equal(negative.status, 422);
   });
 });
+
+describe('ApiServer discovery', () => {
+  it('negotiates aggregated discovery v2 and v2beta1 with an ETag, and falls back to legacy', async () => {
+    const server = await newServer();
+    for (const v of ['v2', 'v2beta1']) {
+      const accept = `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList,application/json`;
+      const res = await call(server, 'GET', '/apis', { headers: { accept } });
+      assert.equal(res.status, 200);
+      assert.equal(
+        res.headers['content-type'],
+        `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`,
+      );
+      assert.equal(res.json['apiVersion'], `apidiscovery.k8s.io/${v}`);
+      const etag = String(res.headers['etag']);
+      const again = await call(server, 'GET', '/apis', { headers: { accept, 'if-none-match': etag } });
+      assert.equal(again.status, 304);
+    }
+    const legacy = await call(server, 'GET', '/apis', { headers: { accept: 'application/json' } });
+    assert.equal(legacy.json['kind'], 'APIGroupList');
+    const core = await call(server, 'GET', '/api/v1');
+    const names = (core.json['resources'] as { name: string }[]).map((r) => r.name);
+    assert.ok(
+      names.indexOf('pods') < names.indexOf('pods/status'),
+      'main resources come before subresources',
+    );
+    assert.ok(names.includes('pods/log'));
+  });
+});

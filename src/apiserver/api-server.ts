@@ -3,6 +3,7 @@
  * resource handlers and turns every failure into a Kubernetes `Status` response. The HTTP layer
  * adds TLS, authentication and metrics around `handle`.
  */
+import { createHash } from 'node:crypto';
 import type { Clock } from '../base/clock.js';
 import type { Logger } from '../base/logger.js';
 import { errorMessage } from '../base/errors.js';
@@ -137,11 +138,17 @@ export class ApiServer {
     if (req.method !== 'GET') throw methodNotAllowed(req.method.toLowerCase(), core ? 'api' : 'apis');
     const format = aggregatedFormat(req.headers['accept']);
     if (format) {
-      const body = aggregatedDiscovery(this.context.registry, core, format);
-      return jsonResponse(200, body, {
+      // kube-apiserver's aggregated discovery carries an ETag and answers 304 to a matching If-None-Match.
+      const text = JSON.stringify(aggregatedDiscovery(this.context.registry, core, format));
+      const etag = `"${createHash('sha256').update(text).digest('hex').slice(0, 32)}"`;
+      const headers = {
         'content-type': `application/json;g=apidiscovery.k8s.io;v=${format};as=APIGroupDiscoveryList`,
         vary: 'Accept',
-      });
+        etag,
+        'cache-control': 'public',
+      };
+      if (req.headers['if-none-match'] === etag) return { status: 304, headers };
+      return { status: 200, headers, body: text };
     }
     return jsonResponse(200, core ? apiVersions() : apiGroupList(this.context.registry), { vary: 'Accept' });
   }

@@ -27,6 +27,53 @@ export function encodeObject(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata: meta });
 }
 
+/** A new object's stored text, and the JSON of the object once created at a revision. */
+export interface EncodedNew {
+  readonly stored: string;
+  /**
+   * `JSON.stringify(obj)` after `obj.metadata.resourceVersion = String(revision)`, built from the
+   * stored text instead of encoding the object a second time; undefined when that shortcut does
+   * not apply (the metadata already had a resourceVersion key, so it would not come last).
+   */
+  createdAt(revision: number): string | undefined;
+}
+
+/**
+ * `encodeObject` for a create, with the response JSON derived from the same encoding. JSON.stringify
+ * writes an object as `{` + `"key":value` members joined by `,` + `}`, skipping undefined values;
+ * built the same way here, the stored metadata text is the response's up to its closing brace,
+ * where a resourceVersion added to the metadata goes.
+ */
+export function encodeNew(obj: KubeObject): EncodedNew {
+  if (Object.hasOwn(obj.metadata, 'resourceVersion'))
+    return { stored: encodeObject(obj), createdAt: () => undefined };
+  const parts: string[] = [];
+  let metaAt = -1;
+  let metaText = '';
+  for (const key of Object.keys(obj)) {
+    const text = JSON.stringify((obj as unknown as Record<string, unknown>)[key]) as string | undefined;
+    if (text === undefined) continue;
+    if (key === 'metadata') {
+      metaAt = parts.length;
+      metaText = text;
+    }
+    parts.push(`${JSON.stringify(key)}:${text}`);
+  }
+  const stored = `{${parts.join(',')}}`;
+  const shortcut = metaAt >= 0 && metaText.startsWith('{') && metaText.endsWith('}');
+  return {
+    stored,
+    createdAt(revision) {
+      if (!shortcut) return undefined;
+      const rv = `"resourceVersion":${JSON.stringify(String(revision))}`;
+      const meta = metaText === '{}' ? `{${rv}}` : `${metaText.slice(0, -1)},${rv}}`;
+      const withRv = [...parts];
+      withRv[metaAt] = `"metadata":${meta}`;
+      return `{${withRv.join(',')}}`;
+    },
+  };
+}
+
 /** Decodes a stored value as the given resource version, with resourceVersion = `revision`. */
 export function decodeObject(info: ResourceInfo, value: string, revision: number): KubeObject {
   const obj = JSON.parse(value) as KubeObject;

@@ -6,7 +6,7 @@ import type { KubeObject } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { notAcceptable } from '../api/status.js';
 import type { ApiResponse } from './request.js';
-import { jsonResponse } from './request.js';
+import { jsonResponse, jsonTextResponse } from './request.js';
 import { toTable } from './tables/table.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -44,7 +44,20 @@ export function objectBody(info: ResourceInfo, obj: KubeObject, out: Output, now
 }
 
 export function objectResponse(status: number, body: unknown, warnings: readonly string[]): ApiResponse {
+  return jsonResponse(status, body, warningHeaders(warnings));
+}
+
+/** `objectResponse` for a body already encoded as JSON. */
+export function encodedObjectResponse(
+  status: number,
+  json: string,
+  warnings: readonly string[],
+): ApiResponse {
+  return jsonTextResponse(status, json, warningHeaders(warnings));
+}
+
+function warningHeaders(warnings: readonly string[]): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   if (warnings.length > 0) headers['warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
-  return jsonResponse(status, body, headers);
+  return headers;
 }

@@ -32,14 +32,21 @@ export function jsonResponse(
   value: unknown,
   headers: Record<string, string | string[]> = {},
 ): ApiResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(value),
-  };
+  return jsonTextResponse(status, JSON.stringify(value), headers);
+}
+
+/** A JSON response whose body is already encoded. */
+export function jsonTextResponse(
+  status: number,
+  json: string,
+  headers: Record<string, string | string[]> = {},
+): ApiResponse {
+  return { status, headers: { 'content-type': 'application/json', ...headers }, body: json };
 }
 
 /** Reads the request body as UTF-8 text ('' when absent). */
 export function bodyText(req: ApiRequest): string {
-  return req.body ? Buffer.from(req.body).toString('utf8') : '';
+  const b = req.body;
+  // A Buffer view over the same memory: Buffer.from(Uint8Array) would copy the body first.
+  return b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : '';
 }

@@ -17,6 +17,7 @@ import type { MergeSchema } from '../../api/merge-schema.js';
 import type { JsonObject, ManagedFieldsEntry } from '../../api/meta.js';
 import { isJsonObject } from '../../api/meta.js';
 import { StatusError, badRequest, internalError } from '../../api/status.js';
+import { createdFieldsV1 } from './created-fields.js';
 import { FieldSet } from './field-set.js';
 import type { Conflict, Owner } from './managed-fields.js';
 import {
@@ -68,8 +69,17 @@ export interface ApplyInput {
   readonly resetFields?: ResetFields;
 }
 
+// Reset fields are a few shared constants; building their FieldSet once per list saves a trie per write.
+const resetSets = new WeakMap<ResetFields, FieldSet>();
+
 function resetSet(reset: ResetFields | undefined): FieldSet {
-  return FieldSet.of((reset ?? []).map((p) => p.map(fieldElement)));
+  if (reset === undefined) return FieldSet.empty;
+  let set = resetSets.get(reset);
+  if (set === undefined) {
+    set = FieldSet.of(reset.map((p) => p.map(fieldElement)));
+    resetSets.set(reset, set);
+  }
+  return set;
 }
 
 function decodeOwners(obj: JsonObject | undefined): Owner[] {
@@ -235,6 +245,21 @@ function decodeOrEmpty(raw: unknown): Owner[] {
 export function trackUpdate(input: UpdateInput): ManagedFieldsEntry[] {
   const subresource = input.subresource ?? '';
   const reset = resetSet(input.resetFields);
+  if (input.old === undefined && managedFieldsOf(input.updated) === undefined) {
+    // A plain create: nobody owns anything yet and every field is new (see created-fields.ts).
+    const fieldsV1 = createdFieldsV1(input.updated, input.schema, { reset, stripped: STRIPPED_FIELDS });
+    if (Object.keys(fieldsV1).length === 0) return [];
+    const entry: ManagedFieldsEntry = {
+      manager: input.manager,
+      operation: 'Update',
+      apiVersion: input.apiVersion,
+      time: input.now,
+      fieldsType: 'FieldsV1',
+      fieldsV1,
+    };
+    if (subresource !== '') entry.subresource = subresource;
+    return [entry];
+  }
   const owners = startingOwners(input);
   const oldBody = input.old === undefined ? {} : withoutManagedFields(input.old);
   const newBody = withoutManagedFields(input.updated);

@@ -106,6 +106,14 @@ export class FieldSet {
     return this.#entries.size === 0;
   }
 
+  /**
+   * The node for the serialised path element `key` directly below the root: whether it is a
+   * member and the members below it. Undefined when the set has nothing at `key`.
+   */
+  child(key: string): { readonly member: boolean; readonly sub: FieldSet } | undefined {
+    return this.#entries.get(key);
+  }
+
   /** True when `path` is a member. */
   has(path: FieldPath): boolean {
     const [head, ...rest] = path;

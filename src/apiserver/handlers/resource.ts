@@ -7,7 +7,7 @@ import { badRequest, invalid, methodNotAllowed, notFound, pathNotFound } from '.
 import type { Status } from '../../api/status.js';
 import type { ServerContext, WriteOptions } from '../context.js';
 import { managerFor } from '../field-manager.js';
-import { negotiate, objectBody, objectResponse } from '../negotiate.js';
+import { encodedObjectResponse, negotiate, objectBody, objectResponse } from '../negotiate.js';
 import type { Output } from '../negotiate.js';
 import type { ApiRequest, ApiResponse } from '../request.js';
 import { bodyText } from '../request.js';
@@ -96,7 +96,10 @@ async function collection(ctx: ServerContext, info: ResourceInfo, c: Call): Prom
       const obj = decodeObjectBody(bodyText(req));
       checkBodyIdentity(info, obj, { namespace: c.ns });
       const created = await createObject(ctx, info, { object: obj }, c.opts);
-      return objectResponse(201, objectBody(info, created, out, now(ctx)), c.opts.warnings);
+      // The create already encoded the object for storage; its response text comes from that.
+      if (created.json !== undefined && !out.table)
+        return encodedObjectResponse(201, created.json, c.opts.warnings);
+      return objectResponse(201, objectBody(info, created.object, out, now(ctx)), c.opts.warnings);
     }
     case 'DELETE': {
       const list = await deleteCollection(

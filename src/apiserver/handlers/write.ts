@@ -10,7 +10,7 @@ import type { ResourceInfo } from '../../api/resource-info.js';
 import { alreadyExists, conflict, forbidden, invalid, notFound } from '../../api/status.js';
 import type { KeyValue } from '../../storage/store.js';
 import type { ServerContext, WriteOptions } from '../context.js';
-import { decodeKv, encodeObject, objectKey } from '../codec.js';
+import { decodeKv, encodeNew, encodeObject, objectKey } from '../codec.js';
 import { recordUpdate } from '../field-manager.js';
 import { createDefaults, deletionHolds } from '../kind-rules.js';
 import { admit, prepareCreate, prepareUpdate, sameStoredObject } from '../strategy.js';
@@ -26,6 +26,13 @@ export interface Desired {
   managed?: boolean;
 }
 
+/** A created object, with its JSON when the write already produced it (not on dry runs). */
+export interface Created {
+  object: KubeObject;
+  /** `JSON.stringify(object)`, derived from the stored text. */
+  json?: string;
+}
+
 export interface WriteResult {
   object: KubeObject;
   created: boolean;
@@ -37,7 +44,7 @@ export async function createObject(
   info: ResourceInfo,
   desired: Desired,
   opts: WriteOptions,
-): Promise<KubeObject> {
+): Promise<Created> {
   const base = desired.object;
   const useGenerate = (base.metadata.name ?? '') === '' && (base.metadata.generateName ?? '') !== '';
   if ((base.metadata.name ?? '') === '' && !useGenerate) {
@@ -61,10 +68,15 @@ export async function createObject(
     if (opts.dryRun) {
       const existing = await ctx.store.get(key);
       if (existing) throw alreadyExists(info.group, info.plural, name);
-      return stored;
+      return { object: stored };
     }
-    const res = await ctx.store.create(key, encodeObject(stored));
-    if (res.succeeded) return withRevision(stored, res.revision);
+    const encoded = encodeNew(stored);
+    const res = await ctx.store.create(key, encoded.stored);
+    if (res.succeeded) {
+      const json = encoded.createdAt(res.revision);
+      const object = withRevision(stored, res.revision);
+      return json === undefined ? { object } : { object, json };
+    }
     if (!useGenerate || attempt + 1 >= GENERATE_ATTEMPTS) {
       const err = alreadyExists(info.group, info.plural, name);
       if (useGenerate) err.status.details = { ...err.status.details, retryAfterSeconds: 1 };
@@ -100,7 +112,8 @@ export async function guaranteedUpdate(
     if (!kv) {
       if (!req.allowCreate) throw notFound(info.group, info.plural, req.name);
       const desired = req.compute(undefined);
-      return { object: await createObject(ctx, info, desired, opts), created: true };
+      const { object } = await createObject(ctx, info, desired, opts);
+      return { object, created: true };
     }
     const current = decodeKv(info, kv);
     const desired = req.compute(structuredClone(current));

@@ -73,6 +73,11 @@ export interface ResourceInfo {
   openapi?: JsonObject;
   /** Whether `metadata.generation` is maintained (bumped on spec changes). */
   generation: boolean;
+  /**
+   * Set while the CRD that defines this resource is being deleted: instances are still served so
+   * their finalizers can be removed, but creates are refused.
+   */
+  terminating?: boolean;
 }
 
 /** `<plural>.<group>` or `<plural>` for the core group. */

@@ -473,3 +473,70 @@ describe('ApiServer discovery', () => {
     assert.ok(names.includes('pods/log'));
   });
 });
+
+describe('ApiServer CRD deletion', () => {
+  it('finalizes instances through their own finalizers before the CRD goes away', async () => {
+    const clock = new FakeClock();
+    const server = new ApiServer({ store: new MemoryStore(), clock, log: noopLogger });
+    const stop = new AbortController();
+    await server.start(stop.signal);
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'things.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'things', singular: 'thing', kind: 'Thing' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    };
+    const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+    const THINGS = '/apis/example.com/v1/namespaces/default/things';
+    assert.equal((await call(server, 'POST', CRDS, { body: crd })).status, 201);
+    const thing = (name: string, finalizers: string[] = []): object => ({
+      apiVersion: 'example.com/v1',
+      kind: 'Thing',
+      metadata: { name, finalizers },
+    });
+    assert.equal((await call(server, 'POST', THINGS, { body: thing('free') })).status, 201);
+    assert.equal(
+      (await call(server, 'POST', THINGS, { body: thing('held', ['example.com/hold']) })).status,
+      201,
+    );
+
+    assert.equal((await call(server, 'DELETE', `${CRDS}/things.example.com`)).status, 200);
+    assert.equal((await call(server, 'GET', `${THINGS}/free`)).status, 404, 'unheld instances go at once');
+    const held = await call(server, 'GET', `${THINGS}/held`);
+    assert.ok(held.json.metadata?.['deletionTimestamp'], 'held instances are marked and still served');
+    const refused = await call(server, 'POST', THINGS, { body: thing('late') });
+    assert.equal(refused.status, 405);
+    assert.equal(
+      refused.json['message'],
+      'create not allowed while custom resource definition is terminating',
+    );
+    assert.equal((await call(server, 'GET', `${CRDS}/things.example.com`)).status, 200, 'the CRD waits');
+
+    const released = await call(server, 'PATCH', `${THINGS}/held`, {
+      body: { metadata: { finalizers: null } },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    assert.equal(released.status, 200);
+    // The cleanup loop looks again every 2 s of the (fake) clock; step it until the CRD is gone.
+    let status = 200;
+    for (let i = 0; i < 10 && status !== 404; i++) {
+      await clock.advance(2000);
+      status = (await call(server, 'GET', `${CRDS}/things.example.com`)).status;
+    }
+    assert.equal(status, 404);
+    assert.equal((await call(server, 'GET', '/apis/example.com/v1')).status, 404, 'no longer served');
+    stop.abort();
+  });
+});

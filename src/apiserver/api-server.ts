@@ -89,6 +89,9 @@ export class ApiServer {
   async start(signal: AbortSignal = new AbortController().signal): Promise<void> {
     await this.context.namespaces.start(signal);
     await this.#crds.loadAll();
+    void this.#crds.run(signal).catch((err: unknown) => {
+      this.context.log.error({ err: errorMessage(err) }, 'CRD cleanup loop failed');
+    });
     await ensureSystemNamespaces(this);
   }
 

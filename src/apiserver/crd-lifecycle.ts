@@ -14,7 +14,8 @@ import { isConflict, isNotFound } from '../api/status.js';
 import type { ServerContext, WriteOptions } from './context.js';
 import { collectionPrefix, decodeKv, objectKey } from './codec.js';
 import type { CrdObject } from './crd.js';
-import { resourcesFromCrd } from './crd.js';
+import { resourcesFromCrd, storageVersion } from './crd.js';
+import { deleteObject } from './handlers/delete.js';
 import { guaranteedUpdate } from './handlers/write.js';
 
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -63,13 +64,47 @@ export class CrdLifecycle {
     }
     const crd = decodeKv(this.#crds, kv) as unknown as CrdObject & KubeObject;
     if (crd.metadata.deletionTimestamp !== undefined) {
-      this.#ctx.registry.setCustom(name, []);
       await this.#cleanup(crd);
       return;
     }
     const conflictWith = this.#nameConflict(crd);
     if (conflictWith === undefined) this.#ctx.registry.setCustom(name, resourcesFromCrd(crd));
     await this.#writeStatus(name, conflictWith);
+  }
+
+  /**
+   * Re-reconciles terminating CRDs every few seconds until `signal` aborts, so a CRD whose
+   * instances were held by finalizers goes away once they are released.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.#ctx.clock.sleep(CLEANUP_RECHECK_MS, signal);
+      } catch {
+        return;
+      }
+      const all = await this.#ctx.store.range(collectionPrefix(this.#crds));
+      for (const kv of all.kvs) {
+        const crd = decodeKv(this.#crds, kv);
+        if (crd.metadata.deletionTimestamp !== undefined) await this.reconcile(crd.metadata.name ?? '');
+      }
+    }
+  }
+
+  /** Deletes every instance not yet being deleted; returns how many instances remain. */
+  async #deleteInstances(info: ResourceInfo): Promise<number> {
+    const prefix = collectionPrefix(info);
+    for (const kv of (await this.#ctx.store.range(prefix)).kvs) {
+      const obj = decodeKv(info, kv);
+      if (obj.metadata.deletionTimestamp !== undefined) continue;
+      const target = { namespace: obj.metadata.namespace, name: obj.metadata.name ?? '', options: {} };
+      try {
+        await deleteObject(this.#ctx, info, target, internalWrite());
+      } catch (err) {
+        if (!isNotFound(err) && !isConflict(err)) throw err;
+      }
+    }
+    return (await this.#ctx.store.range(prefix, { limit: 1 })).count;
   }
 
   #nameConflict(crd: CrdObject & KubeObject): string | undefined {
@@ -136,14 +171,28 @@ export class CrdLifecycle {
     }
   }
 
+  /**
+   * Deletes the CRD's instances through the normal delete path (their own finalizers hold them),
+   * keeps serving them meanwhile so those finalizers can be removed, and releases the CRD's
+   * cleanup finalizer once none is left. Re-run by `run` until then.
+   */
   async #cleanup(crd: CrdObject & KubeObject): Promise<void> {
-    if (!(crd.metadata.finalizers ?? []).includes(CRD_CLEANUP_FINALIZER)) return;
-    const prefix = `/registry/${crd.spec.group}/${crd.spec.names.plural}/`;
-    for (;;) {
-      const page = await this.#ctx.store.range(prefix, { limit: 500 });
-      for (const kv of page.kvs) await this.#ctx.store.delete(kv.key, kv.modRevision);
-      if (!page.more) break;
+    const name = crd.metadata.name ?? '';
+    if (!(crd.metadata.finalizers ?? []).includes(CRD_CLEANUP_FINALIZER)) {
+      this.#ctx.registry.setCustom(name, []);
+      return;
     }
+    const served = resourcesFromCrd(crd).map((info) => ({ ...info, terminating: true }));
+    this.#ctx.registry.setCustom(name, served);
+    const storage = served.find((i) => i.version === storageVersion(crd)) ?? served[0];
+    if (storage && (await this.#deleteInstances(storage)) > 0) return;
+    if (!storage) {
+      // No served version: nothing can remove instance finalizers, so drop the stored instances.
+      const prefix = `/registry/${crd.spec.group}/${crd.spec.names.plural}/`;
+      for (const kv of (await this.#ctx.store.range(prefix)).kvs)
+        await this.#ctx.store.delete(kv.key, kv.modRevision);
+    }
+    this.#ctx.registry.setCustom(name, []);
     try {
       await guaranteedUpdate(
         this.#ctx,
@@ -167,6 +216,9 @@ export class CrdLifecycle {
     }
   }
 }
+
+/** How often terminating CRDs are looked at again while their instances are being finalized. */
+const CLEANUP_RECHECK_MS = 2000;
 
 function condition(
   existing: readonly Condition[],

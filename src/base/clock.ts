@@ -7,7 +7,7 @@ export interface Clock {
   now(): number;
   /**
    * Resolves after `ms` milliseconds of this clock's time. Rejects with the signal's reason when
-   * `signal` aborts first.
+   * `signal` aborts first. A pending sleep does not by itself keep the process running.
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
@@ -32,6 +32,8 @@ export class SystemClock implements Clock {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       }, ms);
+      // A sleeping loop never keeps the process alive on its own; servers and open handles do.
+      timer.unref();
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

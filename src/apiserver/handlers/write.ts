@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { rfc3339Seconds } from '../../base/clock.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
-import { alreadyExists, conflict, forbidden, invalid, notFound } from '../../api/status.js';
+import { StatusError, alreadyExists, conflict, forbidden, invalid, notFound } from '../../api/status.js';
 import type { KeyValue } from '../../storage/store.js';
 import type { ServerContext, WriteOptions } from '../context.js';
 import { decodeKv, encodeNew, encodeObject, objectKey } from '../codec.js';
@@ -45,6 +45,13 @@ export async function createObject(
   desired: Desired,
   opts: WriteOptions,
 ): Promise<Created> {
+  if (info.terminating) {
+    throw new StatusError({
+      reason: 'MethodNotAllowed',
+      code: 405,
+      message: 'create not allowed while custom resource definition is terminating',
+    });
+  }
   const base = desired.object;
   const useGenerate = (base.metadata.name ?? '') === '' && (base.metadata.generateName ?? '') !== '';
   if ((base.metadata.name ?? '') === '' && !useGenerate) {

@@ -41,7 +41,15 @@ export function parseDeleteOptions(body: string, query: URLSearchParams): Delete
   } else if (orphan === true) opts.propagationPolicy = 'Orphan';
   else if (orphan === false) opts.propagationPolicy = 'Background';
   const grace = raw['gracePeriodSeconds'] ?? query.get('gracePeriodSeconds') ?? undefined;
-  if (grace !== undefined && grace !== null) opts.gracePeriodSeconds = Number(grace);
+  if (grace !== undefined && grace !== null) {
+    const seconds = Number(grace);
+    if (!Number.isInteger(seconds) || seconds < 0) {
+      throw badRequest(
+        `gracePeriodSeconds: Invalid value: ${JSON.stringify(grace)}: must be a non-negative integer`,
+      );
+    }
+    opts.gracePeriodSeconds = seconds;
+  }
   const pre = raw['preconditions'];
   if (typeof pre === 'object' && pre !== null) opts.preconditions = pre;
   return opts;

@@ -39,6 +39,19 @@ async function newServer(): Promise<ApiServer> {
   return server;
 }
 
+/** A namespaced CRD in group example.com with the given names and versions. */
+function crdManifest(
+  names: { plural: string; singular: string; kind: string; shortNames?: string[] },
+  versions: object[],
+): object {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${names.plural}.example.com` },
+    spec: { group: 'example.com', scope: 'Namespaced', names, versions },
+  };
+}
+
 async function readLines(
   stream: AsyncIterable<string>,
   n: number,
@@ -297,41 +310,31 @@ describe('ApiServer patch and apply', () => {
 });
 
 describe('ApiServer CustomResourceDefinitions', () => {
-  const crd = {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com',
-      scope: 'Namespaced',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
+  const crd = crdManifest({ plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] }, [
+    {
+      name: 'v1',
+      served: true,
+      storage: true,
+      schema: {
+        openAPIV3Schema: {
+          type: 'object',
+          properties: {
+            spec: {
               type: 'object',
               properties: {
-                spec: {
-                  type: 'object',
-                  properties: {
-                    replicas: { type: 'integer', minimum: 0, default: 1 },
-                    image: { type: 'string' },
-                  },
-                  required: ['image'],
-                },
-                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+                replicas: { type: 'integer', minimum: 0, default: 1 },
+                image: { type: 'string' },
               },
+              required: ['image'],
             },
+            status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
           },
-          subresources: { status: {} },
-          additionalPrinterColumns: [{ name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' }],
         },
-      ],
+      },
+      subresources: { status: {} },
+      additionalPrinterColumns: [{ name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' }],
     },
-  };
+  ]);
   const WIDGETS = '/apis/example.com/v1/namespaces/default/widgets';
 
   it('serves custom resources once established, with validation, defaulting and a 415 for SMP', async () => {
@@ -398,20 +401,10 @@ describe('ApiServer CRD versions and scale', () => {
       labelSelectorPath: '.status.selector',
     },
   };
-  const crd = {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'gadgets.example.com' },
-    spec: {
-      group: 'example.com',
-      scope: 'Namespaced',
-      names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
-      versions: [
-        { name: 'v1', served: true, storage: true, schema, subresources },
-        { name: 'v1beta1', served: true, storage: false, schema, subresources },
-      ],
-    },
-  };
+  const crd = crdManifest({ plural: 'gadgets', singular: 'gadget', kind: 'Gadget' }, [
+    { name: 'v1', served: true, storage: true, schema, subresources },
+    { name: 'v1beta1', served: true, storage: false, schema, subresources },
+  ]);
 
   it('serves one stored object at every served version and scales it through /scale', async () => {
     const server = await newServer();
@@ -480,24 +473,14 @@ describe('ApiServer CRD deletion', () => {
     const server = new ApiServer({ store: new MemoryStore(), clock, log: noopLogger });
     const stop = new AbortController();
     await server.start(stop.signal);
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'things.example.com' },
-      spec: {
-        group: 'example.com',
-        scope: 'Namespaced',
-        names: { plural: 'things', singular: 'thing', kind: 'Thing' },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-          },
-        ],
+    const crd = crdManifest({ plural: 'things', singular: 'thing', kind: 'Thing' }, [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
       },
-    };
+    ]);
     const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
     const THINGS = '/apis/example.com/v1/namespaces/default/things';
     assert.equal((await call(server, 'POST', CRDS, { body: crd })).status, 201);

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rfc3339Seconds } from '../base/clock.js';
-import type { JsonObject, KubeObject } from '../api/meta.js';
+import type { JsonObject, JsonValue, KubeObject } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { applyBuiltinDefaults } from '../api/builtin-defaults.js';
+import { jsonEqual } from '../api/json-equal.js';
 import { badRequest, invalid } from '../api/status.js';
 import type { FieldIssue } from '../api/status.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/objectmeta.js';
@@ -134,32 +135,19 @@ function pickStatusWritableMeta(next: KubeObject): Partial<KubeObject['metadata'
 
 /** True when anything other than metadata and status differs. */
 export function specChanged(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): unknown => {
+  const strip = (o: KubeObject): JsonValue => {
     const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
-    return rest;
+    return rest as JsonValue;
   };
-  return !deepEqual(strip(a), strip(b));
-}
-
-/** Structural equality of JSON values (key order insensitive). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return !jsonEqual(strip(a), strip(b));
 }
 
 /** Equality ignoring resourceVersion and managedFields timestamps: decides whether a write is a no-op. */
 export function sameStoredObject(a: KubeObject, b: KubeObject): boolean {
-  const norm = (o: KubeObject): unknown => {
+  const norm = (o: KubeObject): JsonValue => {
     const { resourceVersion: _rv, managedFields, ...meta } = o.metadata;
-    return { ...o, metadata: { ...meta, managedFields: managedFields?.map(({ time: _t, ...m }) => m) } };
+    const fields = managedFields?.map(({ time: _t, ...m }) => m);
+    return { ...o, metadata: { ...meta, managedFields: fields } } as unknown as JsonValue;
   };
-  return deepEqual(norm(a), norm(b));
+  return jsonEqual(norm(a), norm(b));
 }

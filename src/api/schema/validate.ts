@@ -10,7 +10,7 @@
  */
 import type { JsonObject, JsonValue } from '../meta.js';
 import type { FieldIssue } from '../status.js';
-import { canonicalKey, jsonEqual } from './json-equal.js';
+import { canonicalKey, jsonEqual } from '../json-equal.js';
 import * as m from './messages.js';
 import type { SchemaNode } from './node.js';
 import { T_ARRAY, T_BOOLEAN, T_INTEGER, T_NUMBER, T_OBJECT, T_STRING } from './node.js';

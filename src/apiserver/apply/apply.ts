@@ -31,13 +31,8 @@ import {
   withoutManagedFields,
 } from './managed-fields.js';
 import { mergeObjects } from './merge.js';
-import {
-  DuplicateKeyError,
-  compareObjects,
-  fieldSetFromObject,
-  jsonEqual,
-  removeFields,
-} from './object-fields.js';
+import { DuplicateKeyError, compareObjects, fieldSetFromObject, removeFields } from './object-fields.js';
+import { jsonEqual } from '../../api/json-equal.js';
 import type { FieldPath } from './path-element.js';
 import { fieldElement } from './path-element.js';
 

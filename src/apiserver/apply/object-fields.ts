@@ -7,6 +7,7 @@
  * everything else — scalars, null, atomic lists and maps — is a leaf, owned whole.
  */
 
+import { jsonEqual } from '../../api/json-equal.js';
 import type { ListType, MergeSchema } from '../../api/merge-schema.js';
 import type { JsonObject, JsonValue } from '../../api/meta.js';
 import { isJsonObject } from '../../api/meta.js';
@@ -31,21 +32,6 @@ function classify(value: JsonValue, schema: MergeSchema | undefined): Node {
     if (list && list.type !== 'atomic') return { kind: 'list', value, list };
   }
   return { kind: 'leaf', value };
-}
-
-/** Deep structural equality of JSON values (object key order ignored). */
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  if (isJsonObject(a)) {
-    if (!isJsonObject(b)) return false;
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && jsonEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 /** Elements of a list keyed by path element; later duplicates are ignored (kube keeps the first). */

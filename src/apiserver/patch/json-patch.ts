@@ -11,7 +11,8 @@
  */
 import { StatusError, badRequest } from '../../api/status.js';
 import type { JsonObject, JsonValue } from '../../api/meta.js';
-import { isObject, jsonEqual, jsonTypeName, setOwn } from './json-value.js';
+import { isObject, jsonTypeName, setOwn } from './json-value.js';
+import { jsonEqual } from '../../api/json-equal.js';
 
 /** kube-apiserver's cap on operations per JSON patch (`maxJSONPatchOperations`). */
 export const MAX_JSON_PATCH_OPERATIONS = 10_000;

@@ -10,25 +10,6 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/**
- * Structural JSON equality: objects compare key sets regardless of order, arrays element-wise,
- * scalars by `===`. Never throws.
- */
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => jsonEqual(v, b[i]));
-  }
-  if (isObject(a)) {
-    if (!isObject(b)) return false;
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    return keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-
 /** The JSON type word Go's encoding/json uses in unmarshal errors: object, array, string, number, bool. */
 export function jsonTypeName(v: unknown): string {
   if (v === null) return 'null';

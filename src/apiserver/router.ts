@@ -5,6 +5,7 @@
  *   /api/v1/namespaces/<ns>/<plural>[/<name>[/<sub>]]
  *   /apis/<group>/<version>/... the same two shapes
  */
+import { badRequest } from '../api/status.js';
 
 export interface ResourceRoute {
   type: 'resource';
@@ -37,10 +38,9 @@ export type Route =
  * namespace itself (including its `status` and `finalize` subresources).
  */
 export function parseRoute(path: string): Route {
-  const segs = path
-    .split('/')
-    .filter((s) => s !== '')
-    .map(decodeURIComponent);
+  const segs = path.split('/').filter((s) => s !== '');
+  // Most paths have no escapes; decoding only when there are keeps routing off the profile.
+  if (path.includes('%')) for (let i = 0; i < segs.length; i++) segs[i] = decodeSegment(segs[i] ?? '');
   let group: string;
   let version: string;
   let rest: string[];
@@ -67,6 +67,14 @@ export function parseRoute(path: string): Route {
   if (rest.length > 3) return { type: 'other', path };
   const [plural = '', name, subresource] = rest;
   return withOptional({ type: 'resource', group, version, plural }, name, subresource);
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`invalid URL escape in path segment "${segment}"`);
+  }
 }
 
 /** `/api/v1/namespaces/<ns>/status` and `/finalize` address the Namespace object, not a collection. */

@@ -103,8 +103,8 @@ describe('validateObjectMeta', () => {
       want: ['metadata.generation: Invalid value: -1: must be greater than or equal to 0'],
     },
     {
-      name: 'bad label key and value',
-      meta: { name: 'a', namespace: 'n', labels: { '-k': 'ok', k: 'not ok' } },
+      name: 'bad label key and value, reported in key order',
+      meta: { name: 'a', namespace: 'n', labels: { k: 'not ok', fine: 'yes', '-k': 'ok' } },
       want: [
         `metadata.labels: Invalid value: "-k": ${NAME_PART_RULE}`,
         'metadata.labels: Invalid value: "not ok": a valid label…',

@@ -41,12 +41,17 @@ export function validateLabelName(key: string, path: string): FieldIssue[] {
 
 /** Every key a qualified name and every value a label value; issues are reported at `path`. */
 export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  for (const [k, v] of sortedEntries(labels)) {
-    issues.push(...validateLabelName(k, path));
-    issues.push(...isValidLabelValue(v).map((msg) => invalid(path, v, msg)));
+  const check = (k: string, v: string): FieldIssue[] => [
+    ...validateLabelName(k, path),
+    ...isValidLabelValue(v).map((msg) => invalid(path, v, msg)),
+  ];
+  if (labels === undefined) return [];
+  // Valid labels (nearly always) are checked in any order; issues are reported in key order.
+  for (const k of Object.keys(labels)) {
+    if (check(k, labels[k] ?? '').length > 0)
+      return sortedEntries(labels).flatMap(([key, v]) => check(key, v));
   }
-  return issues;
+  return [];
 }
 
 /**

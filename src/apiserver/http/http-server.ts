@@ -14,6 +14,7 @@ import { StatusError, unauthorized } from '../../api/status.js';
 import type { ApiRequest, ApiResponse } from '../request.js';
 import { jsonResponse } from '../request.js';
 import { parseRoute } from '../router.js';
+import type { Route } from '../router.js';
 import type { ApiMetrics } from './metrics.js';
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -165,7 +166,12 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
 
 /** The metric labels of a request: kube's verb names and the resource (or the path for non-resource URLs). */
 function classify(method: string, url: URL): { verb: string; resource: string } {
-  const route = parseRoute(url.pathname);
+  let route: Route;
+  try {
+    route = parseRoute(url.pathname);
+  } catch {
+    return { verb: method.toLowerCase(), resource: 'invalid-path' };
+  }
   if (route.type !== 'resource')
     return { verb: method.toLowerCase(), resource: route.type === 'other' ? url.pathname : 'discovery' };
   const resource = route.subresource ? `${route.plural}/${route.subresource}` : route.plural;

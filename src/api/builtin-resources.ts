@@ -18,6 +18,7 @@ interface BuiltinSpec {
   status?: boolean;
   scale?: boolean;
   log?: boolean;
+  binding?: boolean;
   generation?: boolean;
   verbs?: Verb[];
   fieldLabels?: Record<string, (obj: KubeObject) => string>;
@@ -124,6 +125,7 @@ const specs: BuiltinSpec[] = [
     categories: ['all'],
     status: true,
     log: true,
+    binding: true,
     fieldLabels: podFields,
   },
   {
@@ -300,6 +302,7 @@ function toInfo(s: BuiltinSpec): ResourceInfo {
           }
         : {}),
       ...(s.log ? { log: true } : {}),
+      ...(s.binding ? { binding: true } : {}),
     },
     builtin: true,
     storagePrefix: `${s.group === '' ? 'core' : s.group}/${s.plural}`,

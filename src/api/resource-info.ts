@@ -56,6 +56,8 @@ export interface ResourceInfo {
     scale?: ScaleInfo;
     /** pods/log */
     log?: boolean;
+    /** pods/binding: assigns a pod to a node (the scheduler's write). */
+    binding?: boolean;
   };
   /** True for kinds compiled into the server (strategic merge patch allowed); false for custom resources. */
   builtin: boolean;

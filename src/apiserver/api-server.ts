@@ -39,6 +39,7 @@ import { jsonResponse } from './request.js';
 import { hasBodyOfType, protobufRequestAsJson } from './protobuf-body.js';
 import { parseRoute } from './router.js';
 import type { Route } from './router.js';
+import type { AdmissionPlugin } from './admission.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -48,6 +49,8 @@ export interface ApiServerOptions {
   kubernetesVersion?: string;
   /** Default watch lifetime base in seconds (kube's --min-request-timeout; default 1800). */
   minRequestTimeoutSeconds?: number;
+  /** Mutating admission plugins, run on every create and update (see admission.ts). */
+  admission?: readonly AdmissionPlugin[];
 }
 
 /** Attaches schemas, merge schemas and OpenAPI definitions to the built-in resources. */
@@ -71,6 +74,7 @@ export class ApiServer {
     if (!namespaceInfo) throw new Error('namespaces must be served');
     this.context = {
       namespaces: new NamespaceCache(options.store, namespaceInfo, options.log),
+      admission: options.admission ?? [],
       store: options.store,
       registry,
       clock: options.clock,

@@ -1,6 +1,7 @@
 import type { Clock } from '../base/clock.js';
 import type { Logger } from '../base/logger.js';
 import type { Store } from '../storage/store.js';
+import type { AdmissionPlugin } from './admission.js';
 import type { NamespaceCache } from './namespace-cache.js';
 import type { ResourceRegistry } from './registry.js';
 
@@ -14,6 +15,8 @@ export interface ServerContext {
   readonly minRequestTimeoutSeconds: number;
   /** Existing namespaces and their phase (for NamespaceLifecycle admission). */
   readonly namespaces: NamespaceCache;
+  /** Mutating admission of this server's profile (none on the hub today). */
+  readonly admission: readonly AdmissionPlugin[];
 }
 
 /** Per-request options shared by the write paths. */

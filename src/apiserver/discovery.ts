@@ -88,6 +88,7 @@ function subresources(r: ResourceInfo): Sub[] {
   const subs: Sub[] = [];
   if (r.kind === 'Namespace' && r.group === '')
     subs.push({ name: 'finalize', kind: 'Namespace', verbs: ['update'] });
+  if (r.subresources.binding) subs.push({ name: 'binding', kind: 'Binding', verbs: ['create'] });
   if (r.subresources.log) subs.push({ name: 'log', kind: 'Pod', verbs: ['get'] });
   if (r.subresources.scale)
     subs.push({

@@ -20,9 +20,10 @@ import { kindValidators } from './kind-rules.js';
  * Which part of the object a write may change: `main` (spec and metadata), `status`, or
  * `deletion` (the server's own marking of an object for deletion: deletionTimestamp, grace
  * period, propagation finalizers and, for namespaces, the Terminating phase), or `finalize`
- * (a Namespace's `spec.finalizers` only, through `/finalize`).
+ * (a Namespace's `spec.finalizers` only, through `/finalize`), or `binding` (a pod's node and its
+ * PodScheduled condition together, through `pods/binding`).
  */
-export type WriteScope = 'main' | 'status' | 'deletion' | 'finalize';
+export type WriteScope = 'main' | 'status' | 'deletion' | 'finalize' | 'binding';
 
 /**
  * Prunes unknown fields per `fieldValidation`, applies defaults and validates; throws 400 (Strict

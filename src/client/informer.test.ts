@@ -98,4 +98,45 @@ describe('Informer', () => {
     stop.abort();
     await running;
   });
+
+  it('keeps indexes current through list, update and delete, and shares one run between owners', async () => {
+    const transport = new ScriptedTransport();
+    const labelled = (name: string, rv: string, shard: string): KubeObject => ({
+      ...obj(name, rv),
+      metadata: { ...obj(name, rv).metadata, labels: { shard } },
+    });
+    transport.lists.push({ rv: '10', items: [labelled('a', '1', 'x'), labelled('b', '2', 'x')] });
+    const watch = new Channel<string>();
+    transport.watches.push(watch);
+    const informer = new Informer({
+      client: new ApiClient(transport),
+      resource: { apiVersion: 'v1', plural: 'configmaps' },
+      clock: new FakeClock(),
+      log: noopLogger,
+    });
+    const shard = (o: KubeObject): string[] => [o.metadata.labels?.['shard'] ?? ''];
+    const names = (value: string): string[] =>
+      informer
+        .byIndex('shard', value)
+        .map((o) => o.metadata.name ?? '')
+        .sort();
+    const seenInHandler: string[][] = [];
+    informer.addHandlers({ onUpdate: () => seenInHandler.push(names('y')) });
+    const stop = new AbortController();
+    const running = informer.start(stop.signal);
+    assert.equal(informer.start(stop.signal), running, 'a second owner shares the first run');
+    assert.ok(await informer.waitForSync(stop.signal));
+    informer.addIndex('shard', shard);
+    assert.deepEqual(names('x'), ['a', 'b']);
+    watch.push(line('MODIFIED', labelled('a', '11', 'y')));
+    watch.push(line('DELETED', labelled('b', '12', 'x')));
+    watch.push(line('ADDED', labelled('c', '13', 'y')));
+    while (informer.list().length !== 2 || !informer.get('ns/c')) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(names('x'), []);
+    assert.deepEqual(names('y'), ['a', 'c']);
+    assert.deepEqual(seenInHandler, [['a']], 'handlers see the index already updated');
+    assert.throws(() => informer.byIndex('missing', 'x'), /no index missing/);
+    stop.abort();
+    await running;
+  });
 });

@@ -10,7 +10,10 @@
  *   last seen resourceVersion; a 410 Expired `ERROR` event (or any failure) relists, after a
  *   backoff through the `Clock` for failures.
  * - Handlers run synchronously, in event order, and must not throw (a throw is logged). Objects
- *   they receive and that `get`/`list` return belong to the cache: never mutate them.
+ *   they receive and that `get`/`list`/`byIndex` return belong to the cache: never mutate them.
+ * - Indexes (`addIndex`) are updated before handlers run, so a handler sees them current.
+ * - `start` may be called by several owners (shared informers): the first call runs the loop,
+ *   later calls share its promise.
  */
 import type { Clock } from '../base/clock.js';
 import { errorMessage } from '../base/errors.js';
@@ -49,6 +52,14 @@ export function objectKey(obj: KubeObject): string {
   return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
 }
 
+/** Index values of an object (e.g. the node a pod runs on); an empty list leaves it out. */
+export type IndexFunc<T> = (obj: T) => readonly string[];
+
+interface Index<T> {
+  readonly fn: IndexFunc<T>;
+  readonly entries: Map<string, Map<string, T>>;
+}
+
 type WatchOutcome = { kind: 'ended'; resourceVersion: string } | { kind: 'expired' };
 
 /** Lists and watches one resource into a cache. See the module contract. */
@@ -59,6 +70,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   readonly #handlers: InformerHandlers<T>[] = [];
   #synced = false;
   #syncWaiters: (() => void)[] = [];
+  readonly #indexes = new Map<string, Index<T>>();
+  #running: Promise<void> | undefined;
 
   constructor(options: InformerOptions) {
     this.#o = options;
@@ -107,8 +120,28 @@ export class Informer<T extends KubeObject = KubeObject> {
     return [...this.#cache.values()];
   }
 
+  /** Adds (or replaces) index `name`, built at once from the cache and kept current after. */
+  addIndex(name: string, fn: IndexFunc<T>): void {
+    const index: Index<T> = { fn, entries: new Map() };
+    this.#indexes.set(name, index);
+    for (const [key, obj] of this.#cache) indexPut(index, key, obj);
+  }
+
+  /** Cached objects whose index `name` holds `value` (throws for an unknown index). */
+  byIndex(name: string, value: string): T[] {
+    const index = this.#indexes.get(name);
+    if (!index) throw new Error(`informer has no index ${name}`);
+    const hits = index.entries.get(value);
+    return hits ? [...hits.values()] : [];
+  }
+
   /** Runs until `signal` aborts; never rejects (failures are logged and retried). */
-  async start(signal: AbortSignal): Promise<void> {
+  start(signal: AbortSignal): Promise<void> {
+    this.#running ??= this.#run(signal);
+    return this.#running;
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
     const backoff = new ExponentialRateLimiter<'informer'>({
       baseMs: this.#o.backoff?.baseMs ?? 100,
       maxMs: this.#o.backoff?.maxMs ?? 30_000,
@@ -154,6 +187,10 @@ export class Informer<T extends KubeObject = KubeObject> {
     } while (token !== undefined);
     const old = this.#cache;
     this.#cache = items;
+    for (const index of this.#indexes.values()) {
+      index.entries.clear();
+      for (const [key, obj] of items) indexPut(index, key, obj);
+    }
     for (const [key, obj] of items) {
       const before = old.get(key);
       if (!before) this.#emit('onAdd', obj);
@@ -198,14 +235,27 @@ export class Informer<T extends KubeObject = KubeObject> {
       const before = this.#cache.get(key);
       if (ev.type === 'DELETED') {
         this.#cache.delete(key);
+        if (before) this.#unindex(key, before);
         this.#emit('onDelete', before ?? obj);
       } else {
         this.#cache.set(key, obj);
+        if (before) this.#unindex(key, before);
+        for (const index of this.#indexes.values()) indexPut(index, key, obj);
         if (before) this.#emitUpdate(before, obj);
         else this.#emit('onAdd', obj);
       }
     }
     return { kind: 'ended', resourceVersion: rv };
+  }
+
+  #unindex(key: string, obj: T): void {
+    for (const index of this.#indexes.values()) {
+      for (const value of index.fn(obj)) {
+        const hits = index.entries.get(value);
+        hits?.delete(key);
+        if (hits?.size === 0) index.entries.delete(value);
+      }
+    }
   }
 
   #emit(kind: 'onAdd' | 'onDelete', obj: T): void {
@@ -228,5 +278,13 @@ export class Informer<T extends KubeObject = KubeObject> {
     } catch (err) {
       this.#log.error({ err: errorMessage(err) }, 'informer handler threw');
     }
+  }
+}
+
+function indexPut<T>(index: Index<T>, key: string, obj: T): void {
+  for (const value of index.fn(obj)) {
+    let hits = index.entries.get(value);
+    if (!hits) index.entries.set(value, (hits = new Map<string, T>()));
+    hits.set(key, obj);
   }
 }

@@ -21,7 +21,7 @@ import { Compactor } from '../storage/compactor.js';
 import { MemoryStore } from '../storage/memory/memory-store.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { Store } from '../storage/store.js';
-import { inProcessTransport } from './in-process-transport.js';
+import { localTransport } from '../client/local-transport.js';
 
 export interface HubOptions {
   dataDir: string;
@@ -85,7 +85,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   );
   const compactor = new Compactor(store, { clock, logger: options.log, ...options.compaction });
   const compaction = compactor.start(stopping.signal);
-  const client = new ApiClient(inProcessTransport(server));
+  const client = new ApiClient(localTransport(server));
   const controllerLog = options.log.child({ component: 'controller-manager' });
   const controllers = new Manager({ log: controllerLog })
     .add('garbage-collector', new GarbageCollector({ client, clock, log: controllerLog }))

@@ -7,7 +7,7 @@ import { FakeClock } from '../../src/base/fake-clock.js';
 import { noopLogger } from '../../src/base/logger.js';
 import { ApiServer } from '../../src/apiserver/api-server.js';
 import { ApiClient } from '../../src/client/api-client.js';
-import { inProcessTransport } from '../../src/cmd/in-process-transport.js';
+import { localTransport } from '../../src/client/local-transport.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 
 export interface Env {
@@ -27,7 +27,7 @@ export async function newEnv(t: TestContext): Promise<Env> {
   t.after(() => stop.abort());
   return {
     server,
-    client: new ApiClient(inProcessTransport(server)),
+    client: new ApiClient(localTransport(server)),
     clock: new FakeClock(),
     signal: stop.signal,
   };

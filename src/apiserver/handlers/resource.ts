@@ -13,6 +13,7 @@ import type { ApiRequest, ApiResponse } from '../request.js';
 import { bodyText } from '../request.js';
 import type { ResourceRoute } from '../router.js';
 import { toTable } from '../tables/table.js';
+import { bindPod } from './binding.js';
 import { checkBodyIdentity, decodeObjectBody } from './body.js';
 import { deleteCollection } from './delete-collection.js';
 import { deleteObject, parseDeleteOptions } from './delete.js';
@@ -245,6 +246,10 @@ async function subresource(
     throw methodNotAllowed(req.method.toLowerCase(), `${info.plural}/status`);
   }
   if (sub === 'scale' && info.subresources.scale) return scale(ctx, info, c);
+  if (sub === 'binding' && info.subresources.binding) {
+    if (req.method !== 'POST') throw methodNotAllowed(req.method.toLowerCase(), `${info.plural}/binding`);
+    return bindPod(ctx, info, { namespace: ns ?? '', name, body: bodyText(req) }, c.opts);
+  }
   if (sub === 'finalize' && info.group === '' && info.kind === 'Namespace' && req.method === 'PUT') {
     const obj = decodeObjectBody(bodyText(req));
     checkBodyIdentity(info, obj, { namespace: undefined, name });

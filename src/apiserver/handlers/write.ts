@@ -11,6 +11,7 @@ import { StatusError, alreadyExists, conflict, forbidden, invalid, notFound } fr
 import type { KeyValue } from '../../storage/store.js';
 import type { ServerContext, WriteOptions } from '../context.js';
 import { decodeKv, encodeNew, encodeObject, objectKey } from '../codec.js';
+import { runAdmission } from '../admission.js';
 import { recordUpdate } from '../field-manager.js';
 import { createDefaults, deletionHolds } from '../kind-rules.js';
 import { admit, prepareCreate, prepareUpdate, sameStoredObject } from '../strategy.js';
@@ -66,6 +67,8 @@ export async function createObject(
     if (useGenerate) obj.metadata.name = `${obj.metadata.generateName ?? ''}${randomSuffix()}`;
     createDefaults[`${info.group}/${info.kind}`]?.(obj);
     prepareCreate(info, obj, ctx.clock.now());
+    if (ctx.admission.length > 0)
+      runAdmission(ctx.admission, { operation: 'CREATE', info, object: obj, dryRun: opts.dryRun });
     admit(info, obj, undefined, opts);
     const stored = desired.managed
       ? obj
@@ -129,6 +132,14 @@ export async function guaranteedUpdate(
       throw conflict(info.group, info.plural, req.name);
     }
     let next = prepareUpdate(info, desired.object, current, req.scope);
+    if (ctx.admission.length > 0)
+      runAdmission(ctx.admission, {
+        operation: 'UPDATE',
+        info,
+        object: next,
+        old: current,
+        dryRun: opts.dryRun,
+      });
     admit(info, next, req.scope === 'deletion' ? withDeletionOf(current, next) : current, opts);
     if (!desired.managed && req.scope !== 'deletion')
       next = recordUpdate(info, { old: current, next, scope: req.scope }, opts.manager, now(ctx));

@@ -1,0 +1,163 @@
+/**
+ * Records core/v1 Events about objects, as client-go's `tools/record` does: one Event per
+ * (object, type, reason, message), whose `count` and `lastTimestamp` grow when it repeats.
+ *
+ * Recording never blocks or fails the caller: writes happen in the background, one at a time per
+ * event, and failures are logged. `flush()` resolves once every recorded event is written (tests).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../base/clock.js';
+import { rfc3339Seconds } from '../base/clock.js';
+import { errorMessage } from '../base/errors.js';
+import type { Logger } from '../base/logger.js';
+import type { KubeObject } from '../api/meta.js';
+import { isNotFound } from '../api/status.js';
+import type { ApiClient } from './api-client.js';
+
+/** Options of `EventRecorder`. */
+export interface EventRecorderOptions {
+  client: ApiClient;
+  clock: Clock;
+  log: Logger;
+  /** `source.component` and `reportingComponent`, e.g. `default-scheduler`. */
+  component: string;
+  /** `source.host`, e.g. the node a kubelet runs on. */
+  host?: string;
+  /** Distinct events remembered for aggregation (default 4096). */
+  cacheSize?: number;
+}
+
+/** One thing that happened to an object. */
+export interface EventInfo {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  /** The part of the object it is about, e.g. `spec.containers{web}`. */
+  fieldPath?: string;
+}
+
+interface Seen {
+  name: string;
+  namespace: string;
+  count: number;
+  firstTimestamp: string;
+  /** The write in flight for this event; the next one waits for it. */
+  pending: Promise<void>;
+}
+
+const EVENTS = { apiVersion: 'v1', plural: 'events' } as const;
+
+/** Writes Events through `client`. */
+export class EventRecorder {
+  readonly #o: EventRecorderOptions;
+  readonly #seen = new Map<string, Seen>();
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(options: EventRecorderOptions) {
+    this.#o = options;
+  }
+
+  /** Records `event` about `obj` in the background. */
+  record(obj: KubeObject, event: EventInfo): void {
+    const meta = obj.metadata;
+    const key = [
+      meta.uid ?? `${meta.namespace ?? ''}/${meta.name ?? ''}`,
+      event.type,
+      event.reason,
+      event.message,
+    ].join('\u0000');
+    const now = rfc3339Seconds(this.#o.clock.now());
+    let seen = this.#seen.get(key);
+    if (seen) {
+      this.#seen.delete(key); // re-insert: the map's order is least recently used first
+      seen.count++;
+    } else {
+      seen = {
+        name: `${meta.name ?? 'unknown'}.${randomBytes(8).toString('hex')}`,
+        namespace: meta.namespace ?? 'default',
+        count: 1,
+        firstTimestamp: now,
+        pending: Promise.resolve(),
+      };
+    }
+    this.#seen.set(key, seen);
+    this.#evict();
+    const entry = seen;
+    const count = seen.count;
+    const write = entry.pending.then(() => this.#write(obj, event, { entry, count, now }));
+    entry.pending = write;
+    this.#inFlight.add(write);
+    void write.finally(() => this.#inFlight.delete(write));
+  }
+
+  /** Resolves once every event recorded so far has been written (or failed). */
+  async flush(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
+  }
+
+  async #write(
+    obj: KubeObject,
+    event: EventInfo,
+    at: { entry: Seen; count: number; now: string },
+  ): Promise<void> {
+    const { entry, count, now } = at;
+    const ref = { ...EVENTS, namespace: entry.namespace };
+    try {
+      if (count > 1) {
+        try {
+          const body = { count, lastTimestamp: now };
+          await this.#o.client.patch(ref, entry.name, { body, options: { type: 'merge' } });
+          return;
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+      await this.#o.client.create(ref, this.#event(obj, event, at));
+    } catch (err) {
+      this.#o.log.warn(
+        { reason: event.reason, object: obj.metadata.name, err: errorMessage(err) },
+        'event not recorded',
+      );
+    }
+  }
+
+  #event(obj: KubeObject, event: EventInfo, at: { entry: Seen; count: number; now: string }): KubeObject {
+    const meta = obj.metadata;
+    const involved: Record<string, string> = {
+      kind: obj.kind ?? '',
+      name: meta.name ?? '',
+      apiVersion: obj.apiVersion ?? '',
+    };
+    if (meta.namespace !== undefined) involved['namespace'] = meta.namespace;
+    if (meta.uid !== undefined) involved['uid'] = meta.uid;
+    if (meta.resourceVersion !== undefined) involved['resourceVersion'] = meta.resourceVersion;
+    if (event.fieldPath !== undefined) involved['fieldPath'] = event.fieldPath;
+    const source: Record<string, string> = { component: this.#o.component };
+    if (this.#o.host !== undefined) source['host'] = this.#o.host;
+    return {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: at.entry.name, namespace: at.entry.namespace },
+      involvedObject: involved,
+      reason: event.reason,
+      message: event.message,
+      type: event.type,
+      source,
+      count: at.count,
+      firstTimestamp: at.entry.firstTimestamp,
+      lastTimestamp: at.now,
+      eventTime: null,
+      reportingComponent: this.#o.component,
+      reportingInstance: this.#o.host ?? '',
+    };
+  }
+
+  #evict(): void {
+    const max = this.#o.cacheSize ?? 4096;
+    while (this.#seen.size > max) {
+      const oldest = this.#seen.keys().next();
+      if (oldest.done === true) return;
+      this.#seen.delete(oldest.value);
+    }
+  }
+}

@@ -175,6 +175,13 @@ const specs: BuiltinSpec[] = [
       ...(kind === 'ReplicaSet' ? { fieldLabels: fields(['status.replicas']) } : {}),
     })),
   {
+    group: 'apps',
+    version: 'v1',
+    kind: 'ControllerRevision',
+    plural: 'controllerrevisions',
+    namespaced: true,
+  },
+  {
     group: 'batch',
     version: 'v1',
     kind: 'Job',

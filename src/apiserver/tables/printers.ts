@@ -31,6 +31,7 @@ import {
 } from './policy-printers.js';
 import type { Printer } from './printer.js';
 import {
+  controllerRevisionPrinter,
   cronJobPrinter,
   daemonSetPrinter,
   deploymentPrinter,
@@ -55,6 +56,7 @@ const builtin: ReadonlyMap<string, Printer> = new Map([
   ['apps/ReplicaSet', replicaSetPrinter],
   ['apps/StatefulSet', statefulSetPrinter],
   ['apps/DaemonSet', daemonSetPrinter],
+  ['apps/ControllerRevision', controllerRevisionPrinter],
   ['batch/Job', jobPrinter],
   ['batch/CronJob', cronJobPrinter],
   ['networking.k8s.io/Ingress', ingressPrinter],

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  controllerRevisionPrinter,
   cronJobPrinter,
   daemonSetPrinter,
   deploymentPrinter,
@@ -66,6 +67,21 @@ const cases: { name: string; printer: Printer; obj: KubeObject; want: Record<str
       },
     ),
     want: { Desired: 3, Current: 3, Ready: 1, Selector: 'app=web' },
+  },
+  {
+    name: 'controller revision names its controller as kind.group/name',
+    printer: controllerRevisionPrinter,
+    obj: makeObject(
+      ['apps/v1', 'ControllerRevision'],
+      {
+        name: 'db-7f8d',
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u', controller: true },
+        ],
+      },
+      { revision: 2, data: {} },
+    ),
+    want: { Name: 'db-7f8d', Controller: 'statefulset.apps/db', Revision: 2, Age: '10m' },
   },
   {
     name: 'statefulset',

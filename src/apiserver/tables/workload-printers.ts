@@ -195,3 +195,23 @@ export const cronJobPrinter: Printer = printer(
     ];
   },
 );
+
+/** `controllerrevisions.apps`: NAME CONTROLLER REVISION AGE (controller as `statefulset.apps/web`). */
+export const controllerRevisionPrinter: Printer = printer(
+  [
+    nameColumn(),
+    column('Controller', 'string', 'Controller of the object.'),
+    column('Revision', 'integer', 'Revision of the ControllerRevision.'),
+    ageColumn(),
+  ],
+  (o, now) => {
+    const owner = (o.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+    const group = owner?.apiVersion.includes('/') === true ? `.${owner.apiVersion.split('/')[0] ?? ''}` : '';
+    return [
+      o.metadata.name ?? '',
+      owner ? `${owner.kind.toLowerCase()}${group}/${owner.name}` : '<none>',
+      int(get(o, 'revision')),
+      age(o.metadata.creationTimestamp, now),
+    ];
+  },
+);

@@ -145,6 +145,22 @@ export class ApiClient {
     return this.update<T>(ref, obj, { ...options, subresource: 'status' });
   }
 
+  /**
+   * POSTs `body` to a subresource of object `name` (`pods/<name>/binding`, `pods/<name>/eviction`);
+   * answers what the server returns (often a `Status`).
+   */
+  async post<T = KubeObject | Status>(
+    ref: ResourceRef,
+    target: { name: string; subresource: string },
+    body: unknown,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return this.#json<T>('POST', resourcePath(ref, target.name, target.subresource), {
+      body: JSON.stringify(body),
+      signal: options.signal,
+    });
+  }
+
   /** PATCHes one object with the given patch type (`apply` = server-side apply). */
   async patch<T extends KubeObject = KubeObject>(
     ref: ResourceRef,

@@ -160,7 +160,17 @@ const service: Defaulter = (o) => {
 
 const pod: Defaulter = (o) => {
   const spec = child(o as unknown as JsonObject, 'spec');
-  if (spec) defaultPodSpec(spec, 'Always');
+  if (!spec) return;
+  defaultPodSpec(spec, 'Always');
+  // SetDefaults_Pod: a container's limits stand in for the requests it does not set.
+  for (const list of ['initContainers', 'containers'])
+    eachObject(spec[list], (c) => {
+      const resources = child(c, 'resources');
+      const limits = resources ? child(resources, 'limits') : undefined;
+      if (!resources || !limits) return;
+      const requests = obj(resources, 'requests');
+      for (const [name, q] of Object.entries(limits)) if (requests[name] === undefined) requests[name] = q;
+    });
 };
 
 /** Defaulters keyed by `<group>/<Kind>`. */

@@ -72,7 +72,21 @@ export function prepareCreate(info: ResourceInfo, obj: KubeObject, now: number):
   delete meta.deletionGracePeriodSeconds;
   if (info.generation || !info.builtin) meta.generation = 1;
   else delete meta.generation;
-  if (info.subresources.status && info.kind !== 'Namespace') delete obj['status'];
+  if (info.subresources.status) resetStatusOnCreate(info, obj);
+}
+
+/**
+ * What a create keeps of the status it is sent: kube's strategies clear it, except that a Node
+ * keeps what its kubelet registers, a Namespace keeps its phase, and a Pod starts Pending.
+ */
+function resetStatusOnCreate(info: ResourceInfo, obj: KubeObject): void {
+  if (info.group !== '') {
+    delete obj['status'];
+    return;
+  }
+  if (info.kind === 'Node' || info.kind === 'Namespace') return;
+  if (info.kind === 'Pod') obj['status'] = { phase: 'Pending' };
+  else delete obj['status'];
 }
 
 /**

@@ -39,6 +39,29 @@ export class SystemClock implements Clock {
   }
 }
 
+/**
+ * Wall-clock time running `factor` times faster from the moment it is made (a demo's `--speed`):
+ * `now()` advances `factor` ms per real ms and `sleep(ms)` waits `ms / factor` real ms.
+ */
+export class ScaledClock implements Clock {
+  readonly #real = new SystemClock();
+  readonly #origin: number;
+
+  constructor(readonly factor: number) {
+    if (!(factor > 0) || !Number.isFinite(factor))
+      throw new RangeError(`clock speed must be > 0, got ${factor}`);
+    this.#origin = this.#real.now();
+  }
+
+  now(): number {
+    return this.#origin + (this.#real.now() - this.#origin) * this.factor;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.#real.sleep(ms / this.factor, signal);
+  }
+}
+
 /** RFC 3339 timestamp with second precision, as kube-apiserver writes creationTimestamp. */
 export function rfc3339Seconds(ms: number): string {
   const second = Math.floor(ms / 1000);

@@ -151,12 +151,11 @@ export class ApiClient {
    */
   async post<T = KubeObject | Status>(
     ref: ResourceRef,
-    target: { name: string; subresource: string },
-    body: unknown,
+    target: { name: string; subresource: string; body: unknown },
     options: CallOptions = {},
   ): Promise<T> {
     return this.#json<T>('POST', resourcePath(ref, target.name, target.subresource), {
-      body: JSON.stringify(body),
+      body: JSON.stringify(target.body),
       signal: options.signal,
     });
   }

@@ -3,9 +3,9 @@
  * clock) and runs a subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.
  */
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import type { Logger } from '../base/logger.js';
+import { UsageError, buildLogger, count, parseListen, seconds } from './flags.js';
 import { startHub } from './hub.js';
+import { runSim } from './sim-command.js';
 
 const HELP = `flotilla — a multi-cluster Kubernetes control plane
 
@@ -14,6 +14,7 @@ Usage: flotilla <command> [flags]
 Commands:
   hub     run the hub API server (Kubernetes-compatible; kubectl works against it)
   up      run the hub with its state in ./.flotilla (what \`npm start\` runs)
+  sim     run a fleet of simulated Kubernetes clusters; inject faults into it
 
 Run 'flotilla <command> --help' for a command's flags.
 `;
@@ -33,37 +34,6 @@ Flags:
   --compaction-interval S   seconds between history compactions (default 60)
   --history-min-revisions N revisions always kept, whatever their age (default 1000)
 `;
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-function parseListen(text: string): { host: string; port: number } {
-  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
-  if (!m?.[1] || m[2] === undefined) throw new UsageError(`--listen must be HOST:PORT, got "${text}"`);
-  const port = Number(m[2]);
-  if (port > 65535) throw new UsageError(`--listen port must be 0-65535, got ${port}`);
-  return { host: m[1].replace(/^\[|\]$/g, ''), port };
-}
-
-function seconds(flag: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`${flag} must be a positive number of seconds, got "${text}"`);
-  }
-  return n;
-}
-
-function count(flag: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
-  return Number(text);
-}
-
-function buildLogger(level: string): Logger {
-  const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-  if (!levels.includes(level)) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
-  return pino({ level, base: { app: 'flotilla' } }, pino.destination(2));
-}
 
 async function runHub(args: string[], defaults: { help: string }): Promise<number> {
   const { values } = parseArgs({
@@ -127,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
         return command === undefined ? 2 : 0;
       case 'hub':
         return await runHub(rest, { help: HUB_HELP });
+      case 'sim':
+        return await runSim(rest);
       case 'up':
         return await runHub(rest, { help: HUB_HELP.replace('flotilla hub', 'flotilla up') });
       default:

@@ -46,21 +46,33 @@ export interface Hub {
 }
 
 /** Starts the hub binary; resolves when it prints its URL. */
-export async function startHubProcess(
+export function startHubProcess(
   options: { dir?: string; storage?: 'sqlite' | 'memory'; args?: readonly string[] } = {},
 ): Promise<Hub> {
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flotilla-e2e-'));
+  return startFlotillaProcess('hub', {
+    ...options,
+    args: ['--storage', options.storage ?? 'sqlite', ...(options.args ?? [])],
+  });
+}
+
+/**
+ * Starts `flotilla <command> --data-dir DIR --listen 127.0.0.1:0 --log-level warn ARGS…` (hub or
+ * sim); resolves when it prints `serving … on https://…`, with that URL.
+ */
+export async function startFlotillaProcess(
+  command: 'hub' | 'sim',
+  options: { dir?: string; args?: readonly string[] } = {},
+): Promise<Hub> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), `flotilla-e2e-${command}-`));
   const proc = spawn(
     process.execPath,
     [
       join(root, 'bin', 'flotilla.js'),
-      'hub',
+      command,
       '--data-dir',
       dir,
       '--listen',
       '127.0.0.1:0',
-      '--storage',
-      options.storage ?? 'sqlite',
       '--log-level',
       'warn',
       ...(options.args ?? []),
@@ -76,10 +88,10 @@ export async function startHubProcess(
   proc.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
   const url = await new Promise<string>((res, rej) => {
     let out = '';
-    const timer = setTimeout(() => rej(new Error(`hub did not start in 60s: ${stderr}`)), 60_000);
+    const timer = setTimeout(() => rej(new Error(`${command} did not start in 60s: ${stderr}`)), 60_000);
     proc.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /serving on (https:\/\/\S+)/.exec(out);
+      const m = /serving .*?on (https:\/\/[^\s/]+)/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         res(m[1]);
@@ -87,7 +99,7 @@ export async function startHubProcess(
     });
     proc.once('exit', (code) => {
       clearTimeout(timer);
-      rej(new Error(`hub exited with ${code}: ${stderr}`));
+      rej(new Error(`${command} exited with ${code}: ${stderr}`));
     });
   });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));

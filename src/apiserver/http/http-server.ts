@@ -3,6 +3,10 @@
  * and the translation between Node's http objects and the socket-free `ApiRequest`/`ApiResponse`.
  * Streams (watch) get their headers flushed at once and each chunk written as it comes;
  * a client going away (`res` close) aborts the request's signal.
+ *
+ * A server may front several API servers under path prefixes (the simulated fleet): `innerPath`
+ * maps a request path to the path its API server sees (for metrics and the public health paths),
+ * and a `gate` may hold or drop requests before anything else happens (fault injection).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,8 +24,20 @@ import type { ApiMetrics } from './metrics.js';
 const MAX_BODY = 3 * 1024 * 1024;
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/livez', '/version']);
 
+/** What happens to a request before it is served. */
+export type GateVerdict = 'serve' | 'drop';
+
+/** Decides, before authentication, whether a request is served or its connection dropped. */
+export interface RequestGate {
+  /** May wait (added latency, a hang until `signal` aborts because the client gave up). */
+  admit(path: string, signal: AbortSignal): Promise<GateVerdict>;
+}
+
 export interface HttpServerOptions {
   handle: (req: ApiRequest) => Promise<ApiResponse>;
+  /** The path as the API server behind sees it (default: unchanged). */
+  innerPath?: (path: string) => string;
+  gate?: RequestGate;
   tls: { certPem: string; keyPem: string };
   token: string;
   metrics: ApiMetrics;
@@ -31,6 +47,8 @@ export interface HttpServerOptions {
 export class HttpServer {
   readonly #server: Server;
   readonly #o: HttpServerOptions;
+  /** Requests being served (including open watches), by their socket. */
+  readonly #active = new Map<IncomingMessage, string>();
 
   constructor(options: HttpServerOptions) {
     this.#o = options;
@@ -48,6 +66,11 @@ export class HttpServer {
     });
   }
 
+  /** Destroys the connections of in-flight requests (watches included) whose path matches. */
+  dropWhere(matches: (path: string) => boolean): void {
+    for (const [req, path] of this.#active) if (matches(path)) req.socket.destroy();
+  }
+
   /** Stops accepting connections and closes open ones (including watches). */
   close(): Promise<void> {
     return new Promise((resolve) => {
@@ -60,11 +83,20 @@ export class HttpServer {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'https://hub');
     const abort = new AbortController();
-    res.on('close', () => abort.abort());
-    const { verb, resource } = classify(req.method ?? 'GET', url);
+    res.on('close', () => {
+      abort.abort();
+      this.#active.delete(req);
+    });
+    this.#active.set(req, url.pathname);
+    if (this.#o.gate && (await this.#o.gate.admit(url.pathname, abort.signal)) === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    const inner = this.#o.innerPath?.(url.pathname) ?? url.pathname;
+    const { verb, resource } = classify(req.method ?? 'GET', inner, url.searchParams);
     let response: ApiResponse;
     try {
-      if (!PUBLIC_PATHS.has(url.pathname) && !this.#authenticated(req)) throw unauthorized();
+      if (!PUBLIC_PATHS.has(inner) && !this.#authenticated(req)) throw unauthorized();
       if (url.pathname === '/metrics') {
         response = {
           status: 200,
@@ -165,17 +197,17 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
 }
 
 /** The metric labels of a request: kube's verb names and the resource (or the path for non-resource URLs). */
-function classify(method: string, url: URL): { verb: string; resource: string } {
+function classify(method: string, path: string, query: URLSearchParams): { verb: string; resource: string } {
   let route: Route;
   try {
-    route = parseRoute(url.pathname);
+    route = parseRoute(path);
   } catch {
     return { verb: method.toLowerCase(), resource: 'invalid-path' };
   }
   if (route.type !== 'resource')
-    return { verb: method.toLowerCase(), resource: route.type === 'other' ? url.pathname : 'discovery' };
+    return { verb: method.toLowerCase(), resource: route.type === 'other' ? path : 'discovery' };
   const resource = route.subresource ? `${route.plural}/${route.subresource}` : route.plural;
-  const w = url.searchParams.get('watch');
+  const w = query.get('watch');
   const collection = route.name === undefined;
   const verbs: Record<string, string> = {
     GET: collection ? (w === 'true' || w === '1' ? 'watch' : 'list') : 'get',

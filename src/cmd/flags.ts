@@ -1,0 +1,41 @@
+/**
+ * Flag parsing shared by the commands: every bad value is a `UsageError` naming the flag.
+ */
+import { pino } from 'pino';
+import type { Logger } from '../base/logger.js';
+
+/** Bad flags or arguments: reported in one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** `HOST:PORT` (IPv6 in brackets) of `--listen`. */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
+  if (!m?.[1] || m[2] === undefined) throw new UsageError(`--listen must be HOST:PORT, got "${text}"`);
+  const port = Number(m[2]);
+  if (port > 65535) throw new UsageError(`--listen port must be 0-65535, got ${port}`);
+  return { host: m[1].replace(/^\[|\]$/g, ''), port };
+}
+
+/** A positive number of seconds given to `flag`. */
+export function seconds(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`${flag} must be a positive number of seconds, got "${text}"`);
+  }
+  return n;
+}
+
+/** A whole number given to `flag`. */
+export function count(flag: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+  return Number(text);
+}
+
+/** The process logger (pino to stderr) at `level`. */
+export function buildLogger(level: string): Logger {
+  const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+  if (!levels.includes(level)) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
+  return pino({ level, base: { app: 'flotilla' } }, pino.destination(2));
+}

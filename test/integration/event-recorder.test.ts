@@ -1,0 +1,78 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../src/base/fake-clock.js';
+import { noopLogger } from '../../src/base/logger.js';
+import type { KubeObject } from '../../src/api/meta.js';
+import { ApiServer } from '../../src/apiserver/api-server.js';
+import { MemoryStore } from '../../src/storage/memory/memory-store.js';
+import { ApiClient } from '../../src/client/api-client.js';
+import { EventRecorder } from '../../src/client/event-recorder.js';
+import { localTransport } from '../../src/client/local-transport.js';
+
+const pod: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web-1', namespace: 'default', uid: 'u-1', resourceVersion: '7' },
+};
+
+async function setup(
+  enabled = true,
+): Promise<{ client: ApiClient; clock: FakeClock; recorder: EventRecorder }> {
+  const clock = new FakeClock();
+  const server = new ApiServer({ store: new MemoryStore(), clock, log: noopLogger });
+  await server.start();
+  const client = new ApiClient(localTransport(server));
+  const recorder = new EventRecorder({
+    client,
+    clock,
+    log: noopLogger,
+    component: 'kubelet',
+    host: 'node-1',
+    enabled,
+  });
+  return { client, clock, recorder };
+}
+
+describe('EventRecorder', () => {
+  it('writes a core/v1 Event about the object and counts repeats on it', async () => {
+    const { client, clock, recorder } = await setup();
+    recorder.record(pod, {
+      type: 'Warning',
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+    });
+    await recorder.flush();
+    await clock.advance(5000);
+    recorder.record(pod, {
+      type: 'Warning',
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+    });
+    recorder.record(pod, { type: 'Normal', reason: 'Pulled', message: 'Successfully pulled image' });
+    await recorder.flush();
+    const events = (await client.list({ apiVersion: 'v1', plural: 'events', namespace: 'default' })).items;
+    assert.equal(events.length, 2);
+    const backOff = events.find((e) => e['reason'] === 'BackOff');
+    assert.ok(backOff);
+    assert.equal(backOff['count'], 2);
+    assert.deepEqual(backOff['involvedObject'], {
+      kind: 'Pod',
+      name: 'web-1',
+      apiVersion: 'v1',
+      namespace: 'default',
+      uid: 'u-1',
+      resourceVersion: '7',
+    });
+    assert.deepEqual(backOff['source'], { component: 'kubelet', host: 'node-1' });
+    assert.equal(backOff['firstTimestamp'], '2026-01-01T00:00:00Z');
+    assert.equal(backOff['lastTimestamp'], '2026-01-01T00:00:05Z');
+    assert.match(backOff.metadata.name ?? '', /^web-1\.[0-9a-f]{16}$/);
+  });
+
+  it('records nothing when disabled', async () => {
+    const { client, recorder } = await setup(false);
+    recorder.record(pod, { type: 'Normal', reason: 'Started', message: 'Started container app' });
+    await recorder.flush();
+    assert.equal((await client.list({ apiVersion: 'v1', plural: 'events' })).items.length, 0);
+  });
+});

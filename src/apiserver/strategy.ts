@@ -9,6 +9,7 @@ import { rfc3339Seconds } from '../base/clock.js';
 import type { JsonObject, JsonValue, KubeObject } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { applyBuiltinDefaults } from '../api/builtin-defaults.js';
+import { qosClass } from '../api/pod-qos.js';
 import { jsonEqual } from '../api/json-equal.js';
 import { badRequest, invalid } from '../api/status.js';
 import type { FieldIssue } from '../api/status.js';
@@ -85,7 +86,7 @@ function resetStatusOnCreate(info: ResourceInfo, obj: KubeObject): void {
     return;
   }
   if (info.kind === 'Node' || info.kind === 'Namespace') return;
-  if (info.kind === 'Pod') obj['status'] = { phase: 'Pending' };
+  if (info.kind === 'Pod') obj['status'] = { phase: 'Pending', qosClass: qosClass(obj['spec'] ?? {}) };
   else delete obj['status'];
 }
 

@@ -58,7 +58,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   const pki = await ensurePki(options.dataDir, options.host);
   const stores: Store[] = [];
   if (options.storage === 'sqlite') await mkdir(join(options.dataDir, 'clusters'), { recursive: true });
-  const members = options.spec.clusters.map((spec) => {
+  const members = options.spec.clusters.map((spec, index) => {
     const store =
       options.storage === 'memory'
         ? new MemoryStore()
@@ -69,6 +69,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
       clock,
       log: options.log,
       events: options.events ?? true,
+      index,
       ...(options.timing ? { timing: options.timing } : {}),
     });
   });

@@ -43,8 +43,6 @@ export interface SimClusterOptions {
   log: Logger;
   /** Mutating admission of the member profile. */
   admission?: readonly AdmissionPlugin[];
-  /** The cluster's components, built once the client exists. */
-  components?: (ctx: MemberContext) => readonly { name: string; runnable: Runnable }[];
   /** Emit Events from components (off in benchmarks). */
   events?: boolean;
 }
@@ -56,7 +54,10 @@ export class SimCluster {
   readonly server: ApiServer;
   readonly client: ApiClient;
   readonly informers: SharedInformers;
+  /** What components are built from (use before `start`). */
+  readonly context: MemberContext;
   readonly #o: SimClusterOptions;
+  readonly #components: { name: string; runnable: Runnable }[] = [];
   readonly #log: Logger;
   readonly #ready: Promise<void>;
   #markReady: () => void = () => undefined;
@@ -76,6 +77,30 @@ export class SimCluster {
     this.client = new ApiClient(localTransport(this.server, 'system:kube-controller-manager'));
     this.informers = new SharedInformers({ client: this.client, clock: options.clock, log: this.#log });
     this.#ready = new Promise((resolve) => (this.#markReady = resolve));
+    const { clock } = options;
+    const events = options.events ?? true;
+    this.context = {
+      spec: this.spec,
+      client: this.client,
+      informers: this.informers,
+      clock,
+      log: this.#log,
+      recorder: (component, host) =>
+        new EventRecorder({
+          client: this.client,
+          enabled: events,
+          clock,
+          log: this.#log,
+          component,
+          ...(host !== undefined ? { host } : {}),
+        }),
+    };
+  }
+
+  /** Adds a component that runs with the cluster (call before `start`). */
+  use(name: string, runnable: Runnable): this {
+    this.#components.push({ name, runnable });
+    return this;
   }
 
   /** Resolves once the API server answers (system namespaces exist). */
@@ -94,28 +119,11 @@ export class SimCluster {
     await this.server.start(signal);
     this.#markReady();
     const { clock } = this.#o;
-    const events = this.#o.events ?? true;
-    const ctx: MemberContext = {
-      spec: this.spec,
-      client: this.client,
-      informers: this.informers,
-      clock,
-      log: this.#log,
-      recorder: (component, host) =>
-        new EventRecorder({
-          client: this.client,
-          enabled: events,
-          clock,
-          log: this.#log,
-          component,
-          ...(host !== undefined ? { host } : {}),
-        }),
-    };
     const manager = new Manager({ log: this.#log })
       .add('informers', this.informers)
       .add('garbage-collector', new GarbageCollector({ client: this.client, clock, log: this.#log }))
       .add('namespace', new NamespaceController({ client: this.client, clock, log: this.#log }));
-    for (const c of this.#o.components?.(ctx) ?? []) manager.add(c.name, c.runnable);
+    for (const c of this.#components) manager.add(c.name, c.runnable);
     await manager.start(signal);
   }
 }

@@ -5,6 +5,7 @@
 import { runApiThroughput } from './api-throughput.js';
 import { runList100k } from './list-100k.js';
 import { runRss100k } from './rss-100k.js';
+import { runSimFleet } from './sim-fleet.js';
 import { runWatchFanout } from './watch-fanout.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   list: runList100k,
   watch: runWatchFanout,
   rss: runRss100k,
+  sim: runSimFleet,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

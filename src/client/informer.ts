@@ -15,6 +15,7 @@
  * - `start` may be called by several owners (shared informers): the first call runs the loop,
  *   later calls share its promise.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Clock } from '../base/clock.js';
 import { errorMessage } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
@@ -59,6 +60,9 @@ interface Index<T> {
   readonly fn: IndexFunc<T>;
   readonly entries: Map<string, Map<string, T>>;
 }
+
+/** Watch events handled between yields to the event loop. */
+const EVENTS_PER_TURN = 64;
 
 type WatchOutcome = { kind: 'ended'; resourceVersion: string } | { kind: 'expired' };
 
@@ -218,7 +222,10 @@ export class Informer<T extends KubeObject = KubeObject> {
       ...(this.#o.labelSelector !== undefined ? { labelSelector: this.#o.labelSelector } : {}),
       ...(this.#o.fieldSelector !== undefined ? { fieldSelector: this.#o.fieldSelector } : {}),
     });
+    let handled = 0;
     for await (const ev of events) {
+      // An in-process watch delivers bursts as one promise chain; let I/O in between.
+      if (++handled % EVENTS_PER_TURN === 0) await yieldToEventLoop();
       if (ev.type === 'ERROR') {
         const status = ev.object as Status;
         if (status.code === 410) return { kind: 'expired' };

@@ -6,6 +6,7 @@
  * Outcome handling: success → forget the key's backoff; `requeueAfter` → forget, then add after
  * the delay; `TerminalError` → log, forget; other error → log, add with backoff.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Clock } from '../base/clock.js';
 import { errorMessage } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
@@ -110,6 +111,9 @@ export class Controller implements Runnable {
       } finally {
         queue.done(key);
       }
+      // Reconciles in-process are promise chains that never wait on I/O; yielding a macrotask
+      // between them keeps sockets, timers and other servers in the process responsive.
+      await yieldToEventLoop();
     }
   }
 }

@@ -2,6 +2,7 @@
  * Runs a set of `Runnable`s (controllers, informers, loops) together: they share one stop signal,
  * and if any one rejects the others are stopped and `start` rejects with that error.
  */
+import { setMaxListeners } from 'node:events';
 import { errorMessage } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import type { Runnable } from './runnable.js';
@@ -29,6 +30,8 @@ export class Manager implements Runnable {
   /** Resolves once `signal` aborted and every runnable returned; rejects with the first failure. */
   async start(signal: AbortSignal): Promise<void> {
     const stop = new AbortController();
+    // Every runnable (and what it starts) listens on this one signal: many listeners are by design.
+    setMaxListeners(0, stop.signal);
     const onAbort = (): void => stop.abort(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });

@@ -21,6 +21,7 @@ import { GarbageCollector } from '../../controllers/garbage-collector/garbage-co
 import { NamespaceController } from '../../controllers/namespace/namespace-controller.js';
 import { Manager } from '../../runtime/manager.js';
 import type { Runnable } from '../../runtime/runnable.js';
+import { Compactor } from '../../storage/compactor.js';
 import type { Store } from '../../storage/store.js';
 import type { ClusterSpec } from '../fleet/fleet-spec.js';
 
@@ -122,7 +123,9 @@ export class SimCluster {
     const manager = new Manager({ log: this.#log })
       .add('informers', this.informers)
       .add('garbage-collector', new GarbageCollector({ client: this.client, clock, log: this.#log }))
-      .add('namespace', new NamespaceController({ client: this.client, clock, log: this.#log }));
+      .add('namespace', new NamespaceController({ client: this.client, clock, log: this.#log }))
+      // History is kept as the hub keeps it (5 minutes, at least 1,000 revisions), not forever.
+      .add('compactor', new Compactor(this.#o.store, { clock, logger: this.#log }));
     for (const c of this.#components) manager.add(c.name, c.runnable);
     await manager.start(signal);
   }

@@ -40,6 +40,9 @@ describe('flotilla command line', () => {
     const hub = spawnSync(process.execPath, [bin, 'hub', '--help'], { encoding: 'utf8' });
     assert.equal(hub.status, 0);
     assert.match(hub.stdout, /--data-dir DIR/);
+    const sim = spawnSync(process.execPath, [bin, 'sim', '--help'], { encoding: 'utf8' });
+    assert.equal(sim.status, 0);
+    assert.match(sim.stdout, /flotilla sim fault CLUSTER down\|partition\|slow=MS\|heal/);
   });
 
   it('rejects bad flags with one line and exit code 2', () => {
@@ -48,6 +51,14 @@ describe('flotilla command line', () => {
       ['hub', '--bogus'],
       ['frobnicate'],
       ['hub', '--storage', 'tape'],
+      ['sim', '--clusters', 'many'],
+      ['sim', '--clusters', '2', '--fleet', 'examples/fleet.yaml'],
+      ['sim', '--fleet', 'no/such/file.yaml'],
+      ['sim', '--fleet', 'package.json'],
+      ['sim', '--speed', '0'],
+      ['sim', 'fault', 'us-east-1', 'explode'],
+      ['sim', 'fault', 'us-east-1', 'node', 'n1', 'sideways'],
+      ['sim', 'status', '--data-dir', 'no/such/dir'],
     ]) {
       const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { FleetSpecError, generatedFleet, parseFleetSpec } from './fleet-spec.js';
 
@@ -73,6 +74,18 @@ clusters:
     );
     assert.throws(() => parseFleetSpec({ clusters: [] }), /clusters: must list at least one cluster/);
     assert.throws(() => parseFleetSpec('nope'), /\(root\): must be a mapping/);
+  });
+});
+
+describe('examples/fleet.yaml', () => {
+  it('is a valid fleet', () => {
+    const spec = parseFleetSpec(
+      parse(readFileSync(new URL('../../../examples/fleet.yaml', import.meta.url), 'utf8')),
+    );
+    assert.deepEqual(
+      spec.clusters.map((c) => `${c.name}:${c.nodePools.reduce((n, p) => n + p.count, 0)}`),
+      ['eu-west-1:8', 'us-east-1:8', 'edge-1:2'],
+    );
   });
 });
 

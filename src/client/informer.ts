@@ -45,6 +45,17 @@ export interface InformerOptions {
   pageSize?: number;
   /** Backoff after failures, in ms (default 100 ms doubling to 30 s). */
   backoff?: { baseMs?: number; maxMs?: number };
+  /**
+   * Applied to every object before it is cached or handed to handlers (client-go's
+   * SetTransform), e.g. `stripManagedFields` to keep large caches small.
+   */
+  transform?: <T extends KubeObject>(obj: T) => T;
+}
+
+/** Drops `metadata.managedFields` (an update sent without them keeps the stored ones). */
+export function stripManagedFields<T extends KubeObject>(obj: T): T {
+  if (obj.metadata.managedFields !== undefined) delete obj.metadata.managedFields;
+  return obj;
 }
 
 /** `namespace/name`, or `name` for cluster-scoped objects: the informer's cache key. */
@@ -185,7 +196,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         ...(this.#o.labelSelector !== undefined ? { labelSelector: this.#o.labelSelector } : {}),
         ...(this.#o.fieldSelector !== undefined ? { fieldSelector: this.#o.fieldSelector } : {}),
       });
-      for (const item of page.items) items.set(objectKey(item), item);
+      for (const item of page.items) items.set(objectKey(item), this.#transform(item));
       resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
       token = page.metadata.continue || undefined;
     } while (token !== undefined);
@@ -235,7 +246,7 @@ export class Informer<T extends KubeObject = KubeObject> {
           ...(status.reason ? { reason: status.reason } : {}),
         });
       }
-      const obj = ev.object as T;
+      const obj = ev.type === 'BOOKMARK' ? (ev.object as T) : this.#transform(ev.object as T);
       rv = obj.metadata.resourceVersion ?? rv;
       if (ev.type === 'BOOKMARK') continue;
       const key = objectKey(obj);
@@ -253,6 +264,10 @@ export class Informer<T extends KubeObject = KubeObject> {
       }
     }
     return { kind: 'ended', resourceVersion: rv };
+  }
+
+  #transform(obj: T): T {
+    return this.#o.transform ? this.#o.transform(obj) : obj;
   }
 
   #unindex(key: string, obj: T): void {

@@ -11,6 +11,7 @@ import type { Logger } from '../base/logger.js';
 import type { KubeObject } from '../api/meta.js';
 import type { ApiClient } from './api-client.js';
 import { Informer } from './informer.js';
+import type { InformerOptions } from './informer.js';
 import type { ResourceRef } from './resource-path.js';
 
 /** Options of `SharedInformers`. */
@@ -18,6 +19,8 @@ export interface SharedInformersOptions {
   client: ApiClient;
   clock: Clock;
   log: Logger;
+  /** Applied to every cached object of every informer (see `InformerOptions.transform`). */
+  transform?: NonNullable<InformerOptions['transform']>;
 }
 
 /** Selectors that make a distinct informer. */

@@ -30,6 +30,8 @@ export interface KubernetesServiceOptions {
   securePort?: number;
   /** Between checks, in clock ms (default 10 s, kube's endpoint reconcile interval). */
   intervalMs?: number;
+  /** Resolves (true) once the Service can be created, e.g. the address allocator has synced. */
+  waitUntilReady?: (signal: AbortSignal) => Promise<boolean>;
 }
 
 const SERVICES: ResourceRef = { apiVersion: 'v1', plural: 'services', namespace: 'default' };
@@ -111,6 +113,7 @@ export class KubernetesServiceBootstrap implements Runnable {
 
   /** Ensures the objects now and every `intervalMs` until `signal` aborts. */
   async start(signal: AbortSignal): Promise<void> {
+    if (this.#o.waitUntilReady && !(await this.#o.waitUntilReady(signal))) return;
     const interval = this.#o.intervalMs ?? 10_000;
     // A failed pass (say, before the address allocator is ready) retries sooner, backing off.
     let retry = 100;

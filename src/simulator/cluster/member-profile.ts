@@ -101,6 +101,7 @@ export function buildMember(spec: ClusterSpec, options: MemberOptions): FleetMem
         ...base,
         endpointIP: CONTROL_PLANE_IP,
         clusterIP: allocator.firstAddress,
+        waitUntilReady: (signal) => allocator.waitForSync(signal),
       }),
     )
     .use('scheduler', new PodScheduler(recorded('default-scheduler')))

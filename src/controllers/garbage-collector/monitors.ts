@@ -126,6 +126,7 @@ export class ResourceMonitors {
       resource: { apiVersion: resource.apiVersion, plural: resource.plural },
       clock: this.#o.clock,
       log: this.#o.log,
+      transform: metadataOnly,
     });
     const { handlers } = this.#o;
     informer.addHandlers({
@@ -139,4 +140,14 @@ export class ResourceMonitors {
     this.#monitors.set(id, { resource, informer, stop, running });
     this.#o.log.debug({ resource: id }, 'monitoring resource');
   }
+}
+
+/**
+ * The collector reads only identity, owners, finalizers and deletion state: like kube's metadata
+ * informers, its caches keep the metadata (without managedFields) and drop spec and status.
+ */
+function metadataOnly<T extends KubeObject>(obj: T): T {
+  const { managedFields: _managed, ...metadata } = obj.metadata;
+  const slim: KubeObject = { apiVersion: obj.apiVersion, kind: obj.kind, metadata };
+  return slim as T;
 }

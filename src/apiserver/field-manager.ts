@@ -23,7 +23,12 @@ export function recordUpdate(
     updated: change.next as unknown as JsonObject,
     manager,
     apiVersion: apiVersionOf(info),
-    ...(change.scope === 'status' ? { subresource: 'status' } : {}),
+    // A status write keeps everything but `status` from the stored object (strategy.ts).
+    ...(change.scope === 'status' && change.old !== undefined
+      ? { subresource: 'status', onlyChanged: 'status' }
+      : change.scope === 'status'
+        ? { subresource: 'status' }
+        : {}),
     ...resetFor(info, change.scope),
     schema: info.mergeSchema,
     now,

@@ -203,6 +203,11 @@ export interface UpdateInput {
   readonly resetFields?: ResetFields;
   /** Cap on Update entries; kube's default is 10. */
   readonly maxUpdateManagers?: number;
+  /**
+   * The only top-level field that can differ between `old` and `updated` (a status write changes
+   * only `status`): the comparison is limited to it, with the same result, at a fraction of the cost.
+   */
+  readonly onlyChanged?: string;
 }
 
 function isResetRequest(m: unknown): boolean {
@@ -256,8 +261,14 @@ export function trackUpdate(input: UpdateInput): ManagedFieldsEntry[] {
     return [entry];
   }
   const owners = startingOwners(input);
-  const oldBody = input.old === undefined ? {} : withoutManagedFields(input.old);
-  const newBody = withoutManagedFields(input.updated);
+  const only = input.onlyChanged;
+  const oldBody =
+    input.old === undefined
+      ? {}
+      : only !== undefined
+        ? pick(input.old, only)
+        : withoutManagedFields(input.old);
+  const newBody = only !== undefined ? pick(input.updated, only) : withoutManagedFields(input.updated);
   const cmp = compareObjects(oldBody, newBody, input.schema);
   const changed = cmp.added.union(cmp.modified);
 
@@ -280,4 +291,10 @@ export function trackUpdate(input: UpdateInput): ManagedFieldsEntry[] {
   }
   next = next.filter((o) => !o.fields.isEmpty());
   return encodeManagedFields(capUpdateManagers(next, input.maxUpdateManagers));
+}
+
+/** `{ [key]: obj[key] }`, or `{}` when the object has no such field. */
+function pick(obj: JsonObject, key: string): JsonObject {
+  const value = obj[key];
+  return value === undefined ? {} : { [key]: value };
 }

@@ -3,43 +3,16 @@
  * TaintToleration and NodeUnschedulable plugins of kube-scheduler use.
  */
 
-/** A node taint. */
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
+import type { Taint, Toleration } from '../../api/taints.js';
+import { toleratesTaint } from '../../api/taints.js';
 
-/** A pod toleration. An empty key with `Exists` tolerates everything (of `effect`, if set). */
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
+export type { Taint, Toleration } from '../../api/taints.js';
 
 /** The taint kube-scheduler treats `spec.unschedulable` as. */
 export const UNSCHEDULABLE_TAINT: Taint = Object.freeze({
   key: 'node.kubernetes.io/unschedulable',
   effect: 'NoSchedule',
 });
-
-/** True when `toleration` tolerates `taint` (effect, key, then Equal/Exists on the value). */
-export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect !== undefined && toleration.effect !== '' && toleration.effect !== taint.effect)
-    return false;
-  if (toleration.key !== undefined && toleration.key !== '' && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (toleration.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
 
 /** True when some toleration tolerates `taint`. */
 export function tolerated(tolerations: readonly Toleration[], taint: Taint): boolean {

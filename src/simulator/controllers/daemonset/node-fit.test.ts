@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { JsonObject } from '../../../api/meta.js';
 import { makeNode } from '../../testing/fixtures.js';
 import { withDaemonTolerations } from './daemon-pods.js';
-import { nodeFit, tolerates } from './node-fit.js';
+import { toleratesTaint } from '../../../api/taints.js';
+import { nodeFit } from './node-fit.js';
 import type { Node } from './node-fit.js';
 
 const node = (n: ReturnType<typeof makeNode>): Node => n.obj();
@@ -21,7 +22,7 @@ describe('nodeFit', () => {
       [{ key: 'other', operator: 'Exists' }, false],
     ];
     for (const [toleration, want] of table)
-      assert.equal(tolerates(toleration, taint), want, JSON.stringify(toleration));
+      assert.equal(toleratesTaint(toleration, taint), want, JSON.stringify(toleration));
   });
 
   it('decides where a daemon pod runs and where it may keep running', () => {

@@ -6,22 +6,10 @@
  * NoExecute taints.
  */
 import type { JsonObject, KubeObject } from '../../../api/meta.js';
+import type { Taint, Toleration } from '../../../api/taints.js';
+import { toleratesTaint } from '../../../api/taints.js';
 
-/** A node taint. */
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
-
-/** A pod toleration. */
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
+export type { Taint, Toleration } from '../../../api/taints.js';
 
 /** v1 Node as the DaemonSet controller reads it. */
 export interface Node extends KubeObject {
@@ -47,28 +35,13 @@ export interface NodeFit {
   shouldContinueRunning: boolean;
 }
 
-/** `tolerations` tolerate `taint` (v1 Toleration.ToleratesTaint). */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if ((t.effect ?? '') !== '' && t.effect !== taint.effect) return false;
-  if ((t.key ?? '') !== '' && t.key !== taint.key) return false;
-  switch (t.operator ?? 'Equal') {
-    case 'Equal':
-    case '':
-      return (t.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
-
 function untolerated(
   taints: readonly Taint[],
   tolerations: readonly Toleration[],
   effects: readonly string[],
 ): boolean {
   return taints.some(
-    (taint) => effects.includes(taint.effect) && !tolerations.some((t) => tolerates(t, taint)),
+    (taint) => effects.includes(taint.effect) && !tolerations.some((t) => toleratesTaint(t, taint)),
   );
 }
 

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { conditionTaintKeys, matchingTolerations, tolerates, withNoScheduleTaints } from './taints.js';
+import { toleratesTaint } from '../../../api/taints.js';
+import { conditionTaintKeys, matchingTolerations, withNoScheduleTaints } from './taints.js';
 import type { Taint, Toleration } from './taints.js';
 
 const unreachable: Taint = { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' };
@@ -55,7 +56,7 @@ describe('taints', () => {
       [{ key: 'node.kubernetes.io/unreachable', operator: 'Equal', value: 'x' }, false],
       [{ key: 'node.kubernetes.io/unreachable', operator: 'Lt' }, false],
     ];
-    for (const [t, want] of cases) assert.equal(tolerates(t, unreachable), want, JSON.stringify(t));
+    for (const [t, want] of cases) assert.equal(toleratesTaint(t, unreachable), want, JSON.stringify(t));
   });
 
   it('answers the first toleration per taint, or undefined when one is not tolerated', () => {

@@ -5,22 +5,10 @@
  * pod uses against a node's NoExecute taints.
  */
 
-/** A node taint. `timeAdded` is set by the controller for the taints it adds. */
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-  timeAdded?: string;
-}
+import type { Taint, Toleration } from '../../../api/taints.js';
+import { toleratesTaint } from '../../../api/taints.js';
 
-/** A pod toleration. */
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
+export type { Taint, Toleration } from '../../../api/taints.js';
 
 /** Taint key of a node whose kubelet reports Ready=False. */
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
@@ -82,20 +70,6 @@ export function hasTaint(taints: readonly Taint[], key: string, effect: string):
   return taints.some((t) => t.key === key && t.effect === effect);
 }
 
-/** Toleration.ToleratesTaint: effect and key match (empty matches all), then Equal or Exists. */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
-
 /**
  * For each taint, the first toleration that tolerates it (GetMatchingTolerations); undefined when
  * some taint is not tolerated.
@@ -106,7 +80,7 @@ export function matchingTolerations(
 ): { taint: Taint; toleration: Toleration }[] | undefined {
   const used: { taint: Taint; toleration: Toleration }[] = [];
   for (const taint of taints) {
-    const toleration = tolerations.find((t) => tolerates(t, taint));
+    const toleration = tolerations.find((t) => toleratesTaint(t, taint));
     if (!toleration) return undefined;
     used.push({ taint, toleration });
   }

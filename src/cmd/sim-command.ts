@@ -19,8 +19,9 @@ export const SIM_HELP = `Usage: flotilla sim [--clusters N | --fleet FILE] [flag
        flotilla sim fault CLUSTER node NODE down|up [--data-dir DIR]
        flotilla sim status [--data-dir DIR]
 
-Runs a fleet of simulated Kubernetes clusters in one process. Each cluster is served at
-https://HOST:PORT/clusters/<name>; DIR/kubeconfig has one context per cluster.
+Runs a fleet of simulated Kubernetes clusters in one process. Each cluster has its own endpoint,
+https://HOST:PORT+1+i for the i-th cluster (any free port when PORT is 0), and is also served at
+https://HOST:PORT/clusters/<name>. DIR/kubeconfig has one context per cluster (its own endpoint).
 
 Flags:
   --clusters N          N clusters over us-east, us-west and eu-west, mixed sizes (default 3)
@@ -32,7 +33,7 @@ Flags:
   --no-events           do not record Events (large fleets)
   --log-level LEVEL     trace|debug|info|warn|error (default info)
 
-Faults: down = connections dropped; partition = requests hang until the client gives up;
+Faults: down = connections refused (dropped on the shared port); partition = requests hang until the client gives up;
 slow=MS = MS ms of added latency; heal = back to normal. A node that is down stops its kubelet.
 `;
 
@@ -78,9 +79,11 @@ export async function runSim(args: string[]): Promise<number> {
     clock: speed === 1 ? new SystemClock() : new ScaledClock(speed),
     events: !values['no-events'],
   });
+  const width = Math.max(...spec.clusters.map((c) => c.name.length));
   process.stdout.write(
-    `flotilla sim serving ${spec.clusters.length} cluster(s) on ${sim.url}/clusters/<name>\n` +
-      `kubeconfig: ${sim.kubeconfigPath} (contexts: ${spec.clusters.map((c) => c.name).join(', ')})\n`,
+    `flotilla sim serving ${spec.clusters.length} cluster(s) on ${sim.url} (under /clusters/<name>) and on their own endpoints:\n` +
+      spec.clusters.map((c) => `  ${c.name.padEnd(width)}  ${sim.clusterUrl(c.name)}\n`).join('') +
+      `kubeconfig: ${sim.kubeconfigPath} (one context per cluster)\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -171,6 +174,7 @@ async function status(args: string[]): Promise<number> {
       name: string;
       region: string;
       kubernetesVersion: string;
+      url: string;
       fault: string;
       nodes: { down: boolean }[];
     }[];
@@ -181,8 +185,9 @@ async function status(args: string[]): Promise<number> {
     c.kubernetesVersion,
     `${c.nodes.filter((n) => !n.down).length}/${c.nodes.length}`,
     c.fault || 'healthy',
+    c.url,
   ]);
-  const table = [['CLUSTER', 'REGION', 'VERSION', 'NODES UP', 'FAULT'], ...rows];
+  const table = [['CLUSTER', 'REGION', 'VERSION', 'NODES UP', 'FAULT', 'URL'], ...rows];
   const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? [];
   for (const row of table)
     process.stdout.write(

@@ -1,6 +1,7 @@
 /**
- * The fleet over real HTTPS: clusters under /clusters/<name>, the control API, and cluster faults
- * as clients see them (dropped connections, hanging requests, added latency), with state intact.
+ * The fleet over real HTTPS: each cluster on its own endpoint and under /clusters/<name>, the
+ * control API, and cluster faults as clients see them (refused or dropped connections, hanging
+ * requests, added latency), with state intact.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,16 @@ import { HttpsTransport } from '../../src/client/https-transport.js';
 import { startSim } from '../../src/cmd/sim.js';
 import type { RunningSim } from '../../src/cmd/sim.js';
 import { generatedFleet } from '../../src/simulator/fleet/fleet-spec.js';
+import { eventually } from '../../src/base/testing/eventually.js';
+
+/** Reads a stream to its end or its error. */
+async function drain(stream: AsyncIterable<unknown>): Promise<void> {
+  try {
+    for await (const _ of stream);
+  } catch {
+    // a cut connection ends the stream with an error
+  }
+}
 
 const CM = { apiVersion: 'v1', plural: 'configmaps', namespace: 'default' };
 
@@ -22,6 +33,10 @@ describe('simulated fleet over HTTPS', () => {
   let dir: string;
   const clientOf = (name: string): ApiClient =>
     new ApiClient(new HttpsTransport({ server: sim.clusterUrl(name), caPem: sim.caPem, token: sim.token }));
+  const pathClientOf = (name: string): ApiClient =>
+    new ApiClient(
+      new HttpsTransport({ server: sim.clusterPathUrl(name), caPem: sim.caPem, token: sim.token }),
+    );
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flotilla-sim-'));
@@ -40,7 +55,7 @@ describe('simulated fleet over HTTPS', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves each cluster under its own path with its own identity and a kubeconfig context each', async () => {
+  it('serves each cluster on its own endpoint and under its own path, with its own identity and a kubeconfig context each', async () => {
     const a = clientOf('us-east-1');
     const b = clientOf('us-west-1');
     const uidA = (await a.get({ apiVersion: 'v1', plural: 'namespaces' }, 'kube-system')).metadata.uid;
@@ -48,6 +63,8 @@ describe('simulated fleet over HTTPS', () => {
     assert.ok(uidA && uidB && uidA !== uidB);
     await a.create(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'only-in-a' } });
     await assert.rejects(b.get(CM, 'only-in-a'), /not found/);
+    assert.equal((await pathClientOf('us-east-1').get(CM, 'only-in-a')).metadata.name, 'only-in-a');
+    assert.notEqual(new URL(sim.clusterUrl('us-east-1')).port, new URL(sim.url).port);
     const kubeconfig = parseYaml(readFileSync(sim.kubeconfigPath, 'utf8')) as {
       contexts: { name: string }[];
       clusters: { cluster: { server: string } }[];
@@ -56,18 +73,24 @@ describe('simulated fleet over HTTPS', () => {
       kubeconfig.contexts.map((c) => c.name),
       ['us-east-1', 'us-west-1'],
     );
-    assert.equal(kubeconfig.clusters[0]?.cluster.server, `${sim.url}/clusters/us-east-1`);
-    await assert.rejects(clientOf('nope').get(CM, 'x'), /clusters.*"nope" not found/);
+    assert.equal(kubeconfig.clusters[0]?.cluster.server, sim.clusterUrl('us-east-1'));
+    await assert.rejects(pathClientOf('nope').get(CM, 'x'), /clusters.*"nope" not found/);
   });
 
-  it('drops connections to a down cluster only, and heals with its state intact', async () => {
+  it('refuses connections to a down cluster only (resets them on the shared port), and heals with its state intact', async () => {
     const a = clientOf('us-east-1');
     await a.create(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'survivor' } });
+    const watch = await a.watch(CM, {});
     sim.fleet.clusterFault('us-east-1', 'down');
-    await assert.rejects(a.get(CM, 'survivor'), /socket hang up|ECONNRESET/);
+    const refused = (err: unknown): boolean => /ECONNREFUSED/.test(String((err as Error).cause ?? err));
+    await eventually(() => a.get(CM, 'survivor').then(() => false, refused), { what: 'refused' });
+    await assert.rejects(pathClientOf('us-east-1').get(CM, 'survivor'), /socket hang up|ECONNRESET/);
     await clientOf('us-west-1').list(CM);
+    await drain(watch); // the open watch was cut: the stream ends instead of hanging
     sim.fleet.clusterFault('us-east-1', 'heal');
-    assert.equal((await a.get(CM, 'survivor')).metadata.name, 'survivor');
+    await eventually(() => a.get(CM, 'survivor').then((cm) => cm.metadata.name === 'survivor'), {
+      what: 'the healed cluster answering with its state',
+    });
   });
 
   it('holds requests to a partitioned cluster until the client gives up', async () => {

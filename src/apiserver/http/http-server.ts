@@ -58,11 +58,17 @@ export class HttpServer {
     this.#server.keepAliveTimeout = 65_000;
   }
 
-  /** Listens on host:port (port 0 = any free port) and resolves with the bound address. */
+  /**
+   * Listens on host:port (port 0 = any free port) and resolves with the bound address. A closed
+   * server may listen again.
+   */
   listen(host: string, port: number): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(port, host, () => resolve(this.#server.address() as AddressInfo));
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
+        resolve(this.#server.address() as AddressInfo);
+      });
     });
   }
 

@@ -1,7 +1,8 @@
 /**
  * Cluster faults as clients experience them, applied at the fleet's HTTP edge:
- * - `down`: every request's connection is dropped (the client sees a reset, as from a dead host);
- *   open watches are cut at once.
+ * - `down`: the cluster's own endpoint stops listening (connections refused, see endpoint.ts);
+ *   requests through the fleet's shared port have their connection dropped (a reset: that port
+ *   stays open for the other clusters); open watches are cut at once.
  * - `partition`: requests hang until the client gives up (or the fault heals, in which case they
  *   proceed, as TCP retransmits would); open watches are cut.
  * - `slow=MS`: every request waits MS ms (of the injected clock) first.
@@ -73,9 +74,12 @@ export class FaultInjector implements RequestGate {
 
   admit(path: string, signal: AbortSignal): Promise<GateVerdict> {
     const cluster = this.#o.clusterOf(path);
-    return cluster === undefined
-      ? Promise.resolve('serve')
-      : this.#admit(cluster, { signal, delayed: false });
+    return cluster === undefined ? Promise.resolve('serve') : this.admitTo(cluster, signal);
+  }
+
+  /** The gate of a request to `cluster`, wherever it arrived (the fleet's port or the cluster's own). */
+  admitTo(cluster: string, signal: AbortSignal): Promise<GateVerdict> {
+    return this.#admit(cluster, { signal, delayed: false });
   }
 
   /** After a delay, a slow cluster serves; a fault that changed meanwhile applies afresh. */

@@ -1,7 +1,8 @@
 /**
- * A fleet of simulated clusters in one process, behind one HTTPS listener:
- * - `/clusters/<name>/...` is cluster `<name>`'s Kubernetes API (a kubeconfig server URL of
- *   `https://host:port/clusters/<name>` makes kubectl talk to it);
+ * A fleet of simulated clusters in one process. Each cluster has its own endpoint (endpoint.ts,
+ * what kubeconfigs point at), and the fleet's shared HTTPS listener serves:
+ * - `/clusters/<name>/...`: cluster `<name>`'s Kubernetes API (a kubeconfig server URL of
+ *   `https://host:port/clusters/<name>` makes kubectl talk to it as well);
  * - `/fleet/v1/...` is the simulator's own control API: `GET clusters` lists the clusters, their
  *   faults and nodes; `POST clusters/<name>/fault` with `{"action":"down|partition|slow=MS|heal"}`
  *   and `POST clusters/<name>/nodes/<node>/fault` with `{"action":"down|up"}` inject faults.
@@ -58,6 +59,7 @@ export class Fleet {
   readonly spec: FleetSpec;
   readonly faults: FaultInjector;
   readonly #members = new Map<string, FleetMember>();
+  readonly #urls = new Map<string, string>();
   readonly #log: Logger;
 
   constructor(options: FleetOptions) {
@@ -70,6 +72,11 @@ export class Fleet {
   /** The member named `name`. */
   member(name: string): FleetMember | undefined {
     return this.#members.get(name);
+  }
+
+  /** Records the URL of cluster `name`'s own endpoint, for the control API to report. */
+  setUrl(name: string, url: string): void {
+    this.#urls.set(name, url);
   }
 
   /** Every member, in fleet-file order. */
@@ -137,6 +144,7 @@ export class Fleet {
         kubernetesVersion: cluster.spec.kubernetesVersion,
         labels: cluster.spec.labels,
         path: `/clusters/${cluster.name}`,
+        url: this.#urls.get(cluster.name) ?? '',
         fault: formatFault(this.faults.get(cluster.name)),
         nodes: nodes.nodeNames().map((n) => ({ name: n, down: nodes.isNodeDown(n) })),
       })),

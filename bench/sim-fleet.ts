@@ -150,7 +150,9 @@ export async function runSimFleet(): Promise<void> {
       'probe max ms': lat.maxMs,
     },
   ]);
-  writeResult('sim', {
+  // The full-scale run is `sim`; smaller runs are kept beside it under their own scale.
+  const full = CLUSTERS === 100 && NODES === 100 && total === 100_000;
+  writeResult(full ? 'sim' : `sim-${CLUSTERS}x${NODES}x${total >= 1000 ? `${total / 1000}k` : total}`, {
     description: 'Simulated fleet in one process: pods to Running, RSS, API latency under load',
     ...result,
   });

@@ -9,6 +9,7 @@
  * - After shutdown, adds are dropped and `get` resolves `undefined` at once: queued items are
  *   abandoned, since their consumers are stopping too.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../base/clock.js';
 import { ExponentialRateLimiter } from './rate-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -34,6 +35,8 @@ export class WorkQueue<T> {
   constructor(options: WorkQueueOptions<T>) {
     this.#clock = options.clock;
     this.#limiter = options.rateLimiter ?? new ExponentialRateLimiter<T>();
+    // Every pending delayed add listens for shutdown; thousands of them are normal, not a leak.
+    setMaxListeners(0, this.#stop.signal);
     if (options.signal?.aborted) this.shutDown();
     options.signal?.addEventListener('abort', () => this.shutDown(), { once: true });
   }

@@ -1,0 +1,69 @@
+/**
+ * Wire types of `work.flotilla.io/v1alpha1` ResourceBinding and ClusterResourceBinding: the
+ * template a binding stands for, what one replica needs, and the scheduling decision.
+ */
+import type { KubeObject } from '../meta.js';
+import type { ResourceList } from '../pod-resources.js';
+import type { Toleration } from '../taints.js';
+import type { Condition } from './cluster.js';
+import type { Placement } from './policy.js';
+
+export const WORK_API_VERSION = 'work.flotilla.io/v1alpha1';
+
+/** One cluster of a decision; `replicas` is absent for non-workloads. */
+export interface TargetCluster {
+  name: string;
+  replicas?: number;
+}
+
+export interface ObjectReference {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid?: string;
+  resourceVersion?: string;
+}
+
+/** What one replica of the workload needs of a cluster. */
+export interface ReplicaRequirements {
+  resourceRequest?: ResourceList;
+  nodeClaim?: {
+    nodeSelector?: Record<string, string>;
+    tolerations?: Toleration[];
+    hardNodeAffinity?: unknown;
+  };
+  priorityClassName?: string;
+}
+
+export interface ResourceBindingSpec {
+  resource: ObjectReference;
+  replicas?: number;
+  replicaRequirements?: ReplicaRequirements;
+  placement?: Placement;
+  clusters?: TargetCluster[];
+  rescheduleTriggeredAt?: string;
+  schedulePriority?: { priority?: number };
+  conflictResolution?: 'Abort' | 'Overwrite';
+}
+
+/** One entry of `status.schedulingHistory` (newest first). */
+export interface SchedulingHistoryEntry {
+  time: string;
+  reason: string;
+  message?: string;
+  clusters: TargetCluster[];
+  trigger: string;
+}
+
+export interface ResourceBindingStatus {
+  conditions?: Condition[];
+  lastScheduledTime?: string;
+  schedulerObservingAffinityName?: string;
+  schedulingHistory?: SchedulingHistoryEntry[];
+}
+
+export interface ResourceBinding extends KubeObject {
+  spec: ResourceBindingSpec;
+  status?: ResourceBindingStatus;
+}

@@ -1,0 +1,84 @@
+/**
+ * Wire types of `policy.flotilla.io/v1alpha1` PropagationPolicy and ClusterPropagationPolicy:
+ * the placement a policy asks for (../shared/spec/API.md; field meanings as Karmada's).
+ */
+import type { LabelSelectorObject } from '../labels/selector-object.js';
+import type { Toleration } from '../taints.js';
+
+export const POLICY_API_VERSION = 'policy.flotilla.io/v1alpha1';
+
+/** A `fieldSelector` term: `provider`, `region` or `zone` In/NotIn values. */
+export interface FieldSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+/** Which clusters a placement (or a static weight) applies to; every set part must match. */
+export interface ClusterAffinity {
+  clusterNames?: string[];
+  exclude?: string[];
+  labelSelector?: LabelSelectorObject;
+  fieldSelector?: { matchExpressions?: FieldSelectorRequirement[] };
+}
+
+/** One of `clusterAffinities`, tried in order: the first that schedules wins. */
+export interface ClusterAffinityTerm extends ClusterAffinity {
+  affinityName: string;
+}
+
+export type SpreadByField = 'cluster' | 'region' | 'zone' | 'provider';
+
+export interface SpreadConstraint {
+  spreadByField?: SpreadByField;
+  spreadByLabel?: string;
+  maxGroups?: number;
+  minGroups?: number;
+}
+
+export interface StaticClusterWeight {
+  targetCluster: ClusterAffinity;
+  weight: number;
+}
+
+export interface ReplicaSchedulingStrategy {
+  replicaSchedulingType?: 'Duplicated' | 'Divided';
+  replicaDivisionPreference?: 'Aggregated' | 'Weighted';
+  weightPreference?: {
+    staticWeightList?: StaticClusterWeight[];
+    dynamicWeight?: 'AvailableReplicas';
+  };
+}
+
+export interface WorkloadAffinity {
+  affinity?: { groupByLabelKey: string };
+  antiAffinity?: { groupByLabelKey: string };
+}
+
+export interface Placement {
+  clusterAffinity?: ClusterAffinity;
+  clusterAffinities?: ClusterAffinityTerm[];
+  clusterTolerations?: Toleration[];
+  spreadConstraints?: SpreadConstraint[];
+  replicaScheduling?: ReplicaSchedulingStrategy;
+  workloadAffinity?: WorkloadAffinity;
+}
+
+export interface ResourceSelector {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+  labelSelector?: LabelSelectorObject;
+}
+
+export interface PropagationSpec {
+  resourceSelectors: ResourceSelector[];
+  placement?: Placement;
+  priority?: number;
+  preemption?: 'Always' | 'Never';
+  propagateDeps?: boolean;
+  conflictResolution?: 'Abort' | 'Overwrite';
+  preserveResourcesOnDeletion?: boolean;
+  schedulePriority?: { priorityClassSource?: string; priorityClassName?: string };
+}

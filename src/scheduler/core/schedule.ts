@@ -1,0 +1,247 @@
+/**
+ * One scheduling decision, the engine shared by the scheduler and `flotilla explain`: for each
+ * cluster-affinity term in turn (starting at the one the last decision came from; the first that
+ * schedules wins) filter the clusters, score the feasible ones, estimate how many replicas each can
+ * host, select under the spread constraints and divide the replicas. Every cluster's fate is
+ * reported (the filter that rejected it and why, its score, available replicas and share), so
+ * a decision can always be explained. Pure: same input, same answer.
+ */
+import type { TargetCluster } from '../../api/flotilla/binding.js';
+import type { Cluster } from '../../api/flotilla/cluster.js';
+import type { ClusterAffinity } from '../../api/flotilla/policy.js';
+import { UnschedulableError, divideReplicas } from '../division/assign.js';
+import type { DivisionCandidate } from '../division/assign.js';
+import { divisionStrategy } from '../division/strategy.js';
+import type { DivisionStrategy } from '../division/strategy.js';
+import { clusterMatchesAffinity } from '../framework/affinity.js';
+import type { CycleContext, SchedulingUnit } from '../framework/interface.js';
+import { DEFAULT_PLUGINS } from '../framework/registry.js';
+import type { PluginSet } from '../framework/registry.js';
+import { estimateAvailableReplicas } from './available-replicas.js';
+import { SpreadError, selectClusters } from './select-clusters.js';
+import type { ScoredCluster } from './select-clusters.js';
+
+export type ScheduleReason = 'Success' | 'NoClusterFit' | 'Unschedulable' | 'SchedulerError';
+
+/** What happened to one cluster. */
+export interface CandidateReport {
+  name: string;
+  feasible: boolean;
+  /** The filter plugin that rejected the cluster (null when feasible). */
+  filteredBy: string | null;
+  reason: string | null;
+  /** Total score (null when filtered out). */
+  score: number | null;
+  /** Replicas the cluster could hold in all (null when filtered out or not a workload). */
+  availableReplicas: number | null;
+  /** Chosen by the spread constraints (every feasible cluster when there are none). */
+  selected: boolean;
+  /** Its share of the decision (0 when not chosen; absent for non-workloads). */
+  replicas?: number;
+}
+
+export interface ScheduleResult {
+  scheduled: boolean;
+  reason: ScheduleReason;
+  message: string;
+  /** The decision, sorted by name, without zero-replica clusters. */
+  clusters: TargetCluster[];
+  candidates: CandidateReport[];
+  /** The `clusterAffinities` term that scheduled (or was tried first when none did). */
+  affinityName?: string;
+  strategy: DivisionStrategy;
+}
+
+export interface ScheduleInput {
+  unit: SchedulingUnit;
+  clusters: readonly Cluster[];
+  /** Divide from scratch (a reschedule was requested) rather than adjust the previous decision. */
+  fresh: boolean;
+  plugins?: PluginSet;
+}
+
+/** Schedules `input.unit` over `input.clusters`. Never throws for a workload that cannot be placed. */
+export function schedule(input: ScheduleInput): ScheduleResult {
+  const terms = input.unit.placement.clusterAffinities ?? [];
+  if (terms.length === 0) return attempt(input, input.unit.placement.clusterAffinity);
+  const observed = terms.findIndex((t) => t.affinityName === input.unit.observedAffinityName);
+  const start = input.fresh || observed < 0 ? 0 : observed;
+  const failures: ScheduleResult[] = [];
+  for (const term of terms.slice(start)) {
+    const result = { ...attempt(input, term), affinityName: term.affinityName };
+    if (result.scheduled) return result;
+    failures.push(result);
+  }
+  const first = failures[0] as ScheduleResult;
+  return {
+    ...first,
+    message: failures.map((f) => `affinity ${f.affinityName ?? ''}: ${f.message}`).join('; '),
+  };
+}
+
+function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): ScheduleResult {
+  const { unit } = input;
+  const plugins = input.plugins ?? DEFAULT_PLUGINS;
+  const strategy = divisionStrategy(unit.placement.replicaScheduling);
+  const workload = unit.replicas > 0 || unit.requirements !== undefined;
+  const estimates = new Map<Cluster, number>();
+  const ctx: CycleContext = {
+    unit,
+    ...(affinity ? { affinity } : {}),
+    previousNames: new Set(unit.previous.map((t) => t.name)),
+    available(cluster) {
+      let n = estimates.get(cluster);
+      if (n === undefined) {
+        n = workload ? estimateAvailableReplicas(cluster, unit.requirements) : Number.MAX_SAFE_INTEGER;
+        estimates.set(cluster, n);
+      }
+      return n;
+    },
+  };
+  const reports = new Map<string, CandidateReport>();
+  const feasible: Cluster[] = [];
+  for (const cluster of [...input.clusters].sort(byClusterName)) {
+    const name = cluster.metadata.name ?? '';
+    const report = filter(ctx, cluster, plugins);
+    reports.set(name, report);
+    if (report.feasible) feasible.push(cluster);
+  }
+  const candidates = (): CandidateReport[] => [...reports.values()];
+  if (feasible.length === 0)
+    return failure('NoClusterFit', fitErrorMessage(input.clusters.length, candidates()), {
+      candidates: candidates(),
+      strategy,
+    });
+
+  const previous = new Map(unit.previous.map((t) => [t.name, t.replicas ?? 0]));
+  const scored = feasible.map((cluster) => {
+    const name = cluster.metadata.name ?? '';
+    let score = 0;
+    let tieBreak = 0;
+    for (const plugin of plugins.scores) {
+      if (plugin.tieBreak) tieBreak += plugin.score(ctx, cluster);
+      else score += plugin.score(ctx, cluster);
+    }
+    const available = workload ? ctx.available(cluster) + (previous.get(name) ?? 0) : 0;
+    const report = reports.get(name) as CandidateReport;
+    report.score = score + tieBreak;
+    if (workload) report.availableReplicas = available;
+    return { scored: { name, cluster, score, available }, tieBreak };
+  });
+  scored.sort(
+    (a, b) =>
+      b.scored.score - a.scored.score ||
+      b.scored.available - a.scored.available ||
+      b.tieBreak - a.tieBreak ||
+      byName(a.scored.name, b.scored.name),
+  );
+  const ranked = scored.map((s) => s.scored);
+
+  let selected: ScoredCluster[];
+  try {
+    selected = selectClusters({
+      clusters: ranked,
+      constraints: strategy === 'StaticWeight' ? [] : (unit.placement.spreadConstraints ?? []),
+      replicas: unit.replicas,
+      duplicated: strategy === 'Duplicated',
+    });
+  } catch (err) {
+    if (err instanceof SpreadError)
+      return failure('Unschedulable', err.message, { candidates: candidates(), strategy });
+    throw err;
+  }
+  for (const s of selected) (reports.get(s.name) as CandidateReport).selected = true;
+
+  let clusters: TargetCluster[];
+  if (!workload) {
+    clusters = selected.map((s) => ({ name: s.name })).sort((a, b) => byName(a.name, b.name));
+  } else {
+    try {
+      clusters = divideReplicas({
+        strategy,
+        replicas: unit.replicas,
+        candidates: selected.map((s) => divisionCandidate(s, ctx, strategy)),
+        previous: unit.previous,
+        fresh: input.fresh,
+        uid: unit.uid,
+      }).filter((t) => (t.replicas ?? 0) > 0);
+    } catch (err) {
+      if (err instanceof UnschedulableError)
+        return failure('Unschedulable', err.message, { candidates: candidates(), strategy });
+      throw err;
+    }
+    const shares = new Map(clusters.map((t) => [t.name, t.replicas ?? 0]));
+    for (const report of reports.values()) report.replicas = shares.get(report.name) ?? 0;
+  }
+  return {
+    scheduled: true,
+    reason: 'Success',
+    message: successMessage(clusters, workload),
+    clusters,
+    candidates: candidates(),
+    strategy,
+  };
+}
+
+function filter(ctx: CycleContext, cluster: Cluster, plugins: PluginSet): CandidateReport {
+  const name = cluster.metadata.name ?? '';
+  const base = { name, score: null, availableReplicas: null, selected: false };
+  if (cluster.metadata.deletionTimestamp)
+    return {
+      ...base,
+      feasible: false,
+      filteredBy: 'ClusterDeletion',
+      reason: 'cluster(s) were being deleted',
+    };
+  for (const plugin of plugins.filters) {
+    const status = plugin.filter(ctx, cluster);
+    if (status.code !== 'Success')
+      return { ...base, feasible: false, filteredBy: plugin.name, reason: status.reason };
+  }
+  return { ...base, feasible: true, filteredBy: null, reason: null };
+}
+
+function divisionCandidate(
+  s: ScoredCluster,
+  ctx: CycleContext,
+  strategy: DivisionStrategy,
+): DivisionCandidate {
+  const candidate: DivisionCandidate = { name: s.name, allocatable: ctx.available(s.cluster) };
+  if (strategy !== 'StaticWeight') return candidate;
+  const rules = ctx.unit.placement.replicaScheduling?.weightPreference?.staticWeightList;
+  if (!rules) return { ...candidate, weight: 1 };
+  let weight = 0;
+  for (const rule of rules)
+    if (clusterMatchesAffinity(s.cluster, rule.targetCluster)) weight = Math.max(weight, rule.weight);
+  return { ...candidate, weight };
+}
+
+/** Karmada's FitError text: "0/3 clusters are available: 1 cluster(s) …, 2 cluster(s) …." */
+function fitErrorMessage(total: number, reports: readonly CandidateReport[]): string {
+  const counts = new Map<string, number>();
+  for (const r of reports) if (r.reason) counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
+  const parts = [...counts].map(([reason, n]) => `${n} ${reason}`).sort();
+  return `0/${total} clusters are available: ${parts.join(', ')}.`;
+}
+
+function successMessage(clusters: readonly TargetCluster[], workload: boolean): string {
+  if (clusters.length === 0) return 'Binding has been scheduled: no cluster holds replicas (0 desired).';
+  const list = clusters.map((c) => (workload ? `${c.name}:${c.replicas ?? 0}` : c.name)).join(', ');
+  return `Binding has been scheduled successfully to ${list}.`;
+}
+
+function failure(
+  reason: ScheduleReason,
+  message: string,
+  rest: { candidates: CandidateReport[]; strategy: DivisionStrategy },
+): ScheduleResult {
+  return { scheduled: false, reason, message, clusters: [], ...rest };
+}
+
+function byClusterName(a: Cluster, b: Cluster): number {
+  return byName(a.metadata.name ?? '', b.metadata.name ?? '');
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, buildLogger, count, parseListen, seconds } from './flags.js';
 import { startHub } from './hub.js';
+import { runExplain } from './explain-command.js';
 import { runSim } from './sim-command.js';
 
 const HELP = `flotilla — a multi-cluster Kubernetes control plane
@@ -15,6 +16,7 @@ Commands:
   hub     run the hub API server (Kubernetes-compatible; kubectl works against it)
   up      run the hub with its state in ./.flotilla (what \`npm start\` runs)
   sim     run a fleet of simulated Kubernetes clusters; inject faults into it
+  explain show where the scheduler would place a workload, and why (dry run)
 
 Run 'flotilla <command> --help' for a command's flags.
 `;
@@ -99,6 +101,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runHub(rest, { help: HUB_HELP });
       case 'sim':
         return await runSim(rest);
+      case 'explain':
+        return await runExplain(rest);
       case 'up':
         return await runHub(rest, { help: HUB_HELP.replace('flotilla hub', 'flotilla up') });
       default:

@@ -11,6 +11,7 @@ import { ScaledClock, SystemClock } from '../base/clock.js';
 import { FleetSpecError, generatedFleet, parseFleetSpec } from '../simulator/fleet/fleet-spec.js';
 import type { FleetSpec } from '../simulator/fleet/fleet-spec.js';
 import { FaultActionError, parseFaultAction } from '../simulator/faults/faults.js';
+import { formatTable } from '../cli/table.js';
 import { UsageError, buildLogger, count, parseListen } from './flags.js';
 import { startSim } from './sim.js';
 
@@ -114,7 +115,7 @@ async function fleetSpec(values: {
     return parseFleetSpec(parseYaml(text));
   } catch (err) {
     if (err instanceof FleetSpecError) throw new UsageError(`${values.fleet}: ${err.problems.join('; ')}`);
-    throw new UsageError(`${values.fleet}: not valid YAML: ${(err as Error).message}`);
+    throw new UsageError(`${values.fleet}: not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`);
   }
 }
 
@@ -187,15 +188,7 @@ async function status(args: string[]): Promise<number> {
     c.fault || 'healthy',
     c.url,
   ]);
-  const table = [['CLUSTER', 'REGION', 'VERSION', 'NODES UP', 'FAULT', 'URL'], ...rows];
-  const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? [];
-  for (const row of table)
-    process.stdout.write(
-      `${row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('   ')
-        .trimEnd()}\n`,
-    );
+  process.stdout.write(formatTable([['CLUSTER', 'REGION', 'VERSION', 'NODES UP', 'FAULT', 'URL'], ...rows]));
   return 0;
 }
 

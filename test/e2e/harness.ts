@@ -45,6 +45,24 @@ export interface Hub {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Runs the real `flotilla` CLI to completion; `input` is piped to stdin. */
+export function runFlotilla(
+  args: readonly string[],
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const p = spawn(process.execPath, [join(root, 'bin', 'flotilla.js'), ...args], {
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    p.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.once('close', (code) => res({ code: code ?? -1, stdout, stderr }));
+    if (input !== undefined) p.stdin?.end(input);
+  });
+}
+
 /** Starts the hub binary; resolves when it prints its URL. */
 export function startHubProcess(
   options: { dir?: string; storage?: 'sqlite' | 'memory'; args?: readonly string[] } = {},

@@ -2,33 +2,24 @@
  * The simulated fleet as kubectl users meet it: the real `flotilla sim` binary (two clusters,
  * simulated time 10x) and the real kubectl 1.27 and 1.33, one cluster each. Deployments roll out,
  * update and roll back; pods that fit nowhere wait with FailedScheduling until capacity frees;
- * StatefulSet hostnames reach EndpointSlices; a dead node's pods move; a downed cluster drops
+ * StatefulSet hostnames reach EndpointSlices; a dead node's pods move; a downed cluster refuses
  * connections and comes back with its state.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { KUBECTL_VERSIONS, Kubectl, eventually, manifest, startFlotillaProcess } from './harness.js';
+import {
+  KUBECTL_VERSIONS,
+  Kubectl,
+  eventually,
+  manifest,
+  runFlotilla,
+  startFlotillaProcess,
+} from './harness.js';
 import type { Hub } from './harness.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLUSTERS = ['us-east-1', 'us-west-1'] as const;
 
-/** Runs the real `flotilla` CLI; resolves with its exit code and output. */
-function flotilla(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    const p = spawn(process.execPath, [join(root, 'bin', 'flotilla.js'), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.once('close', (code) => res({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const flotilla = (args: readonly string[]): ReturnType<typeof runFlotilla> => runFlotilla(args);
 
 const deployment = (
   name: string,

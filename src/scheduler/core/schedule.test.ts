@@ -84,6 +84,7 @@ describe('schedule', () => {
         filteredBy: 'CapacityFit',
         reason: 'cluster(s) had no room for one more replica',
         score: null,
+        tieBreakScore: null,
         availableReplicas: null,
         selected: false,
         replicas: 0,

@@ -30,8 +30,10 @@ export interface CandidateReport {
   /** The filter plugin that rejected the cluster (null when feasible). */
   filteredBy: string | null;
   reason: string | null;
-  /** Total score (null when filtered out). */
+  /** Total score of the ranking plugins (null when filtered out). */
   score: number | null;
+  /** Total score of the tie-breaking plugins (null when filtered out). */
+  tieBreakScore: number | null;
   /** Replicas the cluster could hold in all (null when filtered out or not a workload). */
   availableReplicas: number | null;
   /** Chosen by the spread constraints (every feasible cluster when there are none). */
@@ -124,7 +126,8 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
     }
     const available = workload ? ctx.available(cluster) + (previous.get(name) ?? 0) : 0;
     const report = reports.get(name) as CandidateReport;
-    report.score = score + tieBreak;
+    report.score = score;
+    report.tieBreakScore = tieBreak;
     if (workload) report.availableReplicas = available;
     return { scored: { name, cluster, score, available }, tieBreak };
   });
@@ -185,7 +188,7 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
 
 function filter(ctx: CycleContext, cluster: Cluster, plugins: PluginSet): CandidateReport {
   const name = cluster.metadata.name ?? '';
-  const base = { name, score: null, availableReplicas: null, selected: false };
+  const base = { name, score: null, tieBreakScore: null, availableReplicas: null, selected: false };
   if (cluster.metadata.deletionTimestamp)
     return {
       ...base,

@@ -1,0 +1,149 @@
+/**
+ * `flotilla explain`: dry-run scheduling of one template under the policy that claims it, over
+ * clusters from a file, with every cluster's fate and the final split. Exit 0 when it schedules,
+ * 1 when it does not (the answer is still printed), 2 for bad input.
+ */
+import { parseArgs } from 'node:util';
+import { stringify as toYaml } from 'yaml';
+import type { ResourceBinding } from '../api/flotilla/binding.js';
+import { WORK_API_VERSION } from '../api/flotilla/binding.js';
+import type { Cluster } from '../api/flotilla/cluster.js';
+import { CLUSTER_API_VERSION } from '../api/flotilla/cluster.js';
+import { POLICY_API_VERSION } from '../api/flotilla/policy.js';
+import { pickPolicy } from '../api/flotilla/policy-match.js';
+import type { PolicyObject } from '../api/flotilla/policy-match.js';
+import { validatePropagationSpec } from '../api/flotilla/policy-validation.js';
+import type { KubeObject } from '../api/meta.js';
+import { formatFieldIssue } from '../api/status.js';
+import { formatTable } from '../cli/table.js';
+import { explain, explainHeading, explainJson, explainRows } from '../scheduler/explain/explain.js';
+import { UsageError } from './flags.js';
+import { readObjects } from './manifests.js';
+
+export const EXPLAIN_HELP = `Usage: flotilla explain -f FILE [-f FILE…] --clusters FILE [--binding FILE] [-o text|json|yaml]
+
+Shows where the scheduler would place a template, and why: every cluster, the filter that
+rejected it and its reason, scores, available replicas and the final split. The files hold the
+template (a Deployment, StatefulSet, Job, ConfigMap, …) and the PropagationPolicy or
+ClusterPropagationPolicy that claims it.
+
+Flags:
+  -f, --filename FILE   template and policies (YAML or JSON; repeatable; - for stdin)
+  --clusters FILE       Cluster objects with their status (e.g. kubectl get clusters -o yaml)
+  --binding FILE        a previous ResourceBinding: its spec.clusters is the previous decision
+  -o, --output FORMAT   text (default), json or yaml
+
+Exit status: 0 scheduled, 1 not schedulable, 2 bad input.
+`;
+
+const POLICY_KINDS = new Set(['PropagationPolicy', 'ClusterPropagationPolicy']);
+const IGNORED_KINDS = new Set(['OverridePolicy', 'ClusterOverridePolicy']);
+
+/** Runs `flotilla explain` with `args`; resolves with the exit code. */
+export async function runExplain(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      filename: { type: 'string', short: 'f', multiple: true },
+      clusters: { type: 'string' },
+      binding: { type: 'string' },
+      output: { type: 'string', short: 'o', default: 'text' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    process.stdout.write(EXPLAIN_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
+  const output = values.output;
+  if (output !== 'text' && output !== 'json' && output !== 'yaml')
+    throw new UsageError(`--output must be text, json or yaml, got "${output}"`);
+  const files = values.filename ?? [];
+  if (files.length === 0)
+    throw new UsageError('at least one -f FILE with the template and its policy is required');
+  if (values.clusters === undefined)
+    throw new UsageError(
+      '--clusters FILE is required (explaining against the live hub is not available yet)',
+    );
+  const objects = (await Promise.all(files.map((f) => readObjects(f)))).flat();
+  const { template, policies } = templateAndPolicies(objects);
+  const policy = pickPolicy(policies, template);
+  if (!policy)
+    throw new UsageError(
+      `no PropagationPolicy or ClusterPropagationPolicy in the files selects ${describe(template)}`,
+    );
+  const issues = validatePropagationSpec(policy.spec);
+  if (issues[0])
+    throw new UsageError(`${policy.kind} ${policy.metadata.name ?? ''}: ${formatFieldIssue(issues[0])}`);
+  const clusters = await readClusters(values.clusters);
+  const previous = values.binding === undefined ? undefined : await readBinding(values.binding);
+  const explanation = explain({ template, policy, clusters, ...(previous ? { previous } : {}) });
+  const answer = explainJson(explanation.result);
+  if (output === 'json') process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+  else if (output === 'yaml') process.stdout.write(toYaml(answer));
+  else
+    process.stdout.write(
+      `${explainHeading(explanation, policy)}\n${formatTable(explainRows(explanation.result))}`,
+    );
+  return explanation.result.scheduled ? 0 : 1;
+}
+
+function templateAndPolicies(objects: readonly KubeObject[]): {
+  template: KubeObject;
+  policies: PolicyObject[];
+} {
+  const policies: PolicyObject[] = [];
+  const templates: KubeObject[] = [];
+  for (const obj of objects) {
+    if (POLICY_KINDS.has(obj.kind)) {
+      if (obj.apiVersion !== POLICY_API_VERSION)
+        throw new UsageError(
+          `${obj.kind} ${obj.metadata.name ?? ''}: apiVersion must be ${POLICY_API_VERSION}`,
+        );
+      if (typeof obj['spec'] !== 'object' || obj['spec'] === null)
+        throw new UsageError(`${obj.kind} ${obj.metadata.name ?? ''}: spec is required`);
+      policies.push(obj as PolicyObject);
+    } else if (!IGNORED_KINDS.has(obj.kind)) {
+      templates.push(obj);
+    }
+  }
+  const [template, ...more] = templates;
+  if (!template) throw new UsageError('the files hold no template to explain (only policies)');
+  if (more.length > 0)
+    throw new UsageError(
+      `explain takes one template at a time; the files hold ${templates.length}: ${templates.map(describe).join(', ')}`,
+    );
+  return { template, policies };
+}
+
+async function readClusters(file: string): Promise<Cluster[]> {
+  const objects = await readObjects(file);
+  for (const obj of objects)
+    if (obj.kind !== 'Cluster' || obj.apiVersion !== CLUSTER_API_VERSION)
+      throw new UsageError(`${file}: ${describe(obj)} is not a ${CLUSTER_API_VERSION} Cluster`);
+  if (objects.length === 0) throw new UsageError(`${file}: no clusters`);
+  return objects;
+}
+
+async function readBinding(file: string): Promise<ResourceBinding> {
+  const objects = await readObjects(file);
+  const [binding, ...more] = objects;
+  if (!binding || more.length > 0) throw new UsageError(`${file}: expected exactly one ResourceBinding`);
+  if (
+    (binding.kind !== 'ResourceBinding' && binding.kind !== 'ClusterResourceBinding') ||
+    binding.apiVersion !== WORK_API_VERSION
+  )
+    throw new UsageError(`${file}: ${describe(binding)} is not a ${WORK_API_VERSION} ResourceBinding`);
+  const spec = binding['spec'] as { clusters?: unknown } | undefined;
+  if (spec?.clusters !== undefined && !Array.isArray(spec.clusters))
+    throw new UsageError(`${file}: spec.clusters must be a list of {name, replicas}`);
+  return binding as ResourceBinding;
+}
+
+function describe(obj: KubeObject): string {
+  const ns = obj.metadata.namespace ? `${obj.metadata.namespace}/` : '';
+  return `${obj.kind} ${ns}${obj.metadata.name ?? ''}`;
+}

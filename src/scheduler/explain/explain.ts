@@ -1,0 +1,91 @@
+/**
+ * `flotilla explain`: a dry run of the scheduler on a template, its policy and a set of clusters
+ * (optionally a previous binding, for steady rescheduling), with the same engine the scheduler
+ * runs. Renders the documented JSON answer (../shared/spec/API.md) and a readable text view.
+ */
+import type { ResourceBinding } from '../../api/flotilla/binding.js';
+import { bindingFor } from '../../api/flotilla/binding-for.js';
+import type { Cluster } from '../../api/flotilla/cluster.js';
+import type { PolicyObject } from '../../api/flotilla/policy-match.js';
+import type { KubeObject } from '../../api/meta.js';
+import { schedule } from '../core/schedule.js';
+import type { ScheduleResult } from '../core/schedule.js';
+import { unitFromBinding } from '../framework/unit.js';
+
+export interface ExplainInput {
+  template: KubeObject;
+  policy: PolicyObject;
+  clusters: readonly Cluster[];
+  /** A previous binding: its `spec.clusters` is the previous decision. */
+  previous?: ResourceBinding;
+}
+
+export interface Explanation {
+  binding: ResourceBinding;
+  result: ScheduleResult;
+}
+
+/** Schedules the template as its binding would be. */
+export function explain(input: ExplainInput): Explanation {
+  const binding = bindingFor(input.template, input.policy, input.previous?.spec.clusters ?? []);
+  if (input.previous?.spec.rescheduleTriggeredAt)
+    binding.spec.rescheduleTriggeredAt = input.previous.spec.rescheduleTriggeredAt;
+  if (input.previous?.status) binding.status = input.previous.status;
+  const { unit, fresh } = unitFromBinding(binding);
+  return { binding, result: schedule({ unit, clusters: input.clusters, fresh }) };
+}
+
+/** The documented JSON answer. */
+export function explainJson(result: ScheduleResult): Record<string, unknown> {
+  return {
+    scheduled: result.scheduled,
+    reason: result.reason,
+    message: result.message,
+    clusters: result.clusters.map((c) => (c.replicas === undefined ? { name: c.name } : { ...c })),
+    candidates: result.candidates.map((c) => ({
+      name: c.name,
+      feasible: c.feasible,
+      filteredBy: c.filteredBy,
+      reason: c.reason,
+      score: c.score,
+      availableReplicas: c.availableReplicas,
+    })),
+  };
+}
+
+/** The rows of the text view's cluster table (header first). */
+export function explainRows(result: ScheduleResult): string[][] {
+  const rows = [
+    ['CLUSTER', 'FEASIBLE', 'SCORE', 'BALANCE', 'AVAILABLE', 'REPLICAS', 'FILTERED BY', 'REASON'],
+  ];
+  for (const c of result.candidates) {
+    const chosen = c.replicas !== undefined ? String(c.replicas) : c.selected ? 'yes' : '';
+    rows.push([
+      c.name,
+      c.feasible ? (c.selected ? 'yes' : 'yes (not selected)') : 'no',
+      c.score === null ? '' : String(c.score),
+      c.tieBreakScore === null ? '' : String(c.tieBreakScore),
+      c.availableReplicas === null ? '' : String(c.availableReplicas),
+      c.feasible ? chosen : '',
+      c.filteredBy ?? '',
+      c.reason ?? '',
+    ]);
+  }
+  return rows;
+}
+
+/** The heading lines of the text view. */
+export function explainHeading(e: Explanation, policy: PolicyObject): string {
+  const { spec } = e.binding;
+  const ref = spec.resource.namespace
+    ? `${spec.resource.namespace}/${spec.resource.name}`
+    : spec.resource.name;
+  const policyRef = policy.metadata.namespace
+    ? `${policy.metadata.namespace}/${policy.metadata.name ?? ''}`
+    : (policy.metadata.name ?? '');
+  const replicas = spec.replicas ? `${spec.replicas} replicas, ` : '';
+  return (
+    `${spec.resource.kind} ${ref} (${replicas}${e.result.strategy}) under ${policy.kind} ${policyRef}\n` +
+    `${e.result.scheduled ? 'Scheduled' : 'Not scheduled'} (${e.result.reason}): ${e.result.message}\n`
+  );
+}

@@ -7,6 +7,7 @@
 import type { JsonObject, KubeObject } from './meta.js';
 import type { MergeSchema } from './merge-schema.js';
 import type { ObjectSchema } from './object-schema.js';
+import type { FieldIssue } from './status.js';
 
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
 
@@ -61,6 +62,13 @@ export interface ResourceInfo {
   };
   /** True for kinds compiled into the server (strategic merge patch allowed); false for custom resources. */
   builtin: boolean;
+  /**
+   * Served like a custom resource (merge patch only, CRD-style schema) but defined by the server
+   * itself, not by a CustomResourceDefinition: Flotilla's own kinds on the hub.
+   */
+  compiledIn?: boolean;
+  /** Validation beyond the schema (cross-field rules), run on create and update. */
+  validate?: (obj: KubeObject, old: KubeObject | undefined) => FieldIssue[];
   /** Storage location shared by all versions: `/registry/<storagePrefix>/`. */
   storagePrefix: string;
   /** Printer columns after Name; absent = the kind's built-in printer or the default (Age / Created At). */

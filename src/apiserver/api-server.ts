@@ -51,6 +51,8 @@ export interface ApiServerOptions {
   minRequestTimeoutSeconds?: number;
   /** Mutating admission plugins, run on every create and update (see admission.ts). */
   admission?: readonly AdmissionPlugin[];
+  /** Resources served besides the built-in kinds (e.g. `compiledInResources`: the hub's own kinds). */
+  resources?: readonly ResourceInfo[];
 }
 
 /** Attaches schemas, merge schemas and OpenAPI definitions to the built-in resources. */
@@ -69,7 +71,7 @@ export class ApiServer {
   readonly #version: string;
 
   constructor(options: ApiServerOptions) {
-    const registry = new ResourceRegistry(builtinResourceInfos());
+    const registry = new ResourceRegistry([...builtinResourceInfos(), ...(options.resources ?? [])]);
     const namespaceInfo = registry.lookup('', 'v1', 'namespaces');
     if (!namespaceInfo) throw new Error('namespaces must be served');
     this.context = {

@@ -95,3 +95,19 @@ export function resourcesFromCrd(crd: CrdObject): ResourceInfo[] {
 export function storageVersion(crd: CrdObject): string {
   return crd.spec.versions.find((v) => v.storage === true)?.name ?? crd.spec.versions[0]?.name ?? '';
 }
+
+/**
+ * Resources a server compiles in although they are defined like CRDs (the hub's own kinds): served
+ * from the start, never removable, with `validators` (by `<group>/<Kind>`) for cross-field rules.
+ */
+export function compiledInResources(
+  crds: readonly CrdObject[],
+  validators: Readonly<Record<string, NonNullable<ResourceInfo['validate']>>> = {},
+): ResourceInfo[] {
+  return crds.flatMap((crd) =>
+    resourcesFromCrd(crd).map((info) => {
+      const validate = validators[`${info.group}/${info.kind}`];
+      return { ...info, compiledIn: true, ...(validate ? { validate } : {}) };
+    }),
+  );
+}

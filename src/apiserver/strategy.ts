@@ -49,6 +49,7 @@ export function admit(
   if (schema) issues.push(...schema.validate(obj as unknown as JsonObject));
   const extra = kindValidators[`${info.group}/${info.kind}`];
   if (extra) issues.push(...extra(obj, old));
+  if (info.validate) issues.push(...info.validate(obj, old));
   if (issues.length > 0) {
     throw invalid(info.group, info.kind, obj.metadata.name ?? obj.metadata.generateName ?? '', issues);
   }

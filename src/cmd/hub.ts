@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import type { Logger } from '../base/logger.js';
 import { SystemClock } from '../base/clock.js';
 import type { Clock } from '../base/clock.js';
+import { FLOTILLA_VALIDATORS, flotillaCrds } from '../api/flotilla/crds/index.js';
 import { ApiServer } from '../apiserver/api-server.js';
+import { compiledInResources } from '../apiserver/crd.js';
+import type { CrdObject } from '../apiserver/crd.js';
 import { HttpServer } from '../apiserver/http/http-server.js';
 import { renderKubeconfig } from '../apiserver/http/kubeconfig.js';
 import { ApiMetrics, instrumentStore } from '../apiserver/http/metrics.js';
@@ -62,6 +65,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     store,
     clock,
     log: options.log,
+    resources: compiledInResources(flotillaCrds() as unknown as CrdObject[], FLOTILLA_VALIDATORS),
     ...(options.minRequestTimeoutSeconds !== undefined
       ? { minRequestTimeoutSeconds: options.minRequestTimeoutSeconds }
       : {}),

@@ -1,6 +1,7 @@
 /**
- * Chooses the printer for a resource: the CRD's printer columns when it has them (or Name + Age
- * for a custom resource without any), kube's per-kind printer for built-in kinds, and the default
+ * Chooses the printer for a resource: kube's per-kind printer for built-in kinds (and Flotilla's
+ * for its compiled-in kinds that have one), the CRD's printer columns when it has them (or Name +
+ * Age for a custom resource without any), and the default
  * Name + Created At convertor for everything else. Custom-column printers are memoized per
  * column array, so a `ResourceInfo` built once per CRD version parses its JSONPaths once.
  */
@@ -15,6 +16,7 @@ import {
 } from './core-printers.js';
 import { customColumnsPrinter, DEFAULT_CRD_COLUMNS, defaultPrinter } from './custom-columns.js';
 import { eventPrinter } from './event-printer.js';
+import { bindingPrinter, clusterPrinter } from './flotilla-printers.js';
 import {
   endpointSlicePrinter,
   endpointsPrinter,
@@ -67,6 +69,9 @@ const builtin: ReadonlyMap<string, Printer> = new Map([
   ['coordination.k8s.io/Lease', leasePrinter],
   ['rbac.authorization.k8s.io/RoleBinding', roleBindingPrinter],
   ['rbac.authorization.k8s.io/ClusterRoleBinding', clusterRoleBindingPrinter],
+  ['cluster.flotilla.io/Cluster', clusterPrinter],
+  ['work.flotilla.io/ResourceBinding', bindingPrinter],
+  ['work.flotilla.io/ClusterResourceBinding', bindingPrinter],
 ]);
 
 const customPrinters = new WeakMap<readonly PrinterColumn[], Printer>();
@@ -77,8 +82,10 @@ const crdDefault = customColumnsPrinter(DEFAULT_CRD_COLUMNS);
  * (CRD validation is expected to have rejected it).
  */
 export function printerFor(
-  info: Pick<ResourceInfo, 'group' | 'kind' | 'builtin' | 'printerColumns'>,
+  info: Pick<ResourceInfo, 'group' | 'kind' | 'builtin' | 'printerColumns' | 'compiledIn'>,
 ): Printer {
+  const known = builtin.get(`${info.group}/${info.kind}`);
+  if (known && (info.builtin || info.compiledIn === true)) return known;
   if (info.printerColumns !== undefined && info.printerColumns.length > 0) {
     let p = customPrinters.get(info.printerColumns);
     if (!p) {
@@ -88,5 +95,5 @@ export function printerFor(
     return p;
   }
   if (!info.builtin) return crdDefault;
-  return builtin.get(`${info.group}/${info.kind}`) ?? defaultPrinter;
+  return defaultPrinter;
 }

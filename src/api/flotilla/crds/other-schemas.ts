@@ -1,0 +1,122 @@
+/** OpenAPI schemas of Cluster, ResourceBinding / ClusterResourceBinding and Work. */
+import {
+  arr,
+  bool,
+  condition,
+  int,
+  kindSchema,
+  obj,
+  open,
+  resourceList,
+  str,
+  taint,
+  time,
+} from './schema.js';
+
+export const clusterSchema = kindSchema(
+  obj(
+    {
+      syncMode: str('Push: the hub applies Works; Pull: an agent in the member pulls them.'),
+      apiEndpoint: str('URL of the member API server.'),
+      secretRef: obj({ namespace: str(), name: str() }, ['namespace', 'name'], 'Credentials of the member.'),
+      insecureSkipTLSVerification: bool(),
+      id: str('Unique cluster ID (the member kube-system namespace UID).'),
+      provider: str(),
+      region: str(),
+      zones: arr(str()),
+      allowedNamespaces: arr(str(), 'Namespaces whose templates may be placed here (empty: any).'),
+      taints: arr(taint, 'Taints that keep workloads off unless tolerated.'),
+    },
+    ['syncMode'],
+  ),
+  obj({
+    kubernetesVersion: str(),
+    conditions: arr(condition),
+    apiEnablements: arr(obj({ groupVersion: str(), resources: arr(obj({ name: str(), kind: str() })) })),
+    nodeSummary: obj({ totalNum: int(), readyNum: int() }),
+    resourceSummary: obj({
+      allocatable: resourceList('Sum over ready nodes.'),
+      allocated: resourceList('Requests of bound, non-terminal pods.'),
+      allocating: resourceList('Requests of pending pods.'),
+      available: resourceList('allocatable - allocated - allocating.'),
+      continuous: resourceList('Largest free amount on any one node.'),
+    }),
+    lastHeartbeatTime: time(),
+  }),
+);
+
+const target = obj({ name: str(), replicas: int() }, ['name']);
+
+export const bindingSchema = kindSchema(
+  obj(
+    {
+      resource: obj(
+        {
+          apiVersion: str(),
+          kind: str(),
+          namespace: str(),
+          name: str(),
+          uid: str(),
+          resourceVersion: str(),
+        },
+        ['apiVersion', 'kind', 'name'],
+        'The template this binding stands for.',
+      ),
+      replicas: int('Desired replicas of the workload.'),
+      replicaRequirements: obj({
+        resourceRequest: resourceList('What one replica requests.'),
+        nodeClaim: open(),
+        priorityClassName: str(),
+      }),
+      placement: open('The placement of the policy that claimed the template.'),
+      clusters: arr(target, 'The scheduling decision.'),
+      requiredBy: arr(obj({ namespace: str(), name: str(), clusters: arr(target) })),
+      gracefulEvictionTasks: arr(open()),
+      rescheduleTriggeredAt: time('A fresh reschedule happens when this is later than lastScheduledTime.'),
+      conflictResolution: str(),
+      schedulePriority: obj({ priority: int() }),
+      preserveResourcesOnDeletion: bool(),
+      propagateDeps: bool(),
+    },
+    ['resource'],
+  ),
+  obj({
+    conditions: arr(condition),
+    lastScheduledTime: time(),
+    schedulerObservedGeneration: int(undefined, { format: 'int64' }),
+    schedulerObservingAffinityName: str(),
+    aggregatedStatus: arr(
+      obj({ clusterName: str(), applied: bool(), appliedMessage: str(), health: str(), status: open() }),
+    ),
+    schedulingHistory: arr(
+      obj({ time: time(), reason: str(), message: str(), clusters: arr(target), trigger: str() }),
+      'Recent scheduling decisions, newest first.',
+    ),
+  }),
+);
+
+export const workSchema = kindSchema(
+  obj({
+    workload: obj({ manifests: arr(open()) }),
+    suspendDispatching: bool(),
+    preserveResourcesOnDeletion: bool(),
+  }),
+  obj({
+    conditions: arr(condition),
+    manifestStatuses: arr(
+      obj({
+        identifier: obj({
+          ordinal: int(),
+          group: str(),
+          version: str(),
+          kind: str(),
+          resource: str(),
+          namespace: str(),
+          name: str(),
+        }),
+        status: open(),
+        health: str(),
+      }),
+    ),
+  }),
+);

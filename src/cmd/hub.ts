@@ -1,7 +1,8 @@
 /**
  * Composition root of `flotilla hub`: SQLite store (or memory), API server, HTTPS edge, PKI and
- * admin kubeconfig in the data directory, history compaction, and the in-process controllers
- * (garbage collector, namespace deletion) talking to the server through an in-process transport.
+ * admin kubeconfig in the data directory, history compaction, Flotilla's own kinds, and the
+ * in-process controllers (garbage collector, namespace deletion, the binding scheduler) talking to
+ * the server through an in-process transport.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +18,10 @@ import { renderKubeconfig } from '../apiserver/http/kubeconfig.js';
 import { ApiMetrics, instrumentStore } from '../apiserver/http/metrics.js';
 import { ensurePki } from '../apiserver/http/pki.js';
 import { ApiClient } from '../client/api-client.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { SharedInformers } from '../client/shared-informers.js';
 import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
+import { BindingScheduler } from '../scheduler/binding-scheduler.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { Manager } from '../runtime/manager.js';
 import { Compactor } from '../storage/compactor.js';
@@ -91,9 +95,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const compaction = compactor.start(stopping.signal);
   const client = new ApiClient(localTransport(server));
   const controllerLog = options.log.child({ component: 'controller-manager' });
+  const informers = new SharedInformers({ client, clock, log: controllerLog });
+  const recorder = new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-scheduler' });
   const controllers = new Manager({ log: controllerLog })
     .add('garbage-collector', new GarbageCollector({ client, clock, log: controllerLog }))
     .add('namespace', new NamespaceController({ client, clock, log: controllerLog }))
+    .add('informers', informers)
+    .add('scheduler', new BindingScheduler({ client, informers, clock, log: controllerLog, recorder }))
     .start(stopping.signal)
     .catch((err: unknown) => {
       options.log.error({ err: err instanceof Error ? err.message : String(err) }, 'controllers failed');

@@ -1,12 +1,13 @@
 /**
  * Flotilla's own kinds through kubectl 1.27 and 1.33: discovery with short names, Clusters and
- * ResourceBindings with their printer columns, status written only through /status, cross-field
- * policy validation answered with 422 and field paths, and `kubectl explain` of policy fields.
+ * ResourceBindings with their printer columns (a binding scheduled by the hub), status written
+ * only through /status, cross-field policy validation answered with 422 and field paths, and
+ * `kubectl explain` of policy fields.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { namespace, slug } from './fixtures.js';
-import { KUBECTL_VERSIONS, Kubectl, manifest, tempFile, useHubProcess } from './harness.js';
+import { KUBECTL_VERSIONS, Kubectl, eventually, manifest, tempFile, useHubProcess } from './harness.js';
 
 describe('kubectl with Flotilla kinds', { concurrency: true }, () => {
   const hub = useHubProcess();
@@ -148,7 +149,7 @@ describe('kubectl with Flotilla kinds', { concurrency: true }, () => {
         );
       });
 
-      it('shows a binding with its decision', async () => {
+      it('schedules a binding and shows its decision', async () => {
         const rb = {
           apiVersion: 'work.flotilla.io/v1alpha1',
           kind: 'ResourceBinding',
@@ -156,17 +157,16 @@ describe('kubectl with Flotilla kinds', { concurrency: true }, () => {
           spec: {
             resource: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: ns },
             replicas: 10,
-            clusters: [
-              { name: 'member1', replicas: 6 },
-              { name: 'member2', replicas: 4 },
-            ],
+            placement: { clusterAffinity: { clusterNames: [member] } },
           },
         };
         await k.ok(['create', '-f', tempFile('rb.yaml', manifest(rb))]);
-        assert.match(
-          await k.ok(['get', 'rb', '-n', ns]),
-          /^NAME\s+SCHEDULED\s+CLUSTERS\s+FULLYAPPLIED\s+AGE\nweb-deployment\s+Unknown\s+member1:6,member2:4\s+Unknown\s+\S+\n$/,
+        const row = new RegExp(
+          `^NAME\\s+SCHEDULED\\s+CLUSTERS\\s+FULLYAPPLIED\\s+AGE\\nweb-deployment\\s+True\\s+${member}:10\\s+Unknown\\s+\\S+\\n$`,
         );
+        await eventually(async () => row.test(await k.ok(['get', 'rb', '-n', ns])), { what: 'the decision' });
+        const wide = await k.ok(['get', 'rb', 'web-deployment', '-n', ns, '-o', 'wide']);
+        assert.match(wide, /\sSuccess\n$/);
       });
     });
   }

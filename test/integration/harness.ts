@@ -1,10 +1,11 @@
 /**
  * Cross-layer test harness: an in-process ApiServer over a MemoryStore, a client wired through
- * the same in-process transport the hub uses, and a deadline-bounded poll.
+ * the same in-process transport the hub uses, and a deadline-bounded poll (base/testing's).
  */
 import type { TestContext } from 'node:test';
 import { FakeClock } from '../../src/base/fake-clock.js';
 import { noopLogger } from '../../src/base/logger.js';
+import type { ResourceInfo } from '../../src/api/resource-info.js';
 import { ApiServer } from '../../src/apiserver/api-server.js';
 import { ApiClient } from '../../src/client/api-client.js';
 import { localTransport } from '../../src/client/local-transport.js';
@@ -19,9 +20,17 @@ export interface Env {
   signal: AbortSignal;
 }
 
-/** Starts a server and a client; everything stops when the test ends. */
-export async function newEnv(t: TestContext): Promise<Env> {
-  const server = new ApiServer({ store: new MemoryStore(), clock: new FakeClock(), log: noopLogger });
+/** Starts a server and a client; everything stops when the test ends. `resources`: extra kinds served. */
+export async function newEnv(
+  t: TestContext,
+  options: { resources?: readonly ResourceInfo[] } = {},
+): Promise<Env> {
+  const server = new ApiServer({
+    store: new MemoryStore(),
+    clock: new FakeClock(),
+    log: noopLogger,
+    ...(options.resources ? { resources: options.resources } : {}),
+  });
   await server.start();
   const stop = new AbortController();
   t.after(() => stop.abort());
@@ -33,22 +42,7 @@ export async function newEnv(t: TestContext): Promise<Env> {
   };
 }
 
-/**
- * Polls `check` until it returns true, stepping `clock` by `stepMs` between polls (so requeues
- * and backoffs on the fake clock fire); fails after `timeoutMs` of real time.
- */
-export async function eventually(
-  check: () => Promise<boolean> | boolean,
-  options: { clock?: FakeClock; stepMs?: number; timeoutMs?: number; what?: string } = {},
-): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 5000);
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'condition'}`);
-    if (options.clock) await options.clock.advance(options.stepMs ?? 100);
-    await new Promise<void>((resolve) => setTimeout(resolve, 2));
-  }
-}
+export { eventually } from '../../src/base/testing/eventually.js';
 
 /** Resolves true when the object exists, false on 404. */
 export async function exists(

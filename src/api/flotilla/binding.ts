@@ -59,6 +59,7 @@ export interface SchedulingHistoryEntry {
 export interface ResourceBindingStatus {
   conditions?: Condition[];
   lastScheduledTime?: string;
+  schedulerObservedGeneration?: number;
   schedulerObservingAffinityName?: string;
   schedulingHistory?: SchedulingHistoryEntry[];
 }

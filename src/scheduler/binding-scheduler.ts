@@ -1,0 +1,233 @@
+/**
+ * The hub's scheduler: watches ResourceBindings, ClusterResourceBindings and Clusters, and
+ * decides where each binding's replicas go with the engine of core/schedule.ts (the one
+ * `flotilla explain` runs). Bindings wait in a priority queue (higher `schedulePriority` first,
+ * then oldest); an unschedulable one is parked with backoff and retried early when a cluster
+ * changes in a way that could let it fit.
+ *
+ * Level-based: a binding is (re)scheduled when its spec changed since the last decision
+ * (`status.schedulerObservedGeneration`), a reschedule was requested (`rescheduleTriggeredAt`),
+ * its last attempt failed, its decision names a cluster that is gone, or it is Duplicated or not a
+ * workload (those follow the set of clusters). An unschedulable binding keeps its previous
+ * decision: replicas are never taken away because nothing else can host them.
+ */
+import type { ResourceBinding, TargetCluster } from '../api/flotilla/binding.js';
+import { WORK_API_VERSION } from '../api/flotilla/binding.js';
+import type { Cluster } from '../api/flotilla/cluster.js';
+import { CLUSTER_API_VERSION } from '../api/flotilla/cluster.js';
+import { jsonEqual } from '../api/json-equal.js';
+import type { JsonValue } from '../api/meta.js';
+import { errorMessage } from '../base/errors.js';
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
+import type { ApiClient } from '../client/api-client.js';
+import type { EventRecorder } from '../client/event-recorder.js';
+import type { Informer } from '../client/informer.js';
+import type { ResourceRef } from '../client/resource-path.js';
+import type { SharedInformers } from '../client/shared-informers.js';
+import type { Runnable } from '../runtime/runnable.js';
+import { sameTargets, scheduledStatus } from './binding-status.js';
+import type { ScheduleTrigger } from './binding-status.js';
+import { schedule } from './core/schedule.js';
+import { divisionStrategy } from './division/strategy.js';
+import type { PluginSet } from './framework/registry.js';
+import { unitFromBinding } from './framework/unit.js';
+import { SchedulingQueue } from './queue/scheduling-queue.js';
+
+export const RESOURCE_BINDINGS: ResourceRef = { apiVersion: WORK_API_VERSION, plural: 'resourcebindings' };
+export const CLUSTER_RESOURCE_BINDINGS: ResourceRef = {
+  apiVersion: WORK_API_VERSION,
+  plural: 'clusterresourcebindings',
+};
+export const CLUSTERS: ResourceRef = { apiVersion: CLUSTER_API_VERSION, plural: 'clusters' };
+
+export interface BindingSchedulerOptions {
+  client: ApiClient;
+  informers: SharedInformers;
+  clock: Clock;
+  log: Logger;
+  recorder?: EventRecorder;
+  plugins?: PluginSet;
+  /** Backoff of unschedulable bindings (default 1 s doubling to 60 s). */
+  backoff?: { initialMs?: number; maxMs?: number };
+}
+
+/** Schedules bindings until stopped. */
+export class BindingScheduler implements Runnable {
+  readonly #o: BindingSchedulerOptions;
+  readonly #log: Logger;
+  readonly #bindings: Informer<ResourceBinding>;
+  readonly #clusterBindings: Informer<ResourceBinding>;
+  readonly #clusters: Informer<Cluster>;
+  #queue: SchedulingQueue | undefined;
+  /** Scheduling attempts and their outcome, for metrics and benchmarks. */
+  readonly stats = { attempts: 0, scheduled: 0, unschedulable: 0, errors: 0 };
+
+  constructor(options: BindingSchedulerOptions) {
+    this.#o = options;
+    this.#log = options.log.child({ component: 'scheduler' });
+    this.#bindings = options.informers.informer<ResourceBinding>(RESOURCE_BINDINGS);
+    this.#clusterBindings = options.informers.informer<ResourceBinding>(CLUSTER_RESOURCE_BINDINGS);
+    this.#clusters = options.informers.informer<Cluster>(CLUSTERS);
+    for (const [informer, prefix] of [
+      [this.#bindings, 'rb'],
+      [this.#clusterBindings, 'crb'],
+    ] as const) {
+      // Status-only updates (ours included) change nothing the decision depends on.
+      informer.addHandlers({
+        onAdd: (b) => this.#enqueue(prefix, b),
+        onUpdate: (before, after) => {
+          if (
+            before.metadata.generation !== after.metadata.generation ||
+            before.spec.rescheduleTriggeredAt !== after.spec.rescheduleTriggeredAt
+          )
+            this.#enqueue(prefix, after);
+        },
+      });
+    }
+    this.#clusters.addHandlers({
+      onAdd: () => this.#clustersChanged(true),
+      onDelete: () => this.#clustersChanged(true),
+      onUpdate: (before, after) => {
+        const placement = placementRelevant(before) !== placementRelevant(after);
+        if (placement || !jsonEqual(capacity(before), capacity(after))) this.#clustersChanged(placement);
+      },
+    });
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const queue = new SchedulingQueue({
+      clock: this.#o.clock,
+      signal,
+      ...(this.#o.backoff?.initialMs !== undefined ? { initialBackoffMs: this.#o.backoff.initialMs } : {}),
+      ...(this.#o.backoff?.maxMs !== undefined ? { maxBackoffMs: this.#o.backoff.maxMs } : {}),
+    });
+    this.#queue = queue;
+    for (const informer of [this.#clusters, this.#bindings, this.#clusterBindings])
+      if (!(await informer.waitForSync(signal))) return;
+    for (const b of this.#bindings.list()) this.#enqueue('rb', b);
+    for (const b of this.#clusterBindings.list()) this.#enqueue('crb', b);
+    this.#log.info({}, 'scheduler started');
+    for (;;) {
+      const key = await queue.pop();
+      if (key === undefined) break;
+      try {
+        await this.#scheduleOne(key, queue, signal);
+      } catch (err) {
+        if (signal.aborted) break;
+        this.stats.errors++;
+        this.#log.warn({ binding: key, err: errorMessage(err) }, 'scheduling failed; retrying');
+        queue.unschedulable(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+    this.#log.info({}, 'scheduler stopped');
+  }
+
+  #enqueue(prefix: 'rb' | 'crb', b: ResourceBinding): void {
+    const key = `${prefix}/${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
+    this.#queue?.add(key, b.spec.schedulePriority?.priority ?? 0);
+  }
+
+  /** Capacity or membership changed: parked bindings retry; with membership, all are reconsidered. */
+  #clustersChanged(membership: boolean): void {
+    this.#queue?.moveParkedToActive();
+    if (!membership) return;
+    for (const b of this.#bindings.list()) this.#enqueue('rb', b);
+    for (const b of this.#clusterBindings.list()) this.#enqueue('crb', b);
+  }
+
+  async #scheduleOne(key: string, queue: SchedulingQueue, signal: AbortSignal): Promise<void> {
+    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
+    const informer = prefix === 'rb' ? this.#bindings : this.#clusterBindings;
+    const binding = informer.get(namespace ? `${namespace}/${name}` : name);
+    if (!binding || binding.metadata.deletionTimestamp) return;
+    const clusters = this.#clusters.list();
+    const trigger = triggerOf(binding, clusters);
+    if (trigger === undefined) return;
+    this.stats.attempts++;
+    const { unit, fresh } = unitFromBinding(binding);
+    const result = schedule({
+      unit,
+      clusters,
+      fresh,
+      ...(this.#o.plugins ? { plugins: this.#o.plugins } : {}),
+    });
+    const previous = binding.spec.clusters ?? [];
+    const next = result.scheduled ? result.clusters : previous;
+    if (trigger === 'ClusterChange' && result.scheduled && sameTargets(previous, next)) return;
+    const ref = {
+      ...(prefix === 'rb' ? RESOURCE_BINDINGS : CLUSTER_RESOURCE_BINDINGS),
+      ...(namespace ? { namespace } : {}),
+    };
+    let current = binding;
+    if (!sameTargets(previous, next))
+      current = await this.#o.client.update<ResourceBinding>(
+        ref,
+        { ...structuredClone(binding), spec: { ...structuredClone(binding.spec), clusters: next } },
+        { signal },
+      );
+    const status = scheduledStatus(current.status, {
+      result,
+      clusters: next,
+      trigger,
+      now: new Date(this.#o.clock.now()).toISOString(),
+      generation: current.metadata.generation ?? 0,
+    });
+    if (!jsonEqual(status as unknown as JsonValue, (current.status ?? null) as unknown as JsonValue))
+      await this.#o.client.updateStatus<ResourceBinding>(
+        ref,
+        { ...structuredClone(current), status },
+        { signal },
+      );
+    if (result.scheduled) {
+      this.stats.scheduled++;
+      queue.forget(key);
+      if (!sameTargets(previous, next))
+        this.#o.recorder?.record(current, {
+          type: 'Normal',
+          reason: 'ScheduleBindingSucceed',
+          message: result.message,
+        });
+    } else {
+      this.stats.unschedulable++;
+      queue.unschedulable(key, binding.spec.schedulePriority?.priority ?? 0);
+      this.#o.recorder?.record(current, {
+        type: 'Warning',
+        reason: 'ScheduleBindingFailed',
+        message: result.message,
+      });
+    }
+  }
+}
+
+/** Why `binding` needs a decision now, or undefined when its decision stands. */
+function triggerOf(binding: ResourceBinding, clusters: readonly Cluster[]): ScheduleTrigger | undefined {
+  const { spec, status, metadata } = binding;
+  if (status?.schedulerObservedGeneration === undefined) return 'Initial';
+  if (status.schedulerObservedGeneration !== metadata.generation) return 'SpecChange';
+  if (unitFromBinding(binding).fresh) return 'Reschedule';
+  if (status.conditions?.find((c) => c.type === 'Scheduled')?.status !== 'True') return 'Retry';
+  const live = new Set(clusters.filter((c) => !c.metadata.deletionTimestamp).map((c) => c.metadata.name));
+  if ((spec.clusters ?? []).some((t: TargetCluster) => !live.has(t.name))) return 'ClusterChange';
+  const workload = (spec.replicas ?? 0) > 0 || spec.replicaRequirements !== undefined;
+  if (!workload || divisionStrategy(spec.placement?.replicaScheduling) === 'Duplicated')
+    return 'ClusterChange';
+  return undefined;
+}
+
+/** What of a cluster placement depends on, except capacity (a JSON string to compare). */
+function placementRelevant(c: Cluster): string {
+  return JSON.stringify([
+    c.metadata.labels ?? {},
+    c.metadata.deletionTimestamp ?? '',
+    c.spec ?? {},
+    c.status?.conditions?.map((x) => [x.type, x.status]) ?? [],
+    c.status?.apiEnablements ?? [],
+  ]);
+}
+
+function capacity(c: Cluster): JsonValue {
+  return (c.status?.resourceSummary ?? null) as unknown as JsonValue;
+}

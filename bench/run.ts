@@ -5,6 +5,7 @@
 import { runApiThroughput } from './api-throughput.js';
 import { runList100k } from './list-100k.js';
 import { runRss100k } from './rss-100k.js';
+import { runScheduler } from './scheduler.js';
 import { runSimFleet } from './sim-fleet.js';
 import { runWatchFanout } from './watch-fanout.js';
 
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   watch: runWatchFanout,
   rss: runRss100k,
   sim: runSimFleet,
+  scheduler: runScheduler,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -19,6 +19,7 @@ import { ApiMetrics, instrumentStore } from '../apiserver/http/metrics.js';
 import { ensurePki } from '../apiserver/http/pki.js';
 import { ApiClient } from '../client/api-client.js';
 import { EventRecorder } from '../client/event-recorder.js';
+import { stripManagedFields } from '../client/informer.js';
 import { SharedInformers } from '../client/shared-informers.js';
 import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
 import { BindingScheduler } from '../scheduler/binding-scheduler.js';
@@ -95,7 +96,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const compaction = compactor.start(stopping.signal);
   const client = new ApiClient(localTransport(server));
   const controllerLog = options.log.child({ component: 'controller-manager' });
-  const informers = new SharedInformers({ client, clock, log: controllerLog });
+  const informers = new SharedInformers({ client, clock, log: controllerLog, transform: stripManagedFields });
   const recorder = new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-scheduler' });
   const controllers = new Manager({ log: controllerLog })
     .add('garbage-collector', new GarbageCollector({ client, clock, log: controllerLog }))

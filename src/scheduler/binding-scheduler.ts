@@ -60,6 +60,8 @@ export class BindingScheduler implements Runnable {
   readonly #clusterBindings: Informer<ResourceBinding>;
   readonly #clusters: Informer<Cluster>;
   #queue: SchedulingQueue | undefined;
+  /** The generation each binding's last decision was written for (until the cache catches up). */
+  readonly #written = new Map<string, number>();
   /** Scheduling attempts and their outcome, for metrics and benchmarks. */
   readonly stats = { attempts: 0, scheduled: 0, unschedulable: 0, errors: 0 };
 
@@ -142,7 +144,14 @@ export class BindingScheduler implements Runnable {
     const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
     const informer = prefix === 'rb' ? this.#bindings : this.#clusterBindings;
     const binding = informer.get(namespace ? `${namespace}/${name}` : name);
-    if (!binding || binding.metadata.deletionTimestamp) return;
+    if (!binding || binding.metadata.deletionTimestamp) {
+      this.#written.delete(key);
+      return;
+    }
+    const generation = binding.metadata.generation ?? 0;
+    // Our own spec write bumped the generation; its status write may not be in the cache yet.
+    if (this.#written.get(key) === generation && binding.status?.schedulerObservedGeneration !== generation)
+      return;
     const clusters = this.#clusters.list();
     const trigger = triggerOf(binding, clusters);
     if (trigger === undefined) return;
@@ -161,13 +170,13 @@ export class BindingScheduler implements Runnable {
       ...(prefix === 'rb' ? RESOURCE_BINDINGS : CLUSTER_RESOURCE_BINDINGS),
       ...(namespace ? { namespace } : {}),
     };
+    // Merge patches carry only what the scheduler owns, guarded by the resourceVersion it read.
     let current = binding;
     if (!sameTargets(previous, next))
-      current = await this.#o.client.update<ResourceBinding>(
-        ref,
-        { ...structuredClone(binding), spec: { ...structuredClone(binding.spec), clusters: next } },
-        { signal },
-      );
+      current = await this.#o.client.patch<ResourceBinding>(ref, name, {
+        body: { metadata: { resourceVersion: binding.metadata.resourceVersion }, spec: { clusters: next } },
+        options: { type: 'merge', signal },
+      });
     const status = scheduledStatus(current.status, {
       result,
       clusters: next,
@@ -176,11 +185,11 @@ export class BindingScheduler implements Runnable {
       generation: current.metadata.generation ?? 0,
     });
     if (!jsonEqual(status as unknown as JsonValue, (current.status ?? null) as unknown as JsonValue))
-      await this.#o.client.updateStatus<ResourceBinding>(
-        ref,
-        { ...structuredClone(current), status },
-        { signal },
-      );
+      await this.#o.client.patch<ResourceBinding>(ref, name, {
+        body: { metadata: { resourceVersion: current.metadata.resourceVersion }, status },
+        options: { type: 'merge', subresource: 'status', signal },
+      });
+    this.#written.set(key, current.metadata.generation ?? 0);
     if (result.scheduled) {
       this.stats.scheduled++;
       queue.forget(key);

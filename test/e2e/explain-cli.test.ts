@@ -4,7 +4,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { manifest, runFlotilla, tempFile } from './harness.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const deployment = (replicas: number): unknown => ({
   apiVersion: 'apps/v1',
@@ -52,6 +57,16 @@ const clusters = tempFile(
 );
 
 describe('flotilla explain', () => {
+  it('prints what the README shows for the example files', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const command = /\n(npx flotilla explain [^\n]+)\n/.exec(readme)?.[1] ?? '';
+    const shown = /\n```\n(Deployment default\/web[\s\S]*?)```\n/.exec(readme)?.[1] ?? '';
+    assert.ok(command && shown, 'the README has the explain walkthrough');
+    const r = await runFlotilla(command.split(' ').slice(2), undefined, { cwd: root });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, shown);
+  });
+
   it('prints the decision and every cluster as JSON, exit 0', async () => {
     const files = [
       '-f',

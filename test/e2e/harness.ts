@@ -49,10 +49,12 @@ export interface Hub {
 export function runFlotilla(
   args: readonly string[],
   input?: string,
+  options: { cwd?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
     const p = spawn(process.execPath, [join(root, 'bin', 'flotilla.js'), ...args], {
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     let stdout = '';
     let stderr = '';

@@ -156,8 +156,7 @@ export class HttpServer {
     try {
       for await (const chunk of response.stream ?? []) {
         if (abort.signal.aborted) break;
-        if (!res.write(chunk))
-          await new Promise<void>((r) => res.once('drain', () => r()).once('close', () => r()));
+        if (!res.write(chunk)) await drainedOrClosed(res);
       }
     } catch (err) {
       this.#o.log.warn({ err: String(err) }, 'watch stream failed');
@@ -223,4 +222,17 @@ function classify(method: string, path: string, query: URLSearchParams): { verb:
     DELETE: collection ? 'deletecollection' : 'delete',
   };
   return { verb: verbs[method] ?? method.toLowerCase(), resource };
+}
+
+/** Resolves when `res` can take more data or has closed; leaves no listener behind. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -11,23 +11,21 @@
  * CPU is counted in millicores, everything else in whole base units.
  */
 import type { ReplicaRequirements } from '../../api/flotilla/binding.js';
-import type { Cluster, ResourceSummary } from '../../api/flotilla/cluster.js';
-import { resourceAmounts } from '../../api/pod-resources.js';
-import type { ResourceAmounts } from '../../api/pod-resources.js';
+import type { Cluster } from '../../api/flotilla/cluster.js';
+import { clusterCapacity, parsedRequest } from './cluster-capacity.js';
 
 /** Replicas `cluster` can still host of a workload whose replicas need `requirements`. */
 export function estimateAvailableReplicas(
   cluster: Cluster,
   requirements: ReplicaRequirements | undefined,
 ): number {
-  const summary = cluster.status?.resourceSummary;
-  const free = freeAmounts(summary);
+  const { free, continuous } = clusterCapacity(cluster);
   const pods = Math.max(0, free['pods'] ?? 0);
   if (!requirements?.resourceRequest) return pods;
-  const request = resourceAmounts(requirements.resourceRequest);
-  const continuous = summary?.continuous ? resourceAmounts(summary.continuous) : undefined;
+  const request = parsedRequest(requirements.resourceRequest);
   let answer = pods;
-  for (const [name, amount] of Object.entries(request)) {
+  for (const name in request) {
+    const amount = request[name] ?? 0;
     if (amount <= 0 || name === 'pods') continue;
     const available = free[name];
     if (available === undefined || available <= 0) return 0;
@@ -35,16 +33,4 @@ export function estimateAvailableReplicas(
     answer = Math.min(answer, Math.floor(available / amount));
   }
   return answer;
-}
-
-/** allocatable − allocated − allocating per resource; `available` when allocatable is absent. */
-function freeAmounts(summary: ResourceSummary | undefined): ResourceAmounts {
-  if (!summary) return {};
-  if (!summary.allocatable) return resourceAmounts(summary.available);
-  const free = resourceAmounts(summary.allocatable);
-  for (const used of [summary.allocated, summary.allocating]) {
-    const amounts = resourceAmounts(used);
-    for (const name in amounts) if (name in free) free[name] = (free[name] ?? 0) - (amounts[name] ?? 0);
-  }
-  return free;
 }

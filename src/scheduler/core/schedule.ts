@@ -102,7 +102,7 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
   };
   const reports = new Map<string, CandidateReport>();
   const feasible: Cluster[] = [];
-  for (const cluster of [...input.clusters].sort(byClusterName)) {
+  for (const cluster of sortedByName(input.clusters)) {
     const name = cluster.metadata.name ?? '';
     const report = filter(ctx, cluster, plugins);
     reports.set(name, report);
@@ -188,20 +188,42 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
 
 function filter(ctx: CycleContext, cluster: Cluster, plugins: PluginSet): CandidateReport {
   const name = cluster.metadata.name ?? '';
-  const base = { name, score: null, tieBreakScore: null, availableReplicas: null, selected: false };
-  if (cluster.metadata.deletionTimestamp)
-    return {
-      ...base,
-      feasible: false,
-      filteredBy: 'ClusterDeletion',
-      reason: 'cluster(s) were being deleted',
-    };
-  for (const plugin of plugins.filters) {
-    const status = plugin.filter(ctx, cluster);
-    if (status.code !== 'Success')
-      return { ...base, feasible: false, filteredBy: plugin.name, reason: status.reason };
+  let filteredBy: string | null = null;
+  let reason: string | null = null;
+  if (cluster.metadata.deletionTimestamp) {
+    filteredBy = 'ClusterDeletion';
+    reason = 'cluster(s) were being deleted';
+  } else {
+    for (const plugin of plugins.filters) {
+      const status = plugin.filter(ctx, cluster);
+      if (status.code === 'Success') continue;
+      filteredBy = plugin.name;
+      reason = status.reason;
+      break;
+    }
   }
-  return { ...base, feasible: true, filteredBy: null, reason: null };
+  return {
+    name,
+    feasible: filteredBy === null,
+    filteredBy,
+    reason,
+    score: null,
+    tieBreakScore: null,
+    availableReplicas: null,
+    selected: false,
+  };
+}
+
+const sortedClusters = new WeakMap<readonly Cluster[], readonly Cluster[]>();
+
+/** `clusters` sorted by name (cached per array: callers pass the same snapshot many times). */
+function sortedByName(clusters: readonly Cluster[]): readonly Cluster[] {
+  let sorted = sortedClusters.get(clusters);
+  if (!sorted) {
+    sorted = [...clusters].sort(byClusterName);
+    sortedClusters.set(clusters, sorted);
+  }
+  return sorted;
 }
 
 function divisionCandidate(

@@ -6,7 +6,9 @@
 import type { Cluster } from '../../api/flotilla/cluster.js';
 import type { ClusterAffinity, FieldSelectorRequirement } from '../../api/flotilla/policy.js';
 import { labelSelectorFromObject } from '../../api/labels/selector-object.js';
+import type { LabelSelectorObject } from '../../api/labels/selector-object.js';
 import { matchesLabels } from '../../api/labels/selector.js';
+import type { LabelSelector } from '../../api/labels/selector.js';
 
 /** True when `cluster` matches every part of `affinity` that is set. */
 export function clusterMatchesAffinity(cluster: Cluster, affinity: ClusterAffinity): boolean {
@@ -16,12 +18,24 @@ export function clusterMatchesAffinity(cluster: Cluster, affinity: ClusterAffini
     return false;
   if (
     affinity.labelSelector &&
-    !matchesLabels(labelSelectorFromObject(affinity.labelSelector), cluster.metadata.labels ?? {})
+    !matchesLabels(selectorOf(affinity.labelSelector), cluster.metadata.labels ?? {})
   )
     return false;
   for (const req of affinity.fieldSelector?.matchExpressions ?? [])
     if (!fieldMatches(cluster, req)) return false;
   return true;
+}
+
+const selectors = new WeakMap<LabelSelectorObject, LabelSelector>();
+
+/** The parsed selector (cached per selector object: placements are not mutated). */
+function selectorOf(sel: LabelSelectorObject): LabelSelector {
+  let parsed = selectors.get(sel);
+  if (!parsed) {
+    parsed = labelSelectorFromObject(sel);
+    selectors.set(sel, parsed);
+  }
+  return parsed;
 }
 
 /**
@@ -30,17 +44,20 @@ export function clusterMatchesAffinity(cluster: Cluster, affinity: ClusterAffini
  */
 function fieldMatches(cluster: Cluster, req: FieldSelectorRequirement): boolean {
   const spec = cluster.spec ?? {};
-  const one = (value: string): boolean => {
-    const listed = (req.values ?? []).includes(value);
-    return req.operator === 'In' ? listed : req.operator === 'NotIn' ? !listed : false;
-  };
+  const values = req.values ?? [];
+  const inList = req.operator === 'In';
+  if (!inList && req.operator !== 'NotIn') return false;
   switch (req.key) {
     case 'provider':
-      return one(spec.provider ?? '');
+      return values.includes(spec.provider ?? '') === inList;
     case 'region':
-      return one(spec.region ?? '');
-    case 'zone':
-      return (spec.zones ?? []).length > 0 && (spec.zones ?? []).every(one);
+      return values.includes(spec.region ?? '') === inList;
+    case 'zone': {
+      const zones = spec.zones ?? [];
+      if (zones.length === 0) return false;
+      for (const zone of zones) if (values.includes(zone) !== inList) return false;
+      return true;
+    }
     default:
       return false;
   }

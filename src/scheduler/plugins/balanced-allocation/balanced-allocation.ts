@@ -6,26 +6,15 @@
  * equal in score and available replicas), so it never overrides a decision Karmada would make.
  */
 import type { Cluster } from '../../../api/flotilla/cluster.js';
-import { resourceAmounts } from '../../../api/pod-resources.js';
+import { clusterCapacity } from '../../core/cluster-capacity.js';
 import type { ScorePlugin } from '../../framework/interface.js';
 import { MAX_CLUSTER_SCORE, MIN_CLUSTER_SCORE } from '../../framework/interface.js';
-
-const RESOURCES = ['cpu', 'memory'] as const;
 
 export const balancedAllocation: ScorePlugin = {
   name: 'BalancedAllocation',
   tieBreak: true,
   score(_ctx, cluster: Cluster): number {
-    const summary = cluster.status?.resourceSummary;
-    const allocatable = resourceAmounts(summary?.allocatable);
-    const allocated = resourceAmounts(summary?.allocated);
-    const allocating = resourceAmounts(summary?.allocating);
-    let used = 0;
-    for (const r of RESOURCES) {
-      const total = allocatable[r] ?? 0;
-      if (total <= 0) return MIN_CLUSTER_SCORE;
-      used += Math.min(1, ((allocated[r] ?? 0) + (allocating[r] ?? 0)) / total);
-    }
-    return Math.round(MAX_CLUSTER_SCORE * (1 - used / RESOURCES.length));
+    const { committed } = clusterCapacity(cluster);
+    return committed === undefined ? MIN_CLUSTER_SCORE : Math.round(MAX_CLUSTER_SCORE * (1 - committed));
   },
 };

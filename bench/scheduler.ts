@@ -1,0 +1,265 @@
+/**
+ * `scheduler`: scheduling throughput and per-binding latency, for 100 and 1,000 clusters and
+ * 10,000 workloads, for Duplicated, static weights and dynamic weights with spread constraints.
+ * - in-process: the engine of core/schedule.ts (what the scheduler and `flotilla explain` run),
+ *   one binding after another;
+ * - through the hub API: a hub (SQLite) with its scheduler; bindings created over HTTPS (32 in
+ *   flight), latency = from the create's answer to the decision stored (seen on a watch).
+ * Goals: >= 5,000 bindings/s in-process and >= 500/s through the API at 100 clusters.
+ * Scale with SCHED_BENCH_WORKLOADS (default 10000) and SCHED_BENCH_CLUSTERS (default 100,1000);
+ * SCHED_BENCH_API=0 skips the API runs.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ResourceBinding } from '../src/api/flotilla/binding.js';
+import type { Cluster } from '../src/api/flotilla/cluster.js';
+import type { Placement } from '../src/api/flotilla/policy.js';
+import { noopLogger } from '../src/base/logger.js';
+import { ApiClient } from '../src/client/api-client.js';
+import { HttpsTransport } from '../src/client/https-transport.js';
+import { startHub } from '../src/cmd/hub.js';
+import { schedule } from '../src/scheduler/core/schedule.js';
+import { CLUSTERS, RESOURCE_BINDINGS } from '../src/scheduler/binding-scheduler.js';
+import { unitFromBinding } from '../src/scheduler/framework/unit.js';
+import { latencyStats, printTable, round, writeResult } from './lib/report.js';
+
+const WORKLOADS = Number(process.env['SCHED_BENCH_WORKLOADS'] ?? 10_000);
+const WITH_API = process.env['SCHED_BENCH_API'] !== '0';
+const CLUSTER_COUNTS = (process.env['SCHED_BENCH_CLUSTERS'] ?? '100,1000').split(',').map(Number);
+const IN_FLIGHT = 32;
+const REGIONS = ['us-east', 'us-west', 'eu-west', 'eu-central', 'ap-south'];
+
+const PLACEMENTS: Record<string, Placement> = {
+  duplicated: { clusterAffinity: { labelSelector: { matchLabels: { tier: 'gold' } } } },
+  'static-weights': {
+    replicaScheduling: {
+      replicaSchedulingType: 'Divided',
+      replicaDivisionPreference: 'Weighted',
+      weightPreference: {
+        staticWeightList: [
+          {
+            targetCluster: {
+              fieldSelector: { matchExpressions: [{ key: 'region', operator: 'In', values: ['us-east'] }] },
+            },
+            weight: 3,
+          },
+          {
+            targetCluster: {
+              fieldSelector: { matchExpressions: [{ key: 'region', operator: 'In', values: ['eu-west'] }] },
+            },
+            weight: 1,
+          },
+        ],
+      },
+    },
+  },
+  'dynamic+spread': {
+    spreadConstraints: [
+      { spreadByField: 'region', minGroups: 2, maxGroups: 3 },
+      { spreadByField: 'cluster', minGroups: 3, maxGroups: 6 },
+    ],
+    replicaScheduling: {
+      replicaSchedulingType: 'Divided',
+      replicaDivisionPreference: 'Weighted',
+      weightPreference: { dynamicWeight: 'AvailableReplicas' },
+    },
+  },
+};
+
+function cluster(i: number): Cluster {
+  const region = REGIONS[i % REGIONS.length] ?? 'us-east';
+  const nodes = 10 + (i % 7) * 15;
+  return {
+    apiVersion: 'cluster.flotilla.io/v1alpha1',
+    kind: 'Cluster',
+    metadata: {
+      name: `member-${String(i).padStart(4, '0')}`,
+      labels: { tier: i % 4 === 0 ? 'gold' : 'silver' },
+    },
+    spec: {
+      syncMode: 'Push',
+      region,
+      zones: [`${region}-${'abc'[i % 3] ?? 'a'}`],
+      provider: i % 2 ? 'aws' : 'gcp',
+    },
+    status: {
+      kubernetesVersion: 'v1.31.4',
+      conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterReady' }],
+      resourceSummary: {
+        allocatable: { cpu: String(nodes * 16), memory: `${nodes * 64}Gi`, pods: String(nodes * 110) },
+        allocated: { cpu: String(nodes * 4), memory: `${nodes * 16}Gi`, pods: String(nodes * 20) },
+        continuous: { cpu: '12', memory: '48Gi', pods: '90' },
+      },
+    },
+  };
+}
+
+function binding(i: number, placement: Placement): ResourceBinding {
+  const name = `app-${i}`;
+  return {
+    apiVersion: 'work.flotilla.io/v1alpha1',
+    kind: 'ResourceBinding',
+    metadata: { name: `${name}-deployment`, namespace: 'default' },
+    spec: {
+      resource: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'default',
+        name,
+        uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      },
+      replicas: 2 + (i % 19),
+      replicaRequirements: {
+        resourceRequest: { cpu: `${100 + (i % 5) * 200}m`, memory: `${128 * (1 + (i % 4))}Mi` },
+      },
+      placement,
+    },
+  };
+}
+
+interface Row {
+  [k: string]: string | number;
+  mode: string;
+  clusters: number;
+  strategy: string;
+  bindings: number;
+  'bindings/s': number;
+  'p50 ms': number;
+  'p99 ms': number;
+  unschedulable: number;
+}
+
+function inProcess(clusters: readonly Cluster[], strategy: string): Row {
+  const placement = PLACEMENTS[strategy] ?? {};
+  const units = Array.from({ length: WORKLOADS }, (_, i) => unitFromBinding(binding(i, placement)).unit);
+  for (const unit of units.slice(0, 200)) schedule({ unit, clusters, fresh: false }); // warm-up
+  const latencies: number[] = [];
+  let failed = 0;
+  const t0 = performance.now();
+  for (const unit of units) {
+    const s = performance.now();
+    if (!schedule({ unit, clusters, fresh: false }).scheduled) failed++;
+    latencies.push(performance.now() - s);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const lat = latencyStats(latencies);
+  return {
+    mode: 'in-process',
+    clusters: clusters.length,
+    strategy,
+    bindings: units.length,
+    'bindings/s': round(units.length / seconds, 0),
+    'p50 ms': lat.p50Ms,
+    'p99 ms': lat.p99Ms,
+    unschedulable: failed,
+  };
+}
+
+async function throughApi(clusters: readonly Cluster[], strategy: string): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-bench-sched-'));
+  const hub = await startHub({
+    dataDir: dir,
+    host: '127.0.0.1',
+    port: 0,
+    storage: 'sqlite',
+    log: noopLogger,
+  });
+  const client = new ApiClient(new HttpsTransport({ server: hub.url, caPem: hub.caPem, token: hub.token }));
+  try {
+    for (const c of clusters) {
+      const { status, ...rest } = c;
+      const created = await client.create<Cluster>(CLUSTERS, rest);
+      await client.updateStatus<Cluster>(CLUSTERS, { ...created, ...(status ? { status } : {}) });
+    }
+    const placement = PLACEMENTS[strategy] ?? {};
+    const acked = new Map<string, number>();
+    const decided = new Map<string, number>();
+    let failed = 0;
+    const stop = new AbortController();
+    const ref = { ...RESOURCE_BINDINGS, namespace: 'default' };
+    const events = await client.watch<ResourceBinding>(ref, { signal: stop.signal });
+    const watching = (async () => {
+      try {
+        for await (const e of events) {
+          const b = e.object as ResourceBinding;
+          const cond = b.status?.conditions?.find((c) => c.type === 'Scheduled');
+          const name = b.metadata?.name ?? '';
+          if (cond && !decided.has(name)) {
+            decided.set(name, performance.now());
+            if (cond.status !== 'True') failed++;
+            if (decided.size === WORKLOADS) stop.abort();
+          }
+        }
+      } catch {
+        // the watch ends when the run is over
+      }
+    })();
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < WORKLOADS) {
+          const b = binding(next++, placement);
+          await client.create(ref, b);
+          acked.set(b.metadata.name ?? '', performance.now());
+        }
+      }),
+    );
+    const deadline = performance.now() + 600_000;
+    while (decided.size < WORKLOADS && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    stop.abort();
+    await watching;
+    const end = Math.max(...decided.values());
+    const latencies = [...decided].map(([name, at]) => at - (acked.get(name) ?? at));
+    const lat = latencyStats(latencies);
+    return {
+      mode: 'hub API',
+      clusters: clusters.length,
+      strategy,
+      bindings: decided.size,
+      'bindings/s': round(decided.size / ((end - t0) / 1000), 0),
+      'p50 ms': lat.p50Ms,
+      'p99 ms': lat.p99Ms,
+      unschedulable: failed,
+    };
+  } finally {
+    await hub.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the benchmark; prints and records it. */
+export async function runScheduler(): Promise<void> {
+  const rows: Row[] = [];
+  for (const n of CLUSTER_COUNTS) {
+    const clusters = Array.from({ length: n }, (_, i) => cluster(i));
+    for (const strategy of Object.keys(PLACEMENTS)) {
+      rows.push(inProcess(clusters, strategy));
+      process.stdout.write(
+        `  in-process ${n} clusters ${strategy}: ${rows.at(-1)?.['bindings/s']} bindings/s\n`,
+      );
+    }
+    if (!WITH_API) continue;
+    for (const strategy of Object.keys(PLACEMENTS)) {
+      rows.push(await throughApi(clusters, strategy));
+      process.stdout.write(
+        `  hub API ${n} clusters ${strategy}: ${rows.at(-1)?.['bindings/s']} bindings/s\n`,
+      );
+    }
+  }
+  printTable(`scheduler: ${WORKLOADS} workloads`, rows);
+  const at100 = rows.filter((r) => r.clusters === 100);
+  const minOf = (mode: string): number =>
+    Math.min(...at100.filter((r) => r.mode === mode).map((r) => r['bindings/s']));
+  writeResult('scheduler', {
+    description: 'Scheduling throughput and latency per binding, in-process and through the hub API',
+    workloads: WORKLOADS,
+    rows,
+    goals: {
+      inProcess5000PerSecAt100: minOf('in-process') >= 5000,
+      api500PerSecAt100: WITH_API ? minOf('hub API') >= 500 : null,
+    },
+  });
+}

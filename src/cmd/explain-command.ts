@@ -24,8 +24,8 @@ export const EXPLAIN_HELP = `Usage: flotilla explain -f FILE [-f FILE…] --clus
 
 Shows where the scheduler would place a template, and why: every cluster, the filter that
 rejected it and its reason, scores, available replicas and the final split. The files hold the
-template (a Deployment, StatefulSet, Job, ConfigMap, …) and the PropagationPolicy or
-ClusterPropagationPolicy that claims it.
+template (a Deployment, StatefulSet, Job, ConfigMap, …), the PropagationPolicy or
+ClusterPropagationPolicy that claims it, and any PriorityClass the policy names.
 
 Flags:
   -f, --filename FILE   template and policies (YAML or JSON; repeatable; - for stdin)
@@ -38,6 +38,7 @@ Exit status: 0 scheduled, 1 not schedulable, 2 bad input.
 
 const POLICY_KINDS = new Set(['PropagationPolicy', 'ClusterPropagationPolicy']);
 const IGNORED_KINDS = new Set(['OverridePolicy', 'ClusterOverridePolicy']);
+const PRIORITY_CLASS_API_VERSION = 'scheduling.k8s.io/v1';
 
 /** Runs `flotilla explain` with `args`; resolves with the exit code. */
 export async function runExplain(args: string[]): Promise<number> {
@@ -69,7 +70,7 @@ export async function runExplain(args: string[]): Promise<number> {
       '--clusters FILE is required (explaining against the live hub is not available yet)',
     );
   const objects = (await Promise.all(files.map((f) => readObjects(f)))).flat();
-  const { template, policies } = templateAndPolicies(objects);
+  const { template, policies, priorityClasses } = templateAndPolicies(objects);
   const policy = pickPolicy(policies, template);
   if (!policy)
     throw new UsageError(
@@ -78,9 +79,20 @@ export async function runExplain(args: string[]): Promise<number> {
   const issues = validatePropagationSpec(policy.spec);
   if (issues[0])
     throw new UsageError(`${policy.kind} ${policy.metadata.name ?? ''}: ${formatFieldIssue(issues[0])}`);
+  const className = policy.spec.schedulePriority?.priorityClassName;
+  if (className && !priorityClasses.has(className))
+    throw new UsageError(
+      `${policy.kind} ${policy.metadata.name ?? ''} names PriorityClass ${className}, which is not in the files`,
+    );
   const clusters = await readClusters(values.clusters);
   const previous = values.binding === undefined ? undefined : await readBinding(values.binding);
-  const explanation = explain({ template, policy, clusters, ...(previous ? { previous } : {}) });
+  const explanation = explain({
+    template,
+    policy,
+    clusters,
+    priorityClasses,
+    ...(previous ? { previous } : {}),
+  });
   const answer = explainJson(explanation.result);
   if (output === 'json') process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
   else if (output === 'yaml') process.stdout.write(toYaml(answer));
@@ -94,11 +106,18 @@ export async function runExplain(args: string[]): Promise<number> {
 function templateAndPolicies(objects: readonly KubeObject[]): {
   template: KubeObject;
   policies: PolicyObject[];
+  priorityClasses: Map<string, number>;
 } {
   const policies: PolicyObject[] = [];
   const templates: KubeObject[] = [];
+  const priorityClasses = new Map<string, number>();
   for (const obj of objects) {
-    if (POLICY_KINDS.has(obj.kind)) {
+    if (obj.kind === 'PriorityClass' && obj.apiVersion === PRIORITY_CLASS_API_VERSION) {
+      const value = obj['value'];
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw new UsageError(`PriorityClass ${obj.metadata.name ?? ''}: value must be an integer`);
+      priorityClasses.set(obj.metadata.name ?? '', value);
+    } else if (POLICY_KINDS.has(obj.kind)) {
       if (obj.apiVersion !== POLICY_API_VERSION)
         throw new UsageError(
           `${obj.kind} ${obj.metadata.name ?? ''}: apiVersion must be ${POLICY_API_VERSION}`,
@@ -116,7 +135,7 @@ function templateAndPolicies(objects: readonly KubeObject[]): {
     throw new UsageError(
       `explain takes one template at a time; the files hold ${templates.length}: ${templates.map(describe).join(', ')}`,
     );
-  return { template, policies };
+  return { template, policies, priorityClasses };
 }
 
 async function readClusters(file: string): Promise<Cluster[]> {

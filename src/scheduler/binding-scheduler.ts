@@ -28,7 +28,11 @@ import type { SharedInformers } from '../client/shared-informers.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { sameTargets, scheduledStatus } from './binding-status.js';
 import type { ScheduleTrigger } from './binding-status.js';
+import { planPreemption } from './core/preempt.js';
+import type { Preemption, PreemptionCandidate, PreemptionPlan } from './core/preempt.js';
 import { schedule } from './core/schedule.js';
+import type { ScheduleResult } from './core/schedule.js';
+import { preemptedMessage, preemptionCandidate, preemptionSummary, shrunkDecision } from './preemption.js';
 import { divisionStrategy } from './division/strategy.js';
 import type { PluginSet } from './framework/registry.js';
 import { unitFromBinding } from './framework/unit.js';
@@ -63,7 +67,11 @@ export class BindingScheduler implements Runnable {
   /** The generation each binding's last decision was written for (until the cache catches up). */
   readonly #written = new Map<string, number>();
   /** Scheduling attempts and their outcome, for metrics and benchmarks. */
-  readonly stats = { attempts: 0, scheduled: 0, unschedulable: 0, errors: 0 };
+  readonly stats = { attempts: 0, scheduled: 0, unschedulable: 0, errors: 0, preempted: 0 };
+  /** Counts changes of the fleet's capacity or membership. */
+  #capacityEpoch = 0;
+  /** Preempted bindings and the capacity epoch they were preempted in. */
+  readonly #preempted = new Map<string, number>();
 
   constructor(options: BindingSchedulerOptions) {
     this.#o = options;
@@ -128,12 +136,12 @@ export class BindingScheduler implements Runnable {
   }
 
   #enqueue(prefix: 'rb' | 'crb', b: ResourceBinding): void {
-    const key = `${prefix}/${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
-    this.#queue?.add(key, b.spec.schedulePriority?.priority ?? 0);
+    this.#queue?.add(keyOf(prefix, b), b.spec.schedulePriority?.priority ?? 0);
   }
 
   /** Capacity or membership changed: parked bindings retry; with membership, all are reconsidered. */
   #clustersChanged(membership: boolean): void {
+    this.#capacityEpoch++;
     this.#queue?.moveParkedToActive();
     if (!membership) return;
     for (const b of this.#bindings.list()) this.#enqueue('rb', b);
@@ -141,11 +149,10 @@ export class BindingScheduler implements Runnable {
   }
 
   async #scheduleOne(key: string, queue: SchedulingQueue, signal: AbortSignal): Promise<void> {
-    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
-    const informer = prefix === 'rb' ? this.#bindings : this.#clusterBindings;
-    const binding = informer.get(namespace ? `${namespace}/${name}` : name);
+    const binding = this.#bindingOf(key);
     if (!binding || binding.metadata.deletionTimestamp) {
       this.#written.delete(key);
+      this.#preempted.delete(key);
       return;
     }
     const generation = binding.metadata.generation ?? 0;
@@ -155,32 +162,83 @@ export class BindingScheduler implements Runnable {
     const clusters = this.#clusters.list();
     const trigger = triggerOf(binding, clusters);
     if (trigger === undefined) return;
+    const priority = binding.spec.schedulePriority?.priority ?? 0;
+    // A preempted binding waits for the fleet's capacity to change before it tries again.
+    if (trigger === 'Retry' && this.#preempted.get(key) === this.#capacityEpoch) {
+      queue.unschedulable(key, priority);
+      return;
+    }
+    this.#preempted.delete(key);
     this.stats.attempts++;
     const { unit, fresh } = unitFromBinding(binding);
-    const result = schedule({
-      unit,
-      clusters,
-      fresh,
-      ...(this.#o.plugins ? { plugins: this.#o.plugins } : {}),
-    });
+    const input = { unit, clusters, fresh, ...(this.#o.plugins ? { plugins: this.#o.plugins } : {}) };
+    let result = schedule(input);
+    let plan: PreemptionPlan | undefined;
+    if (!result.scheduled && binding.spec.schedulePriority?.preemptionPolicy !== 'Never') {
+      plan = planPreemption(input, priority, this.#preemptionCandidates(key));
+      if (plan) {
+        await this.#preemptVictims(binding, plan.preemptions, signal);
+        result = { ...plan.result, message: `${plan.result.message} ${preemptionSummary(plan.preemptions)}` };
+      }
+    }
     const previous = binding.spec.clusters ?? [];
     const next = result.scheduled ? result.clusters : previous;
     if (trigger === 'ClusterChange' && result.scheduled && sameTargets(previous, next)) return;
-    const ref = {
-      ...(prefix === 'rb' ? RESOURCE_BINDINGS : CLUSTER_RESOURCE_BINDINGS),
-      ...(namespace ? { namespace } : {}),
-    };
-    // Merge patches carry only what the scheduler owns, guarded by the resourceVersion it read.
+    const current = await this.#writeDecision(key, binding, { result, clusters: next, trigger, signal });
+    if (result.scheduled) {
+      this.stats.scheduled++;
+      queue.forget(key);
+      if (plan)
+        this.#o.recorder?.record(current, {
+          type: 'Normal',
+          reason: 'Preempting',
+          message: preemptionSummary(plan.preemptions),
+        });
+      if (!sameTargets(previous, next))
+        this.#o.recorder?.record(current, {
+          type: 'Normal',
+          reason: 'ScheduleBindingSucceed',
+          message: result.message,
+        });
+    } else {
+      this.stats.unschedulable++;
+      queue.unschedulable(key, priority);
+      this.#o.recorder?.record(current, {
+        type: 'Warning',
+        reason: 'ScheduleBindingFailed',
+        message: result.message,
+      });
+    }
+  }
+
+  /**
+   * Writes a decision: `spec.clusters` when it changed, then the status, as merge patches that
+   * carry only what the scheduler owns, guarded by the resourceVersion it read.
+   */
+  async #writeDecision(
+    key: string,
+    binding: ResourceBinding,
+    decision: {
+      result: ScheduleResult;
+      clusters: TargetCluster[];
+      trigger: ScheduleTrigger;
+      signal: AbortSignal;
+    },
+  ): Promise<ResourceBinding> {
+    const { signal, ...outcome } = decision;
+    const ref = refOf(key);
+    const name = binding.metadata.name ?? '';
     let current = binding;
-    if (!sameTargets(previous, next))
+    if (!sameTargets(binding.spec.clusters ?? [], decision.clusters))
       current = await this.#o.client.patch<ResourceBinding>(ref, name, {
-        body: { metadata: { resourceVersion: binding.metadata.resourceVersion }, spec: { clusters: next } },
+        body: {
+          metadata: { resourceVersion: binding.metadata.resourceVersion },
+          spec: { clusters: decision.clusters },
+        },
         options: { type: 'merge', signal },
       });
     const status = scheduledStatus(current.status, {
-      result,
-      clusters: next,
-      trigger,
+      ...outcome,
       now: new Date(this.#o.clock.now()).toISOString(),
       generation: current.metadata.generation ?? 0,
     });
@@ -190,25 +248,72 @@ export class BindingScheduler implements Runnable {
         options: { type: 'merge', subresource: 'status', signal },
       });
     this.#written.set(key, current.metadata.generation ?? 0);
-    if (result.scheduled) {
-      this.stats.scheduled++;
-      queue.forget(key);
-      if (!sameTargets(previous, next))
-        this.#o.recorder?.record(current, {
-          type: 'Normal',
-          reason: 'ScheduleBindingSucceed',
-          message: result.message,
-        });
-    } else {
-      this.stats.unschedulable++;
-      queue.unschedulable(key, binding.spec.schedulePriority?.priority ?? 0);
-      this.#o.recorder?.record(current, {
-        type: 'Warning',
-        reason: 'ScheduleBindingFailed',
-        message: result.message,
-      });
+    return current;
+  }
+
+  /** The cached binding `key` names (`rb/namespace/name` or `crb//name`). */
+  #bindingOf(key: string): ResourceBinding | undefined {
+    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
+    const informer = prefix === 'rb' ? this.#bindings : this.#clusterBindings;
+    return informer.get(namespace ? `${namespace}/${name}` : name);
+  }
+
+  /** Every other binding that holds replicas, as a possible victim. */
+  #preemptionCandidates(self: string): PreemptionCandidate[] {
+    const candidates: PreemptionCandidate[] = [];
+    for (const [prefix, informer] of [
+      ['rb', this.#bindings],
+      ['crb', this.#clusterBindings],
+    ] as const)
+      for (const b of informer.list()) {
+        const key = keyOf(prefix, b);
+        if (key !== self && !b.metadata.deletionTimestamp && (b.spec.replicas ?? 0) > 0)
+          candidates.push(preemptionCandidate(key, b));
+      }
+    return candidates;
+  }
+
+  /** Takes the planned replicas away from each victim, marks it Preempted and tells its owner. */
+  async #preemptVictims(
+    preemptor: ResourceBinding,
+    preemptions: readonly Preemption[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const byVictim = new Map<string, Preemption[]>();
+    for (const p of preemptions) byVictim.set(p.key, [...(byVictim.get(p.key) ?? []), p]);
+    for (const [key, taken] of byVictim) {
+      const victim = this.#bindingOf(key);
+      if (!victim) continue;
+      const message = preemptedMessage(preemptor, taken);
+      const result: ScheduleResult = {
+        scheduled: false,
+        reason: 'Preempted',
+        message,
+        clusters: [],
+        candidates: [],
+        strategy: divisionStrategy(victim.spec.placement?.replicaScheduling),
+      };
+      const clusters = shrunkDecision(victim.spec.clusters ?? [], taken);
+      const decision = { result, clusters, trigger: 'Preemption' as const, signal };
+      const current = await this.#writeDecision(key, victim, decision);
+      this.#preempted.set(key, this.#capacityEpoch);
+      this.#queue?.unschedulable(key, victim.spec.schedulePriority?.priority ?? 0);
+      this.stats.preempted++;
+      this.#o.recorder?.record(current, { type: 'Warning', reason: 'Preempted', message });
     }
   }
+}
+
+function keyOf(prefix: 'rb' | 'crb', b: ResourceBinding): string {
+  return `${prefix}/${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
+}
+
+function refOf(key: string): ResourceRef {
+  const [prefix, namespace] = key.split('/') as ['rb' | 'crb', string];
+  return {
+    ...(prefix === 'rb' ? RESOURCE_BINDINGS : CLUSTER_RESOURCE_BINDINGS),
+    ...(namespace ? { namespace } : {}),
+  };
 }
 
 /** Why `binding` needs a decision now, or undefined when its decision stands. */

@@ -16,7 +16,8 @@ import type { ScheduleResult } from './core/schedule.js';
 export const HISTORY_LIMIT = 10;
 
 /** Why a binding was (re)scheduled, as `schedulingHistory[].trigger` records it. */
-export type ScheduleTrigger = 'Initial' | 'SpecChange' | 'Reschedule' | 'Retry' | 'ClusterChange';
+export type ScheduleTrigger =
+  'Initial' | 'SpecChange' | 'Reschedule' | 'Retry' | 'ClusterChange' | 'Preemption';
 
 export interface StatusInput {
   result: ScheduleResult;

@@ -134,6 +134,30 @@ describe('flotilla explain', () => {
     assert.match(r.stdout, /\nmember3 +no +TaintToleration +cluster\(s\) had untolerated taint/);
   });
 
+  it('takes the priority from a PriorityClass in the files', async () => {
+    const prioritized = {
+      ...(policy(DYNAMIC) as { spec: object }),
+      spec: {
+        ...(policy(DYNAMIC) as { spec: object }).spec,
+        schedulePriority: { priorityClassSource: 'KubePriorityClass', priorityClassName: 'critical' },
+      },
+    };
+    const priorityClass = {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'critical' },
+      value: 1000,
+    };
+    const withClass = tempFile('pc.yaml', manifest(deployment(2), prioritized, priorityClass));
+    const r = await runFlotilla(['explain', '-f', withClass, '--clusters', clusters]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Deployment default\/web \(2 replicas, DynamicWeight, priority 1000\) under/);
+    const without = tempFile('no-pc.yaml', manifest(deployment(2), prioritized));
+    const bad = await runFlotilla(['explain', '-f', without, '--clusters', clusters]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /names PriorityClass critical, which is not in the files/);
+  });
+
   it('rejects bad input with one line and exit 2', async () => {
     const good = tempFile('ok.yaml', manifest(deployment(1), policy(DYNAMIC)));
     const badWeight = tempFile(

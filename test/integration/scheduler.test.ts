@@ -13,6 +13,8 @@ import type { Placement } from '../../src/api/flotilla/policy.js';
 import { compiledInResources } from '../../src/apiserver/crd.js';
 import type { CrdObject } from '../../src/apiserver/crd.js';
 import { noopLogger } from '../../src/base/logger.js';
+import type { KubeObject } from '../../src/api/meta.js';
+import { EventRecorder } from '../../src/client/event-recorder.js';
 import { SharedInformers } from '../../src/client/shared-informers.js';
 import { BindingScheduler, CLUSTERS, RESOURCE_BINDINGS } from '../../src/scheduler/binding-scheduler.js';
 import { makeCluster } from '../../src/scheduler/testing/fixtures.js';
@@ -33,11 +35,18 @@ async function start(t: TestContext): Promise<Env & { scheduler: BindingSchedule
     resources: compiledInResources(flotillaCrds() as unknown as CrdObject[], FLOTILLA_VALIDATORS),
   });
   const informers = new SharedInformers({ client: env.client, clock: env.clock, log: noopLogger });
+  const recorder = new EventRecorder({
+    client: env.client,
+    clock: env.clock,
+    log: noopLogger,
+    component: 'flotilla-scheduler',
+  });
   const scheduler = new BindingScheduler({
     client: env.client,
     informers,
     clock: env.clock,
     log: noopLogger,
+    recorder,
   });
   void informers.start(env.signal);
   void scheduler.start(env.signal);
@@ -50,12 +59,29 @@ async function addCluster(env: Env, cluster: Cluster): Promise<void> {
   await env.client.updateStatus<Cluster>(CLUSTERS, { ...created, ...(status ? { status } : {}) });
 }
 
-async function setPods(env: Env, name: string, pods: number): Promise<void> {
+async function setPods(
+  env: Env,
+  name: string,
+  { pods, allocated = 0 }: { pods: number; allocated?: number },
+): Promise<void> {
   const c = await env.client.get<Cluster>(CLUSTERS, name);
-  await env.client.updateStatus<Cluster>(CLUSTERS, {
-    ...c,
-    status: { ...c.status, resourceSummary: { allocatable: { pods: String(pods) } } },
+  const resourceSummary = {
+    allocatable: { pods: String(pods) },
+    ...(allocated ? { allocated: { pods: String(allocated) } } : {}),
+  };
+  await env.client.updateStatus<Cluster>(CLUSTERS, { ...c, status: { ...c.status, resourceSummary } });
+}
+
+async function eventReasons(env: Env, involved: string): Promise<string[]> {
+  const list = await env.client.list<KubeObject & { reason?: string; involvedObject?: { name?: string } }>({
+    apiVersion: 'v1',
+    plural: 'events',
+    namespace: 'default',
   });
+  return list.items
+    .filter((e) => e.involvedObject?.name === involved)
+    .map((e) => e.reason ?? '')
+    .sort();
 }
 
 function binding(name: string, replicas: number, placement: Placement): ResourceBinding {
@@ -126,7 +152,7 @@ describe('BindingScheduler', () => {
       failed.status?.conditions?.[0]?.message ?? '',
       /Clusters available replicas 4 are not enough/,
     );
-    await setPods(env, 'a', 20);
+    await setPods(env, 'a', { pods: 20 });
     await eventually(async () => scheduled(await get()) === 'Success', { what: 'retried on capacity' });
     assert.equal(decision(await get()), 'a:10');
   });
@@ -153,5 +179,61 @@ describe('BindingScheduler', () => {
     assert.equal(decision(await get('div')), 'a:3 c:1');
     assert.equal((await get('div')).status?.schedulingHistory?.[0]?.trigger, 'ClusterChange');
     assert.equal(decision(await get('dup')), 'a:2 c:2');
+  });
+
+  it('preempts lower-priority replicas for a higher-priority binding, never the other way round', async (t) => {
+    const env = await start(t);
+    await addCluster(
+      env,
+      makeCluster('a')
+        .free({ pods: '10' }, { allocated: { pods: '10' } })
+        .obj(),
+    );
+    const low = binding('low', 6, DYNAMIC);
+    low.spec.clusters = [{ name: 'a', replicas: 6 }];
+    await env.client.create(RB, low);
+    const get = (name: string): Promise<ResourceBinding> => env.client.get<ResourceBinding>(RB, name);
+    await eventually(async () => scheduled(await get('low')) === 'Success', {
+      clock: env.clock,
+      what: 'low kept its replicas',
+    });
+    const high = binding('high', 3, DYNAMIC);
+    high.spec.schedulePriority = { priority: 100 };
+    await env.client.create(RB, high);
+    await eventually(async () => scheduled(await get('high')) === 'Success', {
+      clock: env.clock,
+      what: 'high scheduled',
+    });
+    assert.equal(decision(await get('high')), 'a:3');
+    const victim = await get('low');
+    assert.equal(decision(victim), 'a:3', 'low gave up exactly the three replicas high needs');
+    assert.equal(scheduled(victim), 'Preempted');
+    assert.match(
+      victim.status?.conditions?.[0]?.message ?? '',
+      /Preempted by default\/high \(priority 100\)/,
+    );
+    assert.equal(victim.status?.schedulingHistory?.[0]?.trigger, 'Preemption');
+    assert.match(
+      (await get('high')).status?.conditions?.[0]?.message ?? '',
+      /Preempted lower-priority default\/low/,
+    );
+    await eventually(async () => (await eventReasons(env, 'low')).includes('Preempted'), {
+      clock: env.clock,
+      what: 'Preempted event',
+    });
+    assert.ok((await eventReasons(env, 'high')).includes('Preempting'));
+    await env.clock.advance(5 * 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(scheduled(await get('low')), 'Preempted', 'no retry while the fleet is unchanged');
+
+    // The fleet changes (still full): low tries again but cannot take anything from high.
+    await setPods(env, 'a', { pods: 12, allocated: 12 });
+    await eventually(async () => scheduled(await get('low')) === 'Unschedulable', {
+      clock: env.clock,
+      what: 'low retried',
+    });
+    assert.equal(decision(await get('low')), 'a:3');
+    assert.equal(decision(await get('high')), 'a:3');
+    assert.equal(env.scheduler.stats.preempted, 1);
   });
 });

@@ -15,13 +15,21 @@ export function bindingName(template: KubeObject): string {
   return `${template.metadata.name ?? ''}-${template.kind.toLowerCase()}`;
 }
 
-/** The binding for `template` under `policy`; `previous` is the last decision. */
+export interface BindingOptions {
+  /** The last decision. */
+  previous?: readonly TargetCluster[];
+  /** PriorityClass values by name (for `schedulePriority.priorityClassName`). */
+  priorityClasses?: ReadonlyMap<string, number>;
+}
+
+/** The binding for `template` under `policy`. */
 export function bindingFor(
   template: KubeObject,
   policy: PolicyObject,
-  previous: readonly TargetCluster[] = [],
+  options: BindingOptions = {},
 ): ResourceBinding {
   const shape = workloadShape(template);
+  const schedulePriority = bindingPriority(policy, options.priorityClasses);
   const namespace = template.metadata.namespace;
   return {
     apiVersion: WORK_API_VERSION,
@@ -39,8 +47,27 @@ export function bindingFor(
       replicas: shape.replicas,
       ...(shape.requirements ? { replicaRequirements: shape.requirements } : {}),
       placement: policy.spec.placement ?? {},
-      clusters: previous.map((t) => ({ ...t })),
+      clusters: (options.previous ?? []).map((t) => ({ ...t })),
+      ...(schedulePriority ? { schedulePriority } : {}),
       ...(policy.spec.conflictResolution ? { conflictResolution: policy.spec.conflictResolution } : {}),
     },
+  };
+}
+
+/**
+ * The binding's priority under `policy`: its `schedulePriority.priority`, or the value of the
+ * PriorityClass it names (0 when that class is unknown), with the preemption policy.
+ */
+function bindingPriority(
+  policy: PolicyObject,
+  classes: ReadonlyMap<string, number> | undefined,
+): ResourceBinding['spec']['schedulePriority'] {
+  const p = policy.spec.schedulePriority;
+  if (!p) return undefined;
+  const priority = p.priority ?? (p.priorityClassName ? classes?.get(p.priorityClassName) : undefined);
+  if (priority === undefined && !p.preemptionPolicy) return undefined;
+  return {
+    ...(priority !== undefined ? { priority } : {}),
+    ...(p.preemptionPolicy ? { preemptionPolicy: p.preemptionPolicy } : {}),
   };
 }

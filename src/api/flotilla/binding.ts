@@ -43,7 +43,8 @@ export interface ResourceBindingSpec {
   placement?: Placement;
   clusters?: TargetCluster[];
   rescheduleTriggeredAt?: string;
-  schedulePriority?: { priority?: number };
+  /** Higher goes first; with `preemptionPolicy` PreemptLowerPriority (default) it may preempt. */
+  schedulePriority?: { priority?: number; preemptionPolicy?: 'PreemptLowerPriority' | 'Never' };
   conflictResolution?: 'Abort' | 'Overwrite';
 }
 

@@ -29,6 +29,35 @@ describe('validatePropagationSpec', () => {
     );
   });
 
+  it('checks the schedule priority', () => {
+    const withPriority = (schedulePriority: PropagationSpec['schedulePriority']): PropagationSpec => ({
+      ...spec({}),
+      ...(schedulePriority ? { schedulePriority } : {}),
+    });
+    assert.deepEqual(problems(withPriority({ priority: 10, preemptionPolicy: 'Never' })), []);
+    assert.deepEqual(
+      problems(withPriority({ priorityClassSource: 'KubePriorityClass', priorityClassName: 'high' })),
+      [],
+    );
+    assert.deepEqual(
+      problems(
+        withPriority({
+          priorityClassSource: 'Other' as 'KubePriorityClass',
+          priority: 1,
+          preemptionPolicy: 'Sometimes' as 'Never',
+        }),
+      ),
+      [
+        'spec.schedulePriority.priorityClassSource: Unsupported value: "Other": supported values: "KubePriorityClass"',
+        'spec.schedulePriority.priorityClassName: Required value',
+        'spec.schedulePriority.preemptionPolicy: Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"',
+      ],
+    );
+    assert.deepEqual(problems(withPriority({ priorityClassName: 'high', priority: 1 })), [
+      'spec.schedulePriority.priority: Forbidden: priority and priorityClassName cannot be set together',
+    ]);
+  });
+
   it('reports each problem at its field path', () => {
     assert.deepEqual(problems({ resourceSelectors: [] }), [
       'spec.resourceSelectors: Required value: at least one selector is required',

@@ -5,7 +5,13 @@
  */
 import { validateLabelSelectorObject } from '../labels/selector-object.js';
 import type { FieldIssue } from '../status.js';
-import type { ClusterAffinity, Placement, PropagationSpec, SpreadConstraint } from './policy.js';
+import type {
+  ClusterAffinity,
+  Placement,
+  PropagationSpec,
+  SchedulePriority,
+  SpreadConstraint,
+} from './policy.js';
 
 const SPREAD_FIELDS = ['cluster', 'region', 'zone', 'provider'];
 const FIELD_SELECTOR_KEYS = ['provider', 'region', 'zone'];
@@ -44,7 +50,27 @@ export function validatePropagationSpec(spec: PropagationSpec, path = 'spec'): F
     issues.push(notSupported(`${path}.preemption`, spec.preemption, ['Always', 'Never']));
   if (spec.conflictResolution !== undefined && !['Abort', 'Overwrite'].includes(spec.conflictResolution))
     issues.push(notSupported(`${path}.conflictResolution`, spec.conflictResolution, ['Abort', 'Overwrite']));
+  if (spec.schedulePriority)
+    issues.push(...validateSchedulePriority(spec.schedulePriority, `${path}.schedulePriority`));
   if (spec.placement) issues.push(...validatePlacement(spec.placement, `${path}.placement`));
+  return issues;
+}
+
+function validateSchedulePriority(p: SchedulePriority, path: string): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (p.priorityClassSource !== undefined && p.priorityClassSource !== 'KubePriorityClass')
+    issues.push(notSupported(`${path}.priorityClassSource`, p.priorityClassSource, ['KubePriorityClass']));
+  if (p.priorityClassSource !== undefined && !p.priorityClassName)
+    issues.push({ field: `${path}.priorityClassName`, type: 'FieldValueRequired', detail: '' });
+  if (p.priorityClassName && p.priority !== undefined)
+    issues.push({
+      field: `${path}.priority`,
+      type: 'FieldValueForbidden',
+      detail: 'priority and priorityClassName cannot be set together',
+    });
+  const policies = ['PreemptLowerPriority', 'Never'];
+  if (p.preemptionPolicy !== undefined && !policies.includes(p.preemptionPolicy))
+    issues.push(notSupported(`${path}.preemptionPolicy`, p.preemptionPolicy, policies));
   return issues;
 }
 

@@ -72,6 +72,17 @@ export interface ResourceSelector {
   labelSelector?: LabelSelectorObject;
 }
 
+/**
+ * The priority of the bindings a policy claims: Karmada's `KubePriorityClass` source (the value of
+ * the named PriorityClass), or, in Flotilla, the value itself; and whether they may preempt.
+ */
+export interface SchedulePriority {
+  priorityClassSource?: 'KubePriorityClass';
+  priorityClassName?: string;
+  priority?: number;
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+}
+
 export interface PropagationSpec {
   resourceSelectors: ResourceSelector[];
   placement?: Placement;
@@ -80,5 +91,5 @@ export interface PropagationSpec {
   propagateDeps?: boolean;
   conflictResolution?: 'Abort' | 'Overwrite';
   preserveResourcesOnDeletion?: boolean;
-  schedulePriority?: { priorityClassSource?: string; priorityClassName?: string };
+  schedulePriority?: SchedulePriority;
 }

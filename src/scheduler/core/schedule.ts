@@ -18,10 +18,11 @@ import type { CycleContext, SchedulingUnit } from '../framework/interface.js';
 import { DEFAULT_PLUGINS } from '../framework/registry.js';
 import type { PluginSet } from '../framework/registry.js';
 import { estimateAvailableReplicas } from './available-replicas.js';
+import type { FreedCapacity } from './available-replicas.js';
 import { SpreadError, selectClusters } from './select-clusters.js';
 import type { ScoredCluster } from './select-clusters.js';
 
-export type ScheduleReason = 'Success' | 'NoClusterFit' | 'Unschedulable' | 'SchedulerError';
+export type ScheduleReason = 'Success' | 'NoClusterFit' | 'Unschedulable' | 'SchedulerError' | 'Preempted';
 
 /** What happened to one cluster. */
 export interface CandidateReport {
@@ -60,6 +61,8 @@ export interface ScheduleInput {
   /** Divide from scratch (a reschedule was requested) rather than adjust the previous decision. */
   fresh: boolean;
   plugins?: PluginSet;
+  /** Capacity clusters would regain from preempted replicas, by cluster name (core/preempt.ts). */
+  freed?: ReadonlyMap<string, FreedCapacity>;
 }
 
 /** Schedules `input.unit` over `input.clusters`. Never throws for a workload that cannot be placed. */
@@ -94,7 +97,13 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
     available(cluster) {
       let n = estimates.get(cluster);
       if (n === undefined) {
-        n = workload ? estimateAvailableReplicas(cluster, unit.requirements) : Number.MAX_SAFE_INTEGER;
+        n = workload
+          ? estimateAvailableReplicas(
+              cluster,
+              unit.requirements,
+              input.freed?.get(cluster.metadata.name ?? ''),
+            )
+          : Number.MAX_SAFE_INTEGER;
         estimates.set(cluster, n);
       }
       return n;

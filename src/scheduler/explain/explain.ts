@@ -18,6 +18,8 @@ export interface ExplainInput {
   clusters: readonly Cluster[];
   /** A previous binding: its `spec.clusters` is the previous decision. */
   previous?: ResourceBinding;
+  /** PriorityClass values by name. */
+  priorityClasses?: ReadonlyMap<string, number>;
 }
 
 export interface Explanation {
@@ -27,7 +29,10 @@ export interface Explanation {
 
 /** Schedules the template as its binding would be. */
 export function explain(input: ExplainInput): Explanation {
-  const binding = bindingFor(input.template, input.policy, input.previous?.spec.clusters ?? []);
+  const binding = bindingFor(input.template, input.policy, {
+    previous: input.previous?.spec.clusters ?? [],
+    ...(input.priorityClasses ? { priorityClasses: input.priorityClasses } : {}),
+  });
   if (input.previous?.spec.rescheduleTriggeredAt)
     binding.spec.rescheduleTriggeredAt = input.previous.spec.rescheduleTriggeredAt;
   if (input.previous?.status) binding.status = input.previous.status;
@@ -84,8 +89,9 @@ export function explainHeading(e: Explanation, policy: PolicyObject): string {
     ? `${policy.metadata.namespace}/${policy.metadata.name ?? ''}`
     : (policy.metadata.name ?? '');
   const replicas = spec.replicas ? `${spec.replicas} replicas, ` : '';
+  const priority = spec.schedulePriority?.priority ? `, priority ${spec.schedulePriority.priority}` : '';
   return (
-    `${spec.resource.kind} ${ref} (${replicas}${e.result.strategy}) under ${policy.kind} ${policyRef}\n` +
+    `${spec.resource.kind} ${ref} (${replicas}${e.result.strategy}${priority}) under ${policy.kind} ${policyRef}\n` +
     `${e.result.scheduled ? 'Scheduled' : 'Not scheduled'} (${e.result.reason}): ${e.result.message}\n`
   );
 }

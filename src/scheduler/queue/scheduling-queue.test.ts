@@ -68,6 +68,16 @@ describe('SchedulingQueue', () => {
     assert.equal(q.size.active, 1, 'forget reset the backoff');
   });
 
+  it('parks a waiting key (a preempted binding) instead of leaving it queued', async () => {
+    const { q, clock } = make();
+    q.add('victim', 3);
+    q.unschedulable('victim', 3);
+    assert.deepEqual(q.size, { active: 0, parked: 1, inFlight: 0 });
+    await clock.advance(1000);
+    assert.deepEqual(q.size, { active: 1, parked: 0, inFlight: 0 });
+    assert.equal(await q.pop(), 'victim');
+  });
+
   it('answers undefined once stopped', async () => {
     const { q, stop } = make();
     const waiting = q.pop();

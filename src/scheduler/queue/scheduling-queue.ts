@@ -96,9 +96,15 @@ export class SchedulingQueue {
     }
   }
 
-  /** Parks `key` (in flight) until its backoff ends or `moveParkedToActive` is called. */
+  /**
+   * Parks `key` (in flight, waiting or neither) until its backoff ends or `moveParkedToActive` is
+   * called.
+   */
   unschedulable(key: string, priority = 0): void {
-    const entry = this.#inFlight.get(key) ?? { key, priority, since: this.#o.clock.now(), seq: this.#seq++ };
+    const waiting = this.#active.get(key);
+    if (waiting) this.#removeFromHeap(waiting);
+    const entry = this.#inFlight.get(key) ??
+      waiting ?? { key, priority, since: this.#o.clock.now(), seq: this.#seq++ };
     const attempts = (this.#attempts.get(key) ?? 0) + 1;
     this.#attempts.set(key, attempts);
     this.#parked.set(key, entry);

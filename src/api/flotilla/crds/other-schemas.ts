@@ -74,7 +74,12 @@ export const bindingSchema = kindSchema(
       gracefulEvictionTasks: arr(open()),
       rescheduleTriggeredAt: time('A fresh reschedule happens when this is later than lastScheduledTime.'),
       conflictResolution: str(),
-      schedulePriority: obj({ priority: int() }),
+      schedulePriority: obj({
+        priority: int('Higher-priority bindings are scheduled first and may preempt lower ones.'),
+        preemptionPolicy: str('PreemptLowerPriority (default) or Never.', {
+          enum: ['PreemptLowerPriority', 'Never'],
+        }),
+      }),
       preserveResourcesOnDeletion: bool(),
       propagateDeps: bool(),
     },

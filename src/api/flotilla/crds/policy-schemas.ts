@@ -98,7 +98,16 @@ export const propagationPolicySchema = kindSchema(
       }),
       suspension: open('Suspend dispatching (to some clusters).'),
       preserveResourcesOnDeletion: bool('Keep member objects when the template is deleted.'),
-      schedulePriority: obj({ priorityClassSource: str(), priorityClassName: str() }),
+      schedulePriority: obj(
+        {
+          priorityClassSource: str('KubePriorityClass: the value of the PriorityClass named below.'),
+          priorityClassName: str(),
+          priority: int('The priority itself (instead of a PriorityClass).'),
+          preemptionPolicy: str('PreemptLowerPriority (default) or Never.'),
+        },
+        [],
+        'Higher-priority bindings are scheduled first and may preempt lower-priority replicas.',
+      ),
       dependentOverrides: arr(str()),
       schedulerName: str(),
       activationPreference: str(),

@@ -36,6 +36,7 @@ import { preemptedMessage, preemptionCandidate, preemptionSummary, shrunkDecisio
 import { divisionStrategy } from './division/strategy.js';
 import type { PluginSet } from './framework/registry.js';
 import { unitFromBinding } from './framework/unit.js';
+import { WorkloadGroups } from './workload-groups.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
 
 export const RESOURCE_BINDINGS: ResourceRef = { apiVersion: WORK_API_VERSION, plural: 'resourcebindings' };
@@ -72,6 +73,8 @@ export class BindingScheduler implements Runnable {
   #capacityEpoch = 0;
   /** Preempted bindings and the capacity epoch they were preempted in. */
   readonly #preempted = new Map<string, number>();
+  /** Where each workload group runs. */
+  readonly #groups = new WorkloadGroups();
 
   constructor(options: BindingSchedulerOptions) {
     this.#o = options;
@@ -85,14 +88,19 @@ export class BindingScheduler implements Runnable {
     ] as const) {
       // Status-only updates (ours included) change nothing the decision depends on.
       informer.addHandlers({
-        onAdd: (b) => this.#enqueue(prefix, b),
+        onAdd: (b) => {
+          this.#groupsChanged(this.#groups.set(keyOf(prefix, b), b));
+          this.#enqueue(prefix, b);
+        },
         onUpdate: (before, after) => {
+          this.#groupsChanged(this.#groups.set(keyOf(prefix, after), after));
           if (
             before.metadata.generation !== after.metadata.generation ||
             before.spec.rescheduleTriggeredAt !== after.spec.rescheduleTriggeredAt
           )
             this.#enqueue(prefix, after);
         },
+        onDelete: (b) => this.#groupsChanged(this.#groups.delete(keyOf(prefix, b))),
       });
     }
     this.#clusters.addHandlers({
@@ -139,6 +147,11 @@ export class BindingScheduler implements Runnable {
     this.#queue?.add(keyOf(prefix, b), b.spec.schedulePriority?.priority ?? 0);
   }
 
+  /** A workload group moved: bindings waiting on their group's placement may fit now. */
+  #groupsChanged(changed: boolean): void {
+    if (changed) this.#queue?.moveParkedToActive();
+  }
+
   /** Capacity or membership changed: parked bindings retry; with membership, all are reconsidered. */
   #clustersChanged(membership: boolean): void {
     this.#capacityEpoch++;
@@ -171,6 +184,8 @@ export class BindingScheduler implements Runnable {
     this.#preempted.delete(key);
     this.stats.attempts++;
     const { unit, fresh } = unitFromBinding(binding);
+    const workloadGroups = this.#groups.of(key, binding);
+    if (workloadGroups) unit.workloadGroups = workloadGroups;
     const input = { unit, clusters, fresh, ...(this.#o.plugins ? { plugins: this.#o.plugins } : {}) };
     let result = schedule(input);
     let plan: PreemptionPlan | undefined;
@@ -248,6 +263,10 @@ export class BindingScheduler implements Runnable {
         options: { type: 'merge', subresource: 'status', signal },
       });
     this.#written.set(key, current.metadata.generation ?? 0);
+    // Peers scheduled next must see this decision before the cache does.
+    this.#groupsChanged(
+      this.#groups.set(key, { ...current, spec: { ...current.spec, clusters: decision.clusters } }),
+    );
     return current;
   }
 

@@ -22,6 +22,9 @@ import { eventually, newEnv } from './harness.js';
 import type { Env } from './harness.js';
 
 const RB = { ...RESOURCE_BINDINGS, namespace: 'default' };
+const AGGREGATED: Placement = {
+  replicaScheduling: { replicaSchedulingType: 'Divided', replicaDivisionPreference: 'Aggregated' },
+};
 const DYNAMIC: Placement = {
   replicaScheduling: {
     replicaSchedulingType: 'Divided',
@@ -235,5 +238,41 @@ describe('BindingScheduler', () => {
     assert.equal(decision(await get('low')), 'a:3');
     assert.equal(decision(await get('high')), 'a:3');
     assert.equal(env.scheduler.stats.preempted, 1);
+  });
+
+  it('keeps affinity groups together and anti-affinity groups apart', async (t) => {
+    const env = await start(t);
+    await addCluster(env, makeCluster('a').free({ pods: '10' }).obj());
+    await addCluster(env, makeCluster('b').free({ pods: '20' }).obj());
+    await addCluster(env, makeCluster('c').free({ pods: '10' }).obj());
+    const grouped = (b: ResourceBinding, groups: object): ResourceBinding => {
+      b.spec.workloadAffinityGroups = groups;
+      return b;
+    };
+    const get = (name: string): Promise<ResourceBinding> => env.client.get<ResourceBinding>(RB, name);
+    await env.client.create(RB, grouped(binding('front', 2, AGGREGATED), { affinityGroup: 'shop' }));
+    await eventually(async () => decision(await get('front')) === 'b:2', {
+      clock: env.clock,
+      what: 'front on b',
+    });
+    await env.client.create(RB, grouped(binding('back', 4, DYNAMIC), { affinityGroup: 'shop' }));
+    await eventually(async () => scheduled(await get('back')) === 'Success', {
+      clock: env.clock,
+      what: 'back',
+    });
+    assert.equal(
+      decision(await get('back')),
+      'b:4',
+      'dynamic weights would spread it; the group keeps it on b',
+    );
+
+    await env.client.create(RB, grouped(binding('db-1', 1, AGGREGATED), { antiAffinityGroup: 'db' }));
+    await eventually(async () => decision(await get('db-1')) === 'b:1', { clock: env.clock, what: 'db-1' });
+    await env.client.create(RB, grouped(binding('db-2', 1, AGGREGATED), { antiAffinityGroup: 'db' }));
+    await eventually(async () => scheduled(await get('db-2')) === 'Success', {
+      clock: env.clock,
+      what: 'db-2',
+    });
+    assert.equal(decision(await get('db-2')), 'a:1', 'not on b, where db-1 runs');
   });
 });

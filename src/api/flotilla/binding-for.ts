@@ -5,7 +5,7 @@
  * carried over.
  */
 import type { KubeObject } from '../meta.js';
-import type { ResourceBinding, TargetCluster } from './binding.js';
+import type { ResourceBinding, TargetCluster, WorkloadAffinityGroups } from './binding.js';
 import { WORK_API_VERSION } from './binding.js';
 import type { PolicyObject } from './policy-match.js';
 import { workloadShape } from './workload.js';
@@ -30,6 +30,7 @@ export function bindingFor(
 ): ResourceBinding {
   const shape = workloadShape(template);
   const schedulePriority = bindingPriority(policy, options.priorityClasses);
+  const groups = workloadGroups(template, policy);
   const namespace = template.metadata.namespace;
   return {
     apiVersion: WORK_API_VERSION,
@@ -49,6 +50,7 @@ export function bindingFor(
       placement: policy.spec.placement ?? {},
       clusters: (options.previous ?? []).map((t) => ({ ...t })),
       ...(schedulePriority ? { schedulePriority } : {}),
+      ...(groups ? { workloadAffinityGroups: groups } : {}),
       ...(policy.spec.conflictResolution ? { conflictResolution: policy.spec.conflictResolution } : {}),
     },
   };
@@ -70,4 +72,16 @@ function bindingPriority(
     ...(priority !== undefined ? { priority } : {}),
     ...(p.preemptionPolicy ? { preemptionPolicy: p.preemptionPolicy } : {}),
   };
+}
+
+/** The template's workload groups: the values of its labels the policy groups by. */
+function workloadGroups(template: KubeObject, policy: PolicyObject): WorkloadAffinityGroups | undefined {
+  const affinity = policy.spec.placement?.workloadAffinity;
+  const labels = template.metadata.labels ?? {};
+  const affinityKey = affinity?.affinity?.groupByLabelKey;
+  const antiKey = affinity?.antiAffinity?.groupByLabelKey;
+  const affinityGroup = affinityKey ? labels[affinityKey] : undefined;
+  const antiAffinityGroup = antiKey ? labels[antiKey] : undefined;
+  if (!affinityGroup && !antiAffinityGroup) return undefined;
+  return { ...(affinityGroup ? { affinityGroup } : {}), ...(antiAffinityGroup ? { antiAffinityGroup } : {}) };
 }

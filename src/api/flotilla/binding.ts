@@ -46,6 +46,14 @@ export interface ResourceBindingSpec {
   /** Higher goes first; with `preemptionPolicy` PreemptLowerPriority (default) it may preempt. */
   schedulePriority?: { priority?: number; preemptionPolicy?: 'PreemptLowerPriority' | 'Never' };
   conflictResolution?: 'Abort' | 'Overwrite';
+  /** Groups from the template's labels under the policy's `workloadAffinity`. */
+  workloadAffinityGroups?: WorkloadAffinityGroups;
+}
+
+/** A binding's workload groups: members of an affinity group share clusters, of an anti-affinity group avoid them. */
+export interface WorkloadAffinityGroups {
+  affinityGroup?: string;
+  antiAffinityGroup?: string;
 }
 
 /** One entry of `status.schedulingHistory` (newest first). */

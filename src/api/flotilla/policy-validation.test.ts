@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatFieldIssue } from '../status.js';
+import { isQualifiedName } from '../validation/names.js';
 import type { Placement, PropagationSpec } from './policy.js';
 import { validatePropagationSpec } from './policy-validation.js';
 
@@ -26,6 +27,24 @@ describe('validatePropagationSpec', () => {
         }),
       ),
       [],
+    );
+  });
+
+  it('checks workload affinity label keys', () => {
+    assert.deepEqual(
+      problems(spec({ workloadAffinity: { affinity: { groupByLabelKey: 'app.kubernetes.io/part-of' } } })),
+      [],
+    );
+    assert.deepEqual(
+      problems(
+        spec({
+          workloadAffinity: { affinity: { groupByLabelKey: '' }, antiAffinity: { groupByLabelKey: 'a b' } },
+        }),
+      ),
+      [
+        'spec.placement.workloadAffinity.affinity.groupByLabelKey: Required value',
+        `spec.placement.workloadAffinity.antiAffinity.groupByLabelKey: Invalid value: "a b": ${isQualifiedName('a b')[0] ?? ''}`,
+      ],
     );
   });
 

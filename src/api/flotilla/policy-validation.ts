@@ -4,6 +4,7 @@
  * `flotilla explain` on its input files.
  */
 import { validateLabelSelectorObject } from '../labels/selector-object.js';
+import { isQualifiedName } from '../validation/names.js';
 import type { FieldIssue } from '../status.js';
 import type {
   ClusterAffinity,
@@ -100,6 +101,14 @@ export function validatePlacement(placement: Placement, path: string): FieldIssu
   (placement.spreadConstraints ?? []).forEach((c, i) =>
     issues.push(...validateSpread(c, `${path}.spreadConstraints[${i}]`)),
   );
+  for (const kind of ['affinity', 'antiAffinity'] as const) {
+    const term = placement.workloadAffinity?.[kind];
+    if (!term) continue;
+    const at = `${path}.workloadAffinity.${kind}.groupByLabelKey`;
+    const key = term.groupByLabelKey ?? '';
+    if (!key) issues.push({ field: at, type: 'FieldValueRequired', detail: '' });
+    else for (const detail of isQualifiedName(key)) issues.push(invalidValue(at, key, detail));
+  }
   const rs = placement.replicaScheduling;
   if (rs) {
     const at = `${path}.replicaScheduling`;

@@ -39,8 +39,15 @@ export interface SchedulingUnit {
   previous: readonly TargetCluster[];
   /** The `clusterAffinities` term the previous decision came from (tried first). */
   observedAffinityName?: string;
-  /** Other bindings' decisions by workload-affinity group (WorkloadAffinity). */
-  affinityGroups?: ReadonlyMap<string, readonly string[]>;
+  /** The workload's affinity and anti-affinity groups and where their other members run. */
+  workloadGroups?: { affinity?: PeerGroup; antiAffinity?: PeerGroup };
+}
+
+/** A workload group (same namespace, same group label value) as one of its members sees it. */
+export interface PeerGroup {
+  name: string;
+  /** The clusters the group's other members are placed on. */
+  clusters: ReadonlySet<string>;
 }
 
 /** What one attempt (one cluster-affinity term) sees. */

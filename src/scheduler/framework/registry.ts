@@ -12,6 +12,7 @@ import { clusterReady } from '../plugins/cluster-ready/cluster-ready.js';
 import { namespaceFit } from '../plugins/namespace-fit/namespace-fit.js';
 import { spreadConstraint } from '../plugins/spread-constraint/spread-constraint.js';
 import { taintToleration } from '../plugins/taint-toleration/taint-toleration.js';
+import { workloadAffinity, workloadAntiAffinity } from '../plugins/workload-affinity/workload-affinity.js';
 
 export interface PluginSet {
   filters: readonly FilterPlugin[];
@@ -25,6 +26,8 @@ export const DEFAULT_PLUGINS: PluginSet = Object.freeze({
     namespaceFit,
     apiEnablement,
     spreadConstraint,
+    workloadAffinity,
+    workloadAntiAffinity,
     clusterReady,
     taintToleration,
     capacityFit,

@@ -15,6 +15,7 @@ import { clusterReady } from './cluster-ready/cluster-ready.js';
 import { namespaceFit } from './namespace-fit/namespace-fit.js';
 import { spreadConstraint } from './spread-constraint/spread-constraint.js';
 import { taintToleration } from './taint-toleration/taint-toleration.js';
+import { workloadAffinity, workloadAntiAffinity } from './workload-affinity/workload-affinity.js';
 
 function ctxOf(unit: SchedulingUnit, affinity?: CycleContext['affinity']): CycleContext {
   return {
@@ -121,6 +122,57 @@ describe('filter plugins', () => {
     );
     assert.equal(verdict(namespaceFit, ctxOf(makeUnit(1, {}, { namespace: 'payments' })), restricted), '');
     assert.equal(verdict(namespaceFit, ctxOf(makeUnit(1, {}, { namespace: '' })), restricted), '');
+  });
+
+  it('WorkloadAffinity: members of a group go where the group already runs', () => {
+    const group = (clusters: string[]) => ({ name: 'pipeline', clusters: new Set(clusters) });
+    const cases: [string[], string[], Cluster, string][] = [
+      [[], [], us, ''],
+      [['eu-1'], [], eu, ''],
+      [['eu-1'], [], us, 'cluster(s) did not run workloads of affinity group pipeline'],
+      [['eu-1'], ['us-1'], us, ''],
+    ];
+    for (const [peers, previous, cluster, want] of cases) {
+      const unit = makeUnit(
+        1,
+        {},
+        {
+          workloadGroups: { affinity: group(peers) },
+          previous: previous.map((name) => ({ name, replicas: 1 })),
+        },
+      );
+      assert.equal(
+        verdict(workloadAffinity, ctxOf(unit), cluster),
+        want,
+        `${peers.join()} ${previous.join()} ${cluster.metadata.name ?? ''}`,
+      );
+    }
+    assert.equal(verdict(workloadAffinity, ctxOf(makeUnit(1, {})), us), '', 'no group');
+  });
+
+  it('WorkloadAntiAffinity: members of a group never share a cluster', () => {
+    const group = (clusters: string[]) => ({ name: 'replicas-of-db', clusters: new Set(clusters) });
+    const cases: [string[], string[], Cluster, string][] = [
+      [[], [], eu, ''],
+      [['eu-1'], [], us, ''],
+      [['eu-1'], [], eu, 'cluster(s) already ran a workload of anti-affinity group replicas-of-db'],
+      [['eu-1'], ['eu-1'], eu, ''],
+    ];
+    for (const [peers, previous, cluster, want] of cases) {
+      const unit = makeUnit(
+        1,
+        {},
+        {
+          workloadGroups: { antiAffinity: group(peers) },
+          previous: previous.map((name) => ({ name, replicas: 1 })),
+        },
+      );
+      assert.equal(
+        verdict(workloadAntiAffinity, ctxOf(unit), cluster),
+        want,
+        `${peers.join()} ${previous.join()} ${cluster.metadata.name ?? ''}`,
+      );
+    }
   });
 
   it('ClusterReady: only Ready clusters take new placements', () => {

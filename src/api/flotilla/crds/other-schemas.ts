@@ -82,6 +82,11 @@ export const bindingSchema = kindSchema(
       }),
       preserveResourcesOnDeletion: bool(),
       propagateDeps: bool(),
+      workloadAffinityGroups: obj(
+        { affinityGroup: str(), antiAffinityGroup: str() },
+        [],
+        "The template's workload groups (values of the policy's groupByLabelKey labels).",
+      ),
     },
     ['resource'],
   ),

@@ -14,6 +14,11 @@ export interface HttpsTransportOptions {
   /** PEM of the CA that signed the server certificate; omit to use the system roots. */
   caPem?: string;
   token?: string;
+  /** A client certificate and its key (PEM), for servers that authenticate by certificate. */
+  certPem?: string;
+  keyPem?: string;
+  /** Do not verify the server certificate (a kubeconfig's `insecure-skip-tls-verify`). */
+  insecureSkipTlsVerify?: boolean;
   userAgent?: string;
 }
 
@@ -42,6 +47,10 @@ export class HttpsTransport implements Transport {
           method: req.method,
           headers,
           ...(this.#o.caPem !== undefined ? { ca: this.#o.caPem } : {}),
+          ...(this.#o.certPem !== undefined && this.#o.keyPem !== undefined
+            ? { cert: this.#o.certPem, key: this.#o.keyPem }
+            : {}),
+          ...(this.#o.insecureSkipTlsVerify ? { rejectUnauthorized: false } : {}),
           ...(req.signal ? { signal: req.signal } : {}),
         },
         (res) => {

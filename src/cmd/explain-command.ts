@@ -3,6 +3,7 @@
  * clusters from a file, with every cluster's fate and the final split. Exit 0 when it schedules,
  * 1 when it does not (the answer is still printed), 2 for bad input.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
 import type { ResourceBinding } from '../api/flotilla/binding.js';
@@ -17,20 +18,27 @@ import type { KubeObject } from '../api/meta.js';
 import { formatFieldIssue } from '../api/status.js';
 import { formatTable } from '../cli/table.js';
 import { explain, explainHeading, explainJson, explainRows } from '../scheduler/explain/explain.js';
+import { readHub } from './explain-live.js';
 import { UsageError } from './flags.js';
 import { readObjects } from './manifests.js';
 
-export const EXPLAIN_HELP = `Usage: flotilla explain -f FILE [-f FILE…] --clusters FILE [--binding FILE] [-o text|json|yaml]
+export const EXPLAIN_HELP = `Usage: flotilla explain -f FILE [-f FILE…] [--clusters FILE] [--binding FILE] [-o text|json|yaml]
 
 Shows where the scheduler would place a template, and why: every cluster, the filter that
 rejected it and its reason, scores, available replicas and the final split. The files hold the
 template (a Deployment, StatefulSet, Job, ConfigMap, …), the PropagationPolicy or
 ClusterPropagationPolicy that claims it, and any PriorityClass the policy names.
 
+Without --clusters it asks the running hub: its clusters, its policies (when the files hold
+none), the template's binding (the previous decision), the workload groups, and the
+lower-priority bindings it would preempt if the template does not fit otherwise.
+
 Flags:
   -f, --filename FILE   template and policies (YAML or JSON; repeatable; - for stdin)
   --clusters FILE       Cluster objects with their status (e.g. kubectl get clusters -o yaml)
   --binding FILE        a previous ResourceBinding: its spec.clusters is the previous decision
+  --kubeconfig FILE     the hub's kubeconfig without --clusters (default .flotilla/kubeconfig)
+  --context NAME        its context (default: the current one)
   -o, --output FORMAT   text (default), json or yaml
 
 Exit status: 0 scheduled, 1 not schedulable, 2 bad input.
@@ -48,6 +56,8 @@ export async function runExplain(args: string[]): Promise<number> {
       filename: { type: 'string', short: 'f', multiple: true },
       clusters: { type: 'string' },
       binding: { type: 'string' },
+      kubeconfig: { type: 'string', default: join('.flotilla', 'kubeconfig') },
+      context: { type: 'string' },
       output: { type: 'string', short: 'o', default: 'text' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -65,16 +75,14 @@ export async function runExplain(args: string[]): Promise<number> {
   const files = values.filename ?? [];
   if (files.length === 0)
     throw new UsageError('at least one -f FILE with the template and its policy is required');
-  if (values.clusters === undefined)
-    throw new UsageError(
-      '--clusters FILE is required (explaining against the live hub is not available yet)',
-    );
   const objects = (await Promise.all(files.map((f) => readObjects(f)))).flat();
   const { template, policies, priorityClasses } = templateAndPolicies(objects);
-  const policy = pickPolicy(policies, template);
+  const hub =
+    values.clusters === undefined ? await readHub(values.kubeconfig, values.context, template) : undefined;
+  const policy = pickPolicy(policies.length > 0 || !hub ? policies : hub.policies, template);
   if (!policy)
     throw new UsageError(
-      `no PropagationPolicy or ClusterPropagationPolicy in the files selects ${describe(template)}`,
+      `no PropagationPolicy or ClusterPropagationPolicy ${hub && policies.length === 0 ? `on the hub at ${hub.server}` : 'in the files'} selects ${describe(template)}`,
     );
   const issues = validatePropagationSpec(policy.spec);
   if (issues[0])
@@ -84,16 +92,17 @@ export async function runExplain(args: string[]): Promise<number> {
     throw new UsageError(
       `${policy.kind} ${policy.metadata.name ?? ''} names PriorityClass ${className}, which is not in the files`,
     );
-  const clusters = await readClusters(values.clusters);
-  const previous = values.binding === undefined ? undefined : await readBinding(values.binding);
+  const clusters = hub ? hub.clusters : await readClusters(values.clusters ?? '');
+  const previous = values.binding === undefined ? hub?.previous : await readBinding(values.binding);
   const explanation = explain({
     template,
     policy,
     clusters,
     priorityClasses,
     ...(previous ? { previous } : {}),
+    ...(hub ? { peers: hub.peers, others: hub.others } : {}),
   });
-  const answer = explainJson(explanation.result);
+  const answer = explainJson(explanation);
   if (output === 'json') process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
   else if (output === 'yaml') process.stdout.write(toYaml(answer));
   else

@@ -10,7 +10,11 @@ import type { PolicyObject } from '../../api/flotilla/policy-match.js';
 import type { KubeObject } from '../../api/meta.js';
 import { schedule } from '../core/schedule.js';
 import type { ScheduleResult } from '../core/schedule.js';
+import type { SchedulingUnit } from '../framework/interface.js';
 import { unitFromBinding } from '../framework/unit.js';
+import { planPreemption } from '../core/preempt.js';
+import type { Preemption, PreemptionCandidate } from '../core/preempt.js';
+import { preemptionSummary } from '../preemption.js';
 
 export interface ExplainInput {
   template: KubeObject;
@@ -20,11 +24,17 @@ export interface ExplainInput {
   previous?: ResourceBinding;
   /** PriorityClass values by name. */
   priorityClasses?: ReadonlyMap<string, number>;
+  /** The binding's workload groups and where their other members run (from the live hub). */
+  peers?: (binding: ResourceBinding) => SchedulingUnit['workloadGroups'];
+  /** Other bindings, as possible victims of preemption (from the live hub). */
+  others?: readonly PreemptionCandidate[];
 }
 
 export interface Explanation {
   binding: ResourceBinding;
   result: ScheduleResult;
+  /** What the scheduler would preempt to place the workload (empty: nothing). */
+  preemptions: Preemption[];
 }
 
 /** Schedules the template as its binding would be. */
@@ -37,11 +47,20 @@ export function explain(input: ExplainInput): Explanation {
     binding.spec.rescheduleTriggeredAt = input.previous.spec.rescheduleTriggeredAt;
   if (input.previous?.status) binding.status = input.previous.status;
   const { unit, fresh } = unitFromBinding(binding);
-  return { binding, result: schedule({ unit, clusters: input.clusters, fresh }) };
+  const workloadGroups = input.peers?.(binding);
+  if (workloadGroups) unit.workloadGroups = workloadGroups;
+  const scheduleInput = { unit, clusters: input.clusters, fresh };
+  const result = schedule(scheduleInput);
+  const { schedulePriority } = binding.spec;
+  if (result.scheduled || !input.others || schedulePriority?.preemptionPolicy === 'Never')
+    return { binding, result, preemptions: [] };
+  const plan = planPreemption(scheduleInput, schedulePriority?.priority ?? 0, input.others);
+  return plan ? { binding, ...plan } : { binding, result, preemptions: [] };
 }
 
-/** The documented JSON answer. */
-export function explainJson(result: ScheduleResult): Record<string, unknown> {
+/** The documented JSON answer (with `preemptions` when the decision needs some). */
+export function explainJson(e: Explanation): Record<string, unknown> {
+  const { result } = e;
   return {
     scheduled: result.scheduled,
     reason: result.reason,
@@ -55,6 +74,17 @@ export function explainJson(result: ScheduleResult): Record<string, unknown> {
       score: c.score,
       availableReplicas: c.availableReplicas,
     })),
+    ...(e.preemptions.length > 0 ? { preemptions: e.preemptions.map(preemptionJson) } : {}),
+  };
+}
+
+function preemptionJson(p: Preemption): Record<string, unknown> {
+  const [kind, namespace, name] = p.key.split('/');
+  return {
+    binding: { kind: kind === 'crb' ? 'ClusterResourceBinding' : 'ResourceBinding', namespace, name },
+    cluster: p.cluster,
+    replicas: p.replicas,
+    remaining: p.remaining,
   };
 }
 
@@ -92,6 +122,7 @@ export function explainHeading(e: Explanation, policy: PolicyObject): string {
   const priority = spec.schedulePriority?.priority ? `, priority ${spec.schedulePriority.priority}` : '';
   return (
     `${spec.resource.kind} ${ref} (${replicas}${e.result.strategy}${priority}) under ${policy.kind} ${policyRef}\n` +
-    `${e.result.scheduled ? 'Scheduled' : 'Not scheduled'} (${e.result.reason}): ${e.result.message}\n`
+    `${e.result.scheduled ? 'Scheduled' : 'Not scheduled'} (${e.result.reason}): ${e.result.message}\n` +
+    (e.preemptions.length > 0 ? `After preemption: ${preemptionSummary(e.preemptions)}\n` : '')
   );
 }

@@ -198,7 +198,39 @@ describe('schedule', () => {
     );
     assert.equal(
       duplicatedOver([{ spreadByField: 'region', minGroups: 3 }]),
-      'Unschedulable: the number of feasible region groups is less than spreadConstraint.MinGroups',
+      'Unschedulable: the number of feasible region is less than spreadConstraint.MinGroups',
+    );
+  });
+
+  it('searches region combinations as Karmada does, not only the best-ranked regions', () => {
+    // a and b are small regions whose clusters have room for the workload (higher group score);
+    // c has three clusters without room. Two regions holding four clusters: only {a, c} or {b, c}.
+    const clusters = [
+      makeCluster('a-1').region('a').free({ pods: '10' }).obj(),
+      makeCluster('b-1').region('b').free({ pods: '10' }).obj(),
+      ...[1, 2, 3].map((i) => makeCluster(`c-${i}`).region('c').free({ pods: '1' }).obj()),
+    ];
+    const previous = [{ name: 'a-1', replicas: 5 }]; // ClusterLocality ranks region a above b
+    const unit = makeUnit(
+      5,
+      {
+        spreadConstraints: [
+          { spreadByField: 'region', minGroups: 2, maxGroups: 2 },
+          { spreadByField: 'cluster', minGroups: 4, maxGroups: 4 },
+        ],
+      },
+      { previous },
+    );
+    assert.equal(decision(schedule({ unit, clusters, fresh: false })), 'a-1:5 c-1:5 c-2:5 c-3:5');
+    const three = makeUnit(5, {
+      spreadConstraints: [
+        { spreadByField: 'region', minGroups: 2, maxGroups: 2 },
+        { spreadByField: 'cluster', minGroups: 6 },
+      ],
+    });
+    assert.equal(
+      decision(schedule({ unit: three, clusters, fresh: false })),
+      'Unschedulable: the number of clusters is less than the cluster spreadConstraint.MinGroups',
     );
   });
 

@@ -3,25 +3,22 @@
  * 10,000 workloads, for Duplicated, static weights and dynamic weights with spread constraints.
  * - in-process: the engine of core/schedule.ts (what the scheduler and `flotilla explain` run),
  *   one binding after another;
- * - through the hub API: a hub (SQLite) with its scheduler; bindings created over HTTPS (32 in
- *   flight), latency = from the create's answer to the decision stored (seen on a watch).
+ * - through the hub API: a hub (SQLite) with its scheduler in its own process; bindings created
+ *   over HTTPS (32 in flight), latency = from the create's answer to the decision stored (seen on
+ *   a watch).
  * Goals: >= 5,000 bindings/s in-process and >= 500/s through the API at 100 clusters.
  * Scale with SCHED_BENCH_WORKLOADS (default 10000) and SCHED_BENCH_CLUSTERS (default 100,1000);
  * SCHED_BENCH_API=0 skips the API runs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ResourceBinding } from '../src/api/flotilla/binding.js';
 import type { Cluster } from '../src/api/flotilla/cluster.js';
 import type { Placement } from '../src/api/flotilla/policy.js';
-import { noopLogger } from '../src/base/logger.js';
 import { ApiClient } from '../src/client/api-client.js';
 import { HttpsTransport } from '../src/client/https-transport.js';
-import { startHub } from '../src/cmd/hub.js';
 import { schedule } from '../src/scheduler/core/schedule.js';
 import { CLUSTERS, RESOURCE_BINDINGS } from '../src/scheduler/binding-scheduler.js';
 import { unitFromBinding } from '../src/scheduler/framework/unit.js';
+import { spawnHub } from './lib/hub-process.js';
 import { latencyStats, printTable, round, writeResult } from './lib/report.js';
 
 const WORKLOADS = Number(process.env['SCHED_BENCH_WORKLOADS'] ?? 10_000);
@@ -157,14 +154,7 @@ function inProcess(clusters: readonly Cluster[], strategy: string): Row {
 }
 
 async function throughApi(clusters: readonly Cluster[], strategy: string): Promise<Row> {
-  const dir = mkdtempSync(join(tmpdir(), 'flotilla-bench-sched-'));
-  const hub = await startHub({
-    dataDir: dir,
-    host: '127.0.0.1',
-    port: 0,
-    storage: 'sqlite',
-    log: noopLogger,
-  });
+  const hub = await spawnHub('sqlite');
   const client = new ApiClient(new HttpsTransport({ server: hub.url, caPem: hub.caPem, token: hub.token }));
   try {
     for (const c of clusters) {
@@ -226,7 +216,6 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
     };
   } finally {
     await hub.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

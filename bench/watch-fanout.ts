@@ -5,12 +5,8 @@
  * the event line. In-process (`ApiServer.handle` streams) for each store, and over real HTTPS to a
  * hub in a child process (clients in this process).
  */
-import { spawn } from 'node:child_process';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import {
   STORE_KINDS,
   cmPath,
@@ -23,6 +19,7 @@ import {
   startServer,
 } from './lib/fixtures.js';
 import type { StoreKind } from './lib/fixtures.js';
+import { spawnHub } from './lib/hub-process.js';
 import { forceGc, latencyStats, printTable, round, writeResult } from './lib/report.js';
 import type { LatencyStats } from './lib/report.js';
 
@@ -196,33 +193,16 @@ interface Hub {
   stop(): Promise<void>;
 }
 
-async function spawnHub(kind: StoreKind): Promise<Hub> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'lib', 'hub-child.ts'), kind],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const first = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.once('line', (line) => {
-      rl.close();
-      resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`hub child exited with ${code}`)));
-  });
-  const info = JSON.parse(first) as { url: string; token: string; caPem: string };
-  const agent = new Agent({ ca: info.caPem, keepAlive: true, maxSockets: Infinity });
+async function startHubProcess(kind: StoreKind): Promise<Hub> {
+  const hub = await spawnHub(kind);
+  const agent = new Agent({ ca: hub.caPem, keepAlive: true, maxSockets: Infinity });
   return {
-    url: new URL(info.url),
-    token: info.token,
+    url: new URL(hub.url),
+    token: hub.token,
     agent,
     stop: async () => {
       agent.destroy();
-      child.stdin.end();
-      await exited;
+      await hub.stop();
     },
   };
 }
@@ -261,7 +241,7 @@ function https(
 }
 
 async function overHttps(kind: StoreKind): Promise<FanoutResult> {
-  const hub = await spawnHub(kind);
+  const hub = await startHubProcess(kind);
   const responses: IncomingMessage[] = [];
   try {
     const ns = await https(hub, {

@@ -55,6 +55,18 @@ export interface BindingSchedulerOptions {
   plugins?: PluginSet;
   /** Backoff of unschedulable bindings (default 1 s doubling to 60 s). */
   backoff?: { initialMs?: number; maxMs?: number };
+  /** Bindings whose decisions are being written at once (default 16). */
+  concurrency?: number;
+}
+
+const DEFAULT_CONCURRENCY = 16;
+
+/** A decision to write: the outcome, the clusters now in `spec.clusters`, and why. */
+interface Decision {
+  result: ScheduleResult;
+  clusters: TargetCluster[];
+  trigger: ScheduleTrigger;
+  signal: AbortSignal;
 }
 
 /** Schedules bindings until stopped. */
@@ -67,6 +79,8 @@ export class BindingScheduler implements Runnable {
   #queue: SchedulingQueue | undefined;
   /** The generation each binding's last decision was written for (until the cache catches up). */
   readonly #written = new Map<string, number>();
+  /** Bindings whose decision is being written (a preemptor writes its victims'). */
+  readonly #writing = new Set<string>();
   /** Scheduling attempts and their outcome, for metrics and benchmarks. */
   readonly stats = { attempts: 0, scheduled: 0, unschedulable: 0, errors: 0, preempted: 0 };
   /** Counts changes of the fleet's capacity or membership. */
@@ -126,20 +140,28 @@ export class BindingScheduler implements Runnable {
     for (const b of this.#bindings.list()) this.#enqueue('rb', b);
     for (const b of this.#clusterBindings.list()) this.#enqueue('crb', b);
     this.#log.info({}, 'scheduler started');
+    // Decisions are made one at a time, in queue order (the synchronous part of #scheduleOne);
+    // their writes overlap, up to `concurrency` bindings in flight (never the same one twice).
+    const running = new Set<Promise<void>>();
+    const limit = Math.max(1, this.#o.concurrency ?? DEFAULT_CONCURRENCY);
     for (;;) {
       const key = await queue.pop();
       if (key === undefined) break;
-      try {
-        await this.#scheduleOne(key, queue, signal);
-      } catch (err) {
-        if (signal.aborted) break;
-        this.stats.errors++;
-        this.#log.warn({ binding: key, err: errorMessage(err) }, 'scheduling failed; retrying');
-        queue.unschedulable(key);
-      } finally {
-        queue.done(key);
-      }
+      const task: Promise<void> = this.#scheduleOne(key, queue, signal)
+        .catch((err: unknown) => {
+          if (signal.aborted) return;
+          this.stats.errors++;
+          this.#log.warn({ binding: key, err: errorMessage(err) }, 'scheduling failed; retrying');
+          queue.unschedulable(key);
+        })
+        .finally(() => {
+          running.delete(task);
+          queue.done(key);
+        });
+      running.add(task);
+      if (running.size >= limit) await Promise.race(running);
     }
+    await Promise.allSettled(running);
     this.#log.info({}, 'scheduler stopped');
   }
 
@@ -168,6 +190,8 @@ export class BindingScheduler implements Runnable {
       this.#preempted.delete(key);
       return;
     }
+    // A preemptor is rewriting this victim's decision; it parks the victim when done.
+    if (this.#writing.has(key)) return;
     const generation = binding.metadata.generation ?? 0;
     // Our own spec write bumped the generation; its status write may not be in the cache yet.
     if (this.#written.get(key) === generation && binding.status?.schedulerObservedGeneration !== generation)
@@ -230,44 +254,40 @@ export class BindingScheduler implements Runnable {
    * Writes a decision: `spec.clusters` when it changed, then the status, as merge patches that
    * carry only what the scheduler owns, guarded by the resourceVersion it read.
    */
-  async #writeDecision(
-    key: string,
-    binding: ResourceBinding,
-    decision: {
-      result: ScheduleResult;
-      clusters: TargetCluster[];
-      trigger: ScheduleTrigger;
-      signal: AbortSignal;
-    },
-  ): Promise<ResourceBinding> {
+  async #writeDecision(key: string, binding: ResourceBinding, decision: Decision): Promise<ResourceBinding> {
     const { signal, ...outcome } = decision;
     const ref = refOf(key);
     const name = binding.metadata.name ?? '';
-    let current = binding;
-    if (!sameTargets(binding.spec.clusters ?? [], decision.clusters))
-      current = await this.#o.client.patch<ResourceBinding>(ref, name, {
-        body: {
-          metadata: { resourceVersion: binding.metadata.resourceVersion },
-          spec: { clusters: decision.clusters },
-        },
-        options: { type: 'merge', signal },
+    this.#writing.add(key);
+    try {
+      let current = binding;
+      if (!sameTargets(binding.spec.clusters ?? [], decision.clusters))
+        current = await this.#o.client.patch<ResourceBinding>(ref, name, {
+          body: {
+            metadata: { resourceVersion: binding.metadata.resourceVersion },
+            spec: { clusters: decision.clusters },
+          },
+          options: { type: 'merge', signal },
+        });
+      const status = scheduledStatus(current.status, {
+        ...outcome,
+        now: new Date(this.#o.clock.now()).toISOString(),
+        generation: current.metadata.generation ?? 0,
       });
-    const status = scheduledStatus(current.status, {
-      ...outcome,
-      now: new Date(this.#o.clock.now()).toISOString(),
-      generation: current.metadata.generation ?? 0,
-    });
-    if (!jsonEqual(status as unknown as JsonValue, (current.status ?? null) as unknown as JsonValue))
-      await this.#o.client.patch<ResourceBinding>(ref, name, {
-        body: { metadata: { resourceVersion: current.metadata.resourceVersion }, status },
-        options: { type: 'merge', subresource: 'status', signal },
-      });
-    this.#written.set(key, current.metadata.generation ?? 0);
-    // Peers scheduled next must see this decision before the cache does.
-    this.#groupsChanged(
-      this.#groups.set(key, { ...current, spec: { ...current.spec, clusters: decision.clusters } }),
-    );
-    return current;
+      if (!jsonEqual(status as unknown as JsonValue, (current.status ?? null) as unknown as JsonValue))
+        await this.#o.client.patch<ResourceBinding>(ref, name, {
+          body: { metadata: { resourceVersion: current.metadata.resourceVersion }, status },
+          options: { type: 'merge', subresource: 'status', signal },
+        });
+      this.#written.set(key, current.metadata.generation ?? 0);
+      // Peers scheduled next must see this decision before the cache does.
+      this.#groupsChanged(
+        this.#groups.set(key, { ...current, spec: { ...current.spec, clusters: decision.clusters } }),
+      );
+      return current;
+    } finally {
+      this.#writing.delete(key);
+    }
   }
 
   /** The cached binding `key` names (`rb/namespace/name` or `crb//name`). */

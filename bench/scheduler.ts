@@ -16,7 +16,7 @@ import type { Placement } from '../src/api/flotilla/policy.js';
 import { ApiClient } from '../src/client/api-client.js';
 import { HttpsTransport } from '../src/client/https-transport.js';
 import { schedule } from '../src/scheduler/core/schedule.js';
-import { CLUSTERS, RESOURCE_BINDINGS } from '../src/scheduler/binding-scheduler.js';
+import { CLUSTERS, RESOURCE_BINDINGS } from '../src/scheduler/binding-refs.js';
 import { unitFromBinding } from '../src/scheduler/framework/unit.js';
 import { spawnHub } from './lib/hub-process.js';
 import { latencyStats, printTable, round, writeResult } from './lib/report.js';

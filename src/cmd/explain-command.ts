@@ -1,6 +1,7 @@
 /**
  * `flotilla explain`: dry-run scheduling of one template under the policy that claims it, over
- * clusters from a file, with every cluster's fate and the final split. Exit 0 when it schedules,
+ * clusters from a file or those of the running hub (explain-live.ts), with every cluster's fate
+ * and the final split. Exit 0 when it schedules,
  * 1 when it does not (the answer is still printed), 2 for bad input.
  */
 import { join } from 'node:path';

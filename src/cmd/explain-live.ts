@@ -16,7 +16,7 @@ import { KubeconfigError, kubeconfigTransport } from '../client/kubeconfig.js';
 import type { ResourceRef } from '../client/resource-path.js';
 import type { PreemptionCandidate } from '../scheduler/core/preempt.js';
 import type { SchedulingUnit } from '../scheduler/framework/interface.js';
-import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS } from '../scheduler/binding-scheduler.js';
+import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, keyOf } from '../scheduler/binding-refs.js';
 import { preemptionCandidate } from '../scheduler/preemption.js';
 import { WorkloadGroups } from '../scheduler/workload-groups.js';
 import { UsageError } from './flags.js';
@@ -77,7 +77,7 @@ export async function readHub(
     ['crb', crbs.items],
   ] as const)
     for (const b of list) {
-      const key = `${prefix}/${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
+      const key = keyOf(prefix, b);
       if (key === selfKey) {
         previous = b;
         continue;

@@ -9,12 +9,14 @@
  * (`status.schedulerObservedGeneration`), a reschedule was requested (`rescheduleTriggeredAt`),
  * its last attempt failed, its decision names a cluster that is gone, or it is Duplicated or not a
  * workload (those follow the set of clusters). An unschedulable binding keeps its previous
- * decision: replicas are never taken away because nothing else can host them.
+ * decision: replicas are never taken away because nothing else can host them — except by
+ * preemption: a divided binding that does not fit takes replicas from strictly lower-priority
+ * bindings (core/preempt.ts plans it, preemption.ts words it); a preempted binding waits for the
+ * fleet to change before it tries again. Workload groups (workload-groups.ts) are indexed from the
+ * informers. Decisions are made one at a time; their writes overlap.
  */
 import type { ResourceBinding, TargetCluster } from '../api/flotilla/binding.js';
-import { WORK_API_VERSION } from '../api/flotilla/binding.js';
 import type { Cluster } from '../api/flotilla/cluster.js';
-import { CLUSTER_API_VERSION } from '../api/flotilla/cluster.js';
 import { jsonEqual } from '../api/json-equal.js';
 import type { JsonValue } from '../api/meta.js';
 import { errorMessage } from '../base/errors.js';
@@ -23,7 +25,6 @@ import type { Logger } from '../base/logger.js';
 import type { ApiClient } from '../client/api-client.js';
 import type { EventRecorder } from '../client/event-recorder.js';
 import type { Informer } from '../client/informer.js';
-import type { ResourceRef } from '../client/resource-path.js';
 import type { SharedInformers } from '../client/shared-informers.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { sameTargets, scheduledStatus } from './binding-status.js';
@@ -38,13 +39,8 @@ import type { PluginSet } from './framework/registry.js';
 import { unitFromBinding } from './framework/unit.js';
 import { WorkloadGroups } from './workload-groups.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
-
-export const RESOURCE_BINDINGS: ResourceRef = { apiVersion: WORK_API_VERSION, plural: 'resourcebindings' };
-export const CLUSTER_RESOURCE_BINDINGS: ResourceRef = {
-  apiVersion: WORK_API_VERSION,
-  plural: 'clusterresourcebindings',
-};
-export const CLUSTERS: ResourceRef = { apiVersion: CLUSTER_API_VERSION, plural: 'clusters' };
+import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, keyOf, refOf } from './binding-refs.js';
+import { capacity, placementRelevant, triggerOf } from './triggers.js';
 
 export interface BindingSchedulerOptions {
   client: ApiClient;
@@ -341,46 +337,4 @@ export class BindingScheduler implements Runnable {
       this.#o.recorder?.record(current, { type: 'Warning', reason: 'Preempted', message });
     }
   }
-}
-
-function keyOf(prefix: 'rb' | 'crb', b: ResourceBinding): string {
-  return `${prefix}/${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
-}
-
-function refOf(key: string): ResourceRef {
-  const [prefix, namespace] = key.split('/') as ['rb' | 'crb', string];
-  return {
-    ...(prefix === 'rb' ? RESOURCE_BINDINGS : CLUSTER_RESOURCE_BINDINGS),
-    ...(namespace ? { namespace } : {}),
-  };
-}
-
-/** Why `binding` needs a decision now, or undefined when its decision stands. */
-function triggerOf(binding: ResourceBinding, clusters: readonly Cluster[]): ScheduleTrigger | undefined {
-  const { spec, status, metadata } = binding;
-  if (status?.schedulerObservedGeneration === undefined) return 'Initial';
-  if (status.schedulerObservedGeneration !== metadata.generation) return 'SpecChange';
-  if (unitFromBinding(binding).fresh) return 'Reschedule';
-  if (status.conditions?.find((c) => c.type === 'Scheduled')?.status !== 'True') return 'Retry';
-  const live = new Set(clusters.filter((c) => !c.metadata.deletionTimestamp).map((c) => c.metadata.name));
-  if ((spec.clusters ?? []).some((t: TargetCluster) => !live.has(t.name))) return 'ClusterChange';
-  const workload = (spec.replicas ?? 0) > 0 || spec.replicaRequirements !== undefined;
-  if (!workload || divisionStrategy(spec.placement?.replicaScheduling) === 'Duplicated')
-    return 'ClusterChange';
-  return undefined;
-}
-
-/** What of a cluster placement depends on, except capacity (a JSON string to compare). */
-function placementRelevant(c: Cluster): string {
-  return JSON.stringify([
-    c.metadata.labels ?? {},
-    c.metadata.deletionTimestamp ?? '',
-    c.spec ?? {},
-    c.status?.conditions?.map((x) => [x.type, x.status]) ?? [],
-    c.status?.apiEnablements ?? [],
-  ]);
-}
-
-function capacity(c: Cluster): JsonValue {
-  return (c.status?.resourceSummary ?? null) as unknown as JsonValue;
 }

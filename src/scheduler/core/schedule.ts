@@ -8,7 +8,7 @@
  */
 import type { TargetCluster } from '../../api/flotilla/binding.js';
 import type { Cluster } from '../../api/flotilla/cluster.js';
-import type { ClusterAffinity } from '../../api/flotilla/policy.js';
+import type { ClusterAffinity, StaticClusterWeight } from '../../api/flotilla/policy.js';
 import { UnschedulableError, divideReplicas } from '../division/assign.js';
 import type { DivisionCandidate } from '../division/assign.js';
 import { divisionStrategy } from '../division/strategy.js';
@@ -140,20 +140,23 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
     if (workload) report.availableReplicas = available;
     return { scored: { name, cluster, score, available }, tieBreak };
   });
-  scored.sort(
-    (a, b) =>
-      b.scored.score - a.scored.score ||
-      b.scored.available - a.scored.available ||
-      b.tieBreak - a.tieBreak ||
-      byName(a.scored.name, b.scored.name),
-  );
+  // Only spread selection and aggregated division depend on the ranking.
+  const constraints = strategy === 'StaticWeight' ? [] : (unit.placement.spreadConstraints ?? []);
+  if (constraints.length > 0 || strategy === 'Aggregated' || strategy === 'DynamicWeight')
+    scored.sort(
+      (a, b) =>
+        b.scored.score - a.scored.score ||
+        b.scored.available - a.scored.available ||
+        b.tieBreak - a.tieBreak ||
+        byName(a.scored.name, b.scored.name),
+    );
   const ranked = scored.map((s) => s.scored);
 
   let selected: ScoredCluster[];
   try {
     selected = selectClusters({
       clusters: ranked,
-      constraints: strategy === 'StaticWeight' ? [] : (unit.placement.spreadConstraints ?? []),
+      constraints,
       replicas: unit.replicas,
       duplicated: strategy === 'Duplicated',
     });
@@ -244,10 +247,31 @@ function divisionCandidate(
   if (strategy !== 'StaticWeight') return candidate;
   const rules = ctx.unit.placement.replicaScheduling?.weightPreference?.staticWeightList;
   if (!rules) return { ...candidate, weight: 1 };
-  let weight = 0;
-  for (const rule of rules)
-    if (clusterMatchesAffinity(s.cluster, rule.targetCluster)) weight = Math.max(weight, rule.weight);
-  return { ...candidate, weight };
+  return { ...candidate, weight: staticWeight(rules, s.cluster) };
+}
+
+/** Weights by cluster, per static weight list (by content: each binding has its own copy). */
+const staticWeights = new Map<string, WeakMap<Cluster, number>>();
+const STATIC_WEIGHT_LISTS = 1024;
+const staticWeightKeys = new WeakMap<readonly StaticClusterWeight[], string>();
+
+/** The largest weight of the rules `cluster` matches (0 when none). */
+function staticWeight(rules: readonly StaticClusterWeight[], cluster: Cluster): number {
+  let key = staticWeightKeys.get(rules);
+  if (key === undefined) staticWeightKeys.set(rules, (key = JSON.stringify(rules)));
+  let weights = staticWeights.get(key);
+  if (!weights) {
+    if (staticWeights.size >= STATIC_WEIGHT_LISTS) staticWeights.clear();
+    staticWeights.set(key, (weights = new WeakMap()));
+  }
+  let weight = weights.get(cluster);
+  if (weight === undefined) {
+    weight = 0;
+    for (const rule of rules)
+      if (clusterMatchesAffinity(cluster, rule.targetCluster)) weight = Math.max(weight, rule.weight);
+    weights.set(cluster, weight);
+  }
+  return weight;
 }
 
 /** Karmada's FitError text: "0/3 clusters are available: 1 cluster(s) …, 2 cluster(s) …." */

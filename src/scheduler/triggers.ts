@@ -1,0 +1,44 @@
+/**
+ * When a binding needs a decision (level-based: from the binding and the fleet as they are now),
+ * and which cluster changes matter to placements.
+ */
+import type { ResourceBinding, TargetCluster } from '../api/flotilla/binding.js';
+import type { Cluster } from '../api/flotilla/cluster.js';
+import type { JsonValue } from '../api/meta.js';
+import type { ScheduleTrigger } from './binding-status.js';
+import { divisionStrategy } from './division/strategy.js';
+import { unitFromBinding } from './framework/unit.js';
+
+/** Why `binding` needs a decision now, or undefined when its decision stands. */
+export function triggerOf(
+  binding: ResourceBinding,
+  clusters: readonly Cluster[],
+): ScheduleTrigger | undefined {
+  const { spec, status, metadata } = binding;
+  if (status?.schedulerObservedGeneration === undefined) return 'Initial';
+  if (status.schedulerObservedGeneration !== metadata.generation) return 'SpecChange';
+  if (unitFromBinding(binding).fresh) return 'Reschedule';
+  if (status.conditions?.find((c) => c.type === 'Scheduled')?.status !== 'True') return 'Retry';
+  const live = new Set(clusters.filter((c) => !c.metadata.deletionTimestamp).map((c) => c.metadata.name));
+  if ((spec.clusters ?? []).some((t: TargetCluster) => !live.has(t.name))) return 'ClusterChange';
+  const workload = (spec.replicas ?? 0) > 0 || spec.replicaRequirements !== undefined;
+  if (!workload || divisionStrategy(spec.placement?.replicaScheduling) === 'Duplicated')
+    return 'ClusterChange';
+  return undefined;
+}
+
+/** What of a cluster placement depends on, except capacity (a JSON string to compare). */
+export function placementRelevant(c: Cluster): string {
+  return JSON.stringify([
+    c.metadata.labels ?? {},
+    c.metadata.deletionTimestamp ?? '',
+    c.spec ?? {},
+    c.status?.conditions?.map((x) => [x.type, x.status]) ?? [],
+    c.status?.apiEnablements ?? [],
+  ]);
+}
+
+/** A cluster's capacity, to compare. */
+export function capacity(c: Cluster): JsonValue {
+  return (c.status?.resourceSummary ?? null) as unknown as JsonValue;
+}

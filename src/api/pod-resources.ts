@@ -146,3 +146,29 @@ function podLevelRequests(spec: PodSpecResourcesLike): ResourceAmounts {
 function maxInto(into: ResourceAmounts, other: Readonly<ResourceAmounts>): void {
   for (const name in other) into[name] = Math.max(into[name] ?? 0, other[name] ?? 0);
 }
+
+const BINARY_SUFFIXES: readonly [string, number][] = [
+  ['Ei', 2 ** 60],
+  ['Pi', 2 ** 50],
+  ['Ti', 2 ** 40],
+  ['Gi', 2 ** 30],
+  ['Mi', 2 ** 20],
+  ['Ki', 2 ** 10],
+];
+
+/**
+ * Amounts back on the wire: cpu as whole cores or millicores (`"4"`, `"3500m"`), byte-sized
+ * resources with the largest binary suffix that divides them (`"16Gi"`), counts as integers.
+ */
+export function formatResourceAmounts(amounts: Readonly<ResourceAmounts>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(amounts).sort()) {
+    const value = Math.max(0, Math.round(amounts[name] ?? 0));
+    if (name === 'cpu') out[name] = value % 1000 === 0 ? String(value / 1000) : `${value}m`;
+    else {
+      const suffix = BINARY_SUFFIXES.find(([, unit]) => value >= unit && value % unit === 0);
+      out[name] = suffix ? `${value / suffix[1]}${suffix[0]}` : String(value);
+    }
+  }
+  return out;
+}

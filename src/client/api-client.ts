@@ -223,6 +223,17 @@ export class ApiClient {
     return decodeEvents<T>(res, options.signal);
   }
 
+  /** GETs any path as text, whatever the status (health checks such as `/readyz`). */
+  async getText(path: string, options: CallOptions = {}): Promise<{ status: number; body: string }> {
+    const res = await this.#transport.request({
+      method: 'GET',
+      path,
+      headers: { accept: 'text/plain, */*' },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { status: res.status, body: res.body ?? '' };
+  }
+
   /** GETs any path as JSON (discovery documents, `/version`). */
   async getPath<T>(path: string, options: CallOptions = {}): Promise<T> {
     return this.#json<T>('GET', path, { signal: options.signal });

@@ -30,6 +30,18 @@ export async function kubeconfigTransport(path: string, context?: string): Promi
   } catch (err) {
     throw new KubeconfigError(`cannot read kubeconfig ${path}: ${(err as Error).message}`);
   }
+  return parseKubeconfig(text, { path, ...(context !== undefined ? { context } : {}) });
+}
+
+/**
+ * Transport options for `context` of the kubeconfig `text`; `path` names it in errors and anchors
+ * relative file references.
+ */
+export async function parseKubeconfig(
+  text: string,
+  options: { path: string; context?: string },
+): Promise<HttpsTransportOptions> {
+  const { path, context } = options;
   let config: Fields;
   try {
     config = (parse(text) ?? {}) as Fields;

@@ -9,6 +9,11 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** A command that could not do its work (e.g. a server it needs does not answer): one line, exit 1. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+}
+
 /** `HOST:PORT` (IPv6 in brackets) of `--listen`. */
 export function parseListen(text: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);

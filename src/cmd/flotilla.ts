@@ -3,7 +3,8 @@
  * clock) and runs a subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.
  */
 import { parseArgs } from 'node:util';
-import { UsageError, buildLogger, count, parseListen, seconds } from './flags.js';
+import { CommandError, UsageError, buildLogger, count, parseListen, seconds } from './flags.js';
+import { runJoin, runUnjoin } from './join-command.js';
 import { startHub } from './hub.js';
 import { runExplain } from './explain-command.js';
 import { runSim } from './sim-command.js';
@@ -17,6 +18,7 @@ Commands:
   up      run the hub with its state in ./.flotilla (what \`npm start\` runs)
   sim     run a fleet of simulated Kubernetes clusters; inject faults into it
   explain show where the scheduler would place a workload, and why (dry run)
+  join    register a member cluster with the hub (unjoin removes it)
 
 Run 'flotilla <command> --help' for a command's flags.
 `;
@@ -35,6 +37,8 @@ Flags:
   --history-retention S     seconds of change history kept for watches and lists (default 300)
   --compaction-interval S   seconds between history compactions (default 60)
   --history-min-revisions N revisions always kept, whatever their age (default 1000)
+  --cluster-probe-interval S  seconds between health probes of each member (default 10)
+  --cluster-grace-period S    seconds a Ready member may fail probes before NotReady (default 40)
 `;
 
 async function runHub(args: string[], defaults: { help: string }): Promise<number> {
@@ -49,6 +53,8 @@ async function runHub(args: string[], defaults: { help: string }): Promise<numbe
       'history-retention': { type: 'string', default: '300' },
       'compaction-interval': { type: 'string', default: '60' },
       'history-min-revisions': { type: 'string', default: '1000' },
+      'cluster-probe-interval': { type: 'string', default: '10' },
+      'cluster-grace-period': { type: 'string', default: '40' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -73,6 +79,10 @@ async function runHub(args: string[], defaults: { help: string }): Promise<numbe
       retention: seconds('--history-retention', values['history-retention']) * 1000,
       interval: seconds('--compaction-interval', values['compaction-interval']) * 1000,
       minRetainRevisions: count('--history-min-revisions', values['history-min-revisions']),
+    },
+    clusterStatus: {
+      probeIntervalMs: seconds('--cluster-probe-interval', values['cluster-probe-interval']) * 1000,
+      gracePeriodMs: seconds('--cluster-grace-period', values['cluster-grace-period']) * 1000,
     },
   });
   process.stdout.write(
@@ -103,6 +113,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runSim(rest);
       case 'explain':
         return await runExplain(rest);
+      case 'join':
+        return await runJoin(rest);
+      case 'unjoin':
+        return await runUnjoin(rest);
       case 'up':
         return await runHub(rest, { help: HUB_HELP.replace('flotilla hub', 'flotilla up') });
       default:
@@ -115,6 +129,10 @@ export async function main(argv: string[]): Promise<number> {
     ) {
       process.stderr.write(`flotilla: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof CommandError) {
+      process.stderr.write(`flotilla: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }

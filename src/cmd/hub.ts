@@ -23,6 +23,9 @@ import { stripManagedFields } from '../client/informer.js';
 import { SharedInformers } from '../client/shared-informers.js';
 import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
 import { BindingScheduler } from '../scheduler/binding-scheduler.js';
+import { ClusterStatusController } from '../controllers/cluster-status/cluster-status-controller.js';
+import type { MemberClients } from '../client/member-clients.js';
+import { SecretMemberClients } from '../members/secret-member-clients.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { Manager } from '../runtime/manager.js';
 import { Compactor } from '../storage/compactor.js';
@@ -42,6 +45,10 @@ export interface HubOptions {
   minRequestTimeoutSeconds?: number;
   /** History compaction: pass interval and retention in ms, revisions always kept. */
   compaction?: { interval?: number; retention?: number; minRetainRevisions?: number };
+  /** Member health: probe interval and grace period before NotReady (ms; default 10 s and 40 s). */
+  clusterStatus?: { probeIntervalMs?: number; gracePeriodMs?: number };
+  /** How the hub reaches members (default: the credentials in each Cluster's Secret). */
+  members?: MemberClients;
 }
 
 export interface RunningHub {
@@ -103,6 +110,23 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     .add('namespace', new NamespaceController({ client, clock, log: controllerLog }))
     .add('informers', informers)
     .add('scheduler', new BindingScheduler({ client, informers, clock, log: controllerLog, recorder }))
+    .add(
+      'cluster-status',
+      new ClusterStatusController({
+        client,
+        informers,
+        members: options.members ?? new SecretMemberClients(client),
+        clock,
+        log: controllerLog,
+        recorder: new EventRecorder({
+          client,
+          clock,
+          log: controllerLog,
+          component: 'flotilla-cluster-status',
+        }),
+        ...options.clusterStatus,
+      }),
+    )
     .start(stopping.signal)
     .catch((err: unknown) => {
       options.log.error({ err: err instanceof Error ? err.message : String(err) }, 'controllers failed');

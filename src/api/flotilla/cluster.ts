@@ -19,6 +19,9 @@ export interface ClusterSpec {
   syncMode?: 'Push' | 'Pull';
   apiEndpoint?: string;
   secretRef?: { namespace: string; name: string };
+  insecureSkipTLSVerification?: boolean;
+  /** Unique cluster ID: the member's kube-system namespace UID. */
+  id?: string;
   provider?: string;
   region?: string;
   zones?: string[];

@@ -1,0 +1,264 @@
+/**
+ * The cluster-status controller (push mode): every `probeIntervalMs` it asks each member's
+ * `/readyz`, and while the member answers reads its version (`/version`), the APIs it serves
+ * (discovery, refreshed every `discoveryIntervalMs`) and node and resource summaries from
+ * informers on the member's nodes and pods (never repeated full lists). The Ready condition
+ * follows health.ts (grace period before NotReady/Unknown), and unhealthy clusters get the
+ * `not-ready` / `unreachable` NoSchedule taints. Status is written when it changes, and at least
+ * every `heartbeatIntervalMs` (`lastHeartbeatTime`). Pull-mode clusters (their agent reports) and
+ * clusters without `spec.secretRef` (whoever wrote them keeps their status) are left alone.
+ */
+import type { Cluster, ClusterStatus, Condition } from '../../api/flotilla/cluster.js';
+import { jsonEqual } from '../../api/json-equal.js';
+import type { JsonValue } from '../../api/meta.js';
+import { isNotFound } from '../../api/status.js';
+import type { Clock } from '../../base/clock.js';
+import { errorMessage } from '../../base/errors.js';
+import type { Logger } from '../../base/logger.js';
+import type { ApiClient } from '../../client/api-client.js';
+import { discoverResources } from '../../client/discovery.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
+import type { Informer } from '../../client/informer.js';
+import type { MemberClients } from '../../client/member-clients.js';
+import { SharedInformers } from '../../client/shared-informers.js';
+import { Controller } from '../../runtime/controller.js';
+import type { Reconciler, Result } from '../../runtime/reconciler.js';
+import { done, requeueAfter } from '../../runtime/reconciler.js';
+import type { Runnable } from '../../runtime/runnable.js';
+import { healthTaints, readyCondition } from './health.js';
+import type { ProbeOutcome } from './health.js';
+import { apiEnablements } from './enablements.js';
+import { summarize } from './summaries.js';
+import type { NodeLike, PodLike } from './summaries.js';
+
+const CLUSTERS = { apiVersion: 'cluster.flotilla.io/v1alpha1', plural: 'clusters' };
+
+export interface ClusterStatusOptions {
+  /** The hub. */
+  client: ApiClient;
+  informers: SharedInformers;
+  members: MemberClients;
+  clock: Clock;
+  log: Logger;
+  recorder?: EventRecorder;
+  /** How often each member is probed (default 10 s). */
+  probeIntervalMs?: number;
+  /** How long a Ready member may fail probes before it turns NotReady/Unknown (default 40 s). */
+  gracePeriodMs?: number;
+  /** How long one probe may take (default 5 s). */
+  probeTimeoutMs?: number;
+  /** How often discovery is re-read (default 5 min). */
+  discoveryIntervalMs?: number;
+  /** Status is rewritten at least this often (default 60 s). */
+  heartbeatIntervalMs?: number;
+}
+
+/** What the controller keeps per member between probes. */
+interface MemberState {
+  client: ApiClient;
+  stop: AbortController;
+  nodes: Informer<NodeLike>;
+  pods: Informer<PodLike>;
+  lastSuccessMs?: number;
+  discoveredAtMs?: number;
+  enablements?: ClusterStatus['apiEnablements'];
+}
+
+/** Keeps every push-mode Cluster's status true to its member. */
+export class ClusterStatusController implements Runnable, Reconciler {
+  readonly #o: ClusterStatusOptions;
+  readonly #log: Logger;
+  readonly #clusters: Informer<Cluster>;
+  readonly #controller: Controller;
+  readonly #members = new Map<string, MemberState>();
+
+  constructor(options: ClusterStatusOptions) {
+    this.#o = options;
+    this.#log = options.log.child({ controller: 'cluster-status' });
+    this.#clusters = options.informers.informer<Cluster>(CLUSTERS);
+    this.#controller = new Controller({
+      name: 'cluster-status',
+      reconciler: this,
+      clock: options.clock,
+      log: options.log,
+      sources: [{ informer: this.#clusters }],
+      workers: 4,
+    });
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    try {
+      await this.#controller.start(signal);
+    } finally {
+      for (const name of [...this.#members.keys()]) this.#forget(name);
+    }
+  }
+
+  async reconcile(name: string, signal: AbortSignal): Promise<Result> {
+    const cluster = this.#clusters.get(name);
+    // As Karmada's: only push-mode clusters with credentials; others report their own status.
+    if (
+      !cluster ||
+      cluster.metadata.deletionTimestamp ||
+      cluster.spec?.syncMode === 'Pull' ||
+      !cluster.spec?.secretRef
+    ) {
+      this.#forget(name);
+      return done;
+    }
+    const interval = this.#o.probeIntervalMs ?? 10_000;
+    const now = this.#o.clock.now();
+    let member: MemberState | undefined;
+    let probe: ProbeOutcome;
+    let version: string | undefined;
+    try {
+      member = await this.#member(cluster, signal);
+      ({ probe, version } = await this.#probe(member, signal));
+    } catch (err) {
+      if (signal.aborted) throw err;
+      probe = { kind: 'unreachable', message: errorMessage(err) };
+    }
+    const previous = cluster.status?.conditions?.find((c) => c.type === 'Ready');
+    const ready = readyCondition({
+      probe,
+      previous,
+      lastSuccessMs: member?.lastSuccessMs,
+      nowMs: now,
+      graceMs: this.#o.gracePeriodMs ?? 40_000,
+    });
+    if (probe.kind === 'ready' && member) member.lastSuccessMs = now;
+    const status = await this.#statusOf(cluster, { ready, version, member, probe, signal });
+    const current = await this.#writeTaints(cluster, ready, signal);
+    await this.#writeStatus(current, status, signal);
+    if (previous?.status !== ready.status)
+      this.#o.recorder?.record(cluster, {
+        type: ready.status === 'True' ? 'Normal' : 'Warning',
+        reason: ready.reason ?? 'ClusterReady',
+        message: ready.message ?? '',
+      });
+    return requeueAfter(interval);
+  }
+
+  /** The member's client and watchers, (re)built when its credentials change. */
+  async #member(cluster: Cluster, signal: AbortSignal): Promise<MemberState> {
+    const name = cluster.metadata.name ?? '';
+    const client = await this.#o.members.clientFor(cluster, signal);
+    const known = this.#members.get(name);
+    if (known?.client === client) return known;
+    this.#forget(name);
+    const stop = new AbortController();
+    const informers = new SharedInformers({
+      client,
+      clock: this.#o.clock,
+      log: this.#log.child({ cluster: name }),
+    });
+    const state: MemberState = {
+      client,
+      stop,
+      nodes: informers.informer<NodeLike>({ apiVersion: 'v1', plural: 'nodes' }),
+      pods: informers.informer<PodLike>({ apiVersion: 'v1', plural: 'pods' }),
+      ...(known?.lastSuccessMs !== undefined ? { lastSuccessMs: known.lastSuccessMs } : {}),
+    };
+    void informers.start(stop.signal);
+    this.#members.set(name, state);
+    return state;
+  }
+
+  #forget(name: string): void {
+    this.#members.get(name)?.stop.abort();
+    this.#members.delete(name);
+  }
+
+  async #probe(member: MemberState, signal: AbortSignal): Promise<{ probe: ProbeOutcome; version?: string }> {
+    const timer = new AbortController();
+    const timedOut = new AbortController();
+    this.#o.clock.sleep(this.#o.probeTimeoutMs ?? 5_000, timer.signal).then(
+      () => timedOut.abort(new Error('probe timed out')),
+      () => undefined, // the probe finished first
+    );
+    const options = { signal: AbortSignal.any([signal, timedOut.signal]) };
+    try {
+      const readyz = await member.client.getText('/readyz', options);
+      if (readyz.status !== 200)
+        return {
+          probe: {
+            kind: 'not-ready',
+            message: `/readyz answered ${readyz.status}: ${readyz.body.split('\n')[0] ?? ''}`.trim(),
+          },
+        };
+      const info = await member.client.getPath<{ gitVersion?: string }>('/version', options);
+      return { probe: { kind: 'ready' }, ...(info.gitVersion ? { version: info.gitVersion } : {}) };
+    } finally {
+      timer.abort();
+    }
+  }
+
+  async #statusOf(
+    cluster: Cluster,
+    at: {
+      ready: Condition;
+      version: string | undefined;
+      member: MemberState | undefined;
+      probe: ProbeOutcome;
+      signal: AbortSignal;
+    },
+  ): Promise<ClusterStatus> {
+    const status: ClusterStatus = {
+      ...cluster.status,
+      conditions: [...(cluster.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), at.ready],
+    };
+    if (at.version) status.kubernetesVersion = at.version;
+    const member = at.member;
+    if (at.probe.kind !== 'ready' || !member) return status;
+    const now = this.#o.clock.now();
+    if (
+      member.discoveredAtMs === undefined ||
+      now - member.discoveredAtMs >= (this.#o.discoveryIntervalMs ?? 300_000)
+    ) {
+      try {
+        member.enablements = apiEnablements(await discoverResources(member.client, at.signal));
+        member.discoveredAtMs = now;
+      } catch (err) {
+        this.#log.warn({ cluster: cluster.metadata.name, err: errorMessage(err) }, 'discovery failed');
+      }
+    }
+    if (member.enablements) status.apiEnablements = member.enablements;
+    if (member.nodes.hasSynced && member.pods.hasSynced)
+      Object.assign(status, summarize(member.nodes.list(), member.pods.list()));
+    return status;
+  }
+
+  /** Puts the health taints on `cluster`'s spec; answers the cluster as stored. */
+  async #writeTaints(cluster: Cluster, ready: Condition, signal: AbortSignal): Promise<Cluster> {
+    const taints = cluster.spec?.taints ?? [];
+    const wanted = healthTaints(taints, ready, this.#o.clock.now());
+    if (jsonEqual(wanted as unknown as JsonValue, taints as unknown as JsonValue)) return cluster;
+    return this.#o.client.patch<Cluster>(CLUSTERS, cluster.metadata.name ?? '', {
+      body: { metadata: { resourceVersion: cluster.metadata.resourceVersion }, spec: { taints: wanted } },
+      options: { type: 'merge', signal },
+    });
+  }
+
+  async #writeStatus(cluster: Cluster, status: ClusterStatus, signal: AbortSignal): Promise<void> {
+    const { lastHeartbeatTime, ...before } = cluster.status ?? {};
+    const { lastHeartbeatTime: _, ...after } = status;
+    const now = this.#o.clock.now();
+    const stale =
+      !lastHeartbeatTime || now - Date.parse(lastHeartbeatTime) >= (this.#o.heartbeatIntervalMs ?? 60_000);
+    if (!stale && jsonEqual(before as unknown as JsonValue, after as unknown as JsonValue)) return;
+    try {
+      // A whole-status update: a merge patch would keep resources that vanished from a summary.
+      await this.#o.client.updateStatus<Cluster>(
+        CLUSTERS,
+        {
+          ...cluster,
+          status: { ...after, lastHeartbeatTime: new Date(now).toISOString() },
+        },
+        { signal },
+      );
+    } catch (err) {
+      if (isNotFound(err)) return; // the cluster was removed meanwhile
+      throw err;
+    }
+  }
+}

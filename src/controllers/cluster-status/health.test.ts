@@ -1,0 +1,68 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Condition } from '../../api/flotilla/cluster.js';
+import { healthTaints, readyCondition } from './health.js';
+import type { ProbeOutcome } from './health.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const ready: Condition = {
+  type: 'Ready',
+  status: 'True',
+  reason: 'ClusterReady',
+  lastTransitionTime: '2025-12-31T00:00:00.000Z',
+};
+const down: ProbeOutcome = { kind: 'unreachable', message: 'connect ECONNREFUSED' };
+
+describe('readyCondition', () => {
+  it('keeps a Ready cluster Ready through the grace period, then says why it is not', () => {
+    const at = (nowMs: number, probe: ProbeOutcome = down) =>
+      readyCondition({ probe, previous: ready, lastSuccessMs: T0, nowMs, graceMs: 40_000 });
+    assert.equal(at(T0 + 39_999), ready);
+    assert.deepEqual(at(T0 + 40_000), {
+      type: 'Ready',
+      status: 'Unknown',
+      reason: 'ClusterNotReachable',
+      message: 'connect ECONNREFUSED',
+      lastTransitionTime: new Date(T0 + 40_000).toISOString(),
+    });
+    assert.equal(
+      at(T0 + 50_000, { kind: 'not-ready', message: '/readyz answered 500' }).reason,
+      'ClusterNotReady',
+    );
+    assert.equal(
+      at(T0 + 50_000, { kind: 'ready' }).lastTransitionTime,
+      ready.lastTransitionTime,
+      'unchanged status keeps its time',
+    );
+  });
+
+  it('judges a cluster never seen healthy at once', () => {
+    const c = readyCondition({
+      probe: down,
+      previous: undefined,
+      lastSuccessMs: undefined,
+      nowMs: T0,
+      graceMs: 40_000,
+    });
+    assert.equal(c.status, 'Unknown');
+  });
+});
+
+describe('healthTaints', () => {
+  const user = { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' as const };
+  it('adds the taint of the state, removes the other, keeps the rest', () => {
+    const unknown = { ...ready, status: 'Unknown' as const };
+    const tainted = healthTaints([user], unknown, T0);
+    assert.deepEqual(tainted, [
+      user,
+      { key: 'cluster.flotilla.io/unreachable', effect: 'NoSchedule', timeAdded: new Date(T0).toISOString() },
+    ]);
+    assert.deepEqual(healthTaints(tainted, unknown, T0 + 5000), tainted, 'kept with its time');
+    const notReady = healthTaints(tainted, { ...ready, status: 'False' }, T0);
+    assert.deepEqual(
+      notReady.map((t) => t.key),
+      ['dedicated', 'cluster.flotilla.io/not-ready'],
+    );
+    assert.deepEqual(healthTaints(notReady, ready, T0), [user]);
+  });
+});

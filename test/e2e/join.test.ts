@@ -1,0 +1,216 @@
+/**
+ * Joining simulated members to a hub with `flotilla join`, as a user does: the hub probes each
+ * member and reports it Ready with its version, APIs and capacity (kubectl 1.27 and 1.33 see it);
+ * a member made `down` with `flotilla sim fault` turns Unknown after the grace period and gets the
+ * unreachable taint, and comes back when healed; `flotilla unjoin` removes it. Bad input is one
+ * line with exit 2; an unreachable member is one line with exit 1.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Cluster } from '../../src/api/flotilla/cluster.js';
+import {
+  KUBECTL_VERSIONS,
+  Kubectl,
+  eventually,
+  runFlotilla,
+  startFlotillaProcess,
+  startHubProcess,
+  tempFile,
+} from './harness.js';
+import type { Hub } from './harness.js';
+
+describe('flotilla join', () => {
+  let hub: Hub;
+  let sim: Hub;
+  before(async () => {
+    [hub, sim] = await Promise.all([
+      startHubProcess({ args: ['--cluster-probe-interval', '1', '--cluster-grace-period', '3'] }),
+      startFlotillaProcess('sim', { args: ['--clusters', '2', '--storage', 'memory'] }),
+    ]);
+  });
+  after(async () => {
+    const died = [hub.exitStatus(), sim.exitStatus()];
+    await Promise.all([hub.stop(), sim.stop()]);
+    assert.deepEqual(died, [undefined, undefined], `${hub.logs()}\n${sim.logs()}`);
+  });
+
+  const join = (name: string, context: string, ...extra: string[]) =>
+    runFlotilla([
+      'join',
+      name,
+      '--kubeconfig',
+      sim.kubeconfig,
+      '--context',
+      context,
+      '--hub-kubeconfig',
+      hub.kubeconfig,
+      ...extra,
+    ]);
+
+  it('registers members that the hub reports Ready, with version, APIs and capacity', async () => {
+    const a = await join(
+      'east',
+      'us-east-1',
+      '--region',
+      'us-east',
+      '--zone',
+      'us-east-1a',
+      '--provider',
+      'sim',
+    );
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(
+      a.stdout,
+      /^cluster east joined \(https:\/\/127\.0\.0\.1:\d+, Kubernetes v1\.\d+\.\d+\S*, ID [0-9a-f-]{36}\)\n$/,
+    );
+    assert.equal((await join('west', 'us-west-1', '--region', 'us-west')).code, 0);
+    const again = await join('east', 'us-east-1', '--region', 'us-east');
+    assert.equal(again.code, 0, 'joining the same member again refreshes it');
+    const taken = await join('east', 'us-west-1');
+    assert.equal(taken.code, 1);
+    assert.match(
+      taken.stderr,
+      /^flotilla: cluster east is already joined with another member \(ID [0-9a-f-]+\)\n$/,
+    );
+
+    for (const version of KUBECTL_VERSIONS) {
+      const k = new Kubectl(version, hub.kubeconfig);
+      try {
+        const table = await eventually(
+          async () => {
+            const out = await k.ok(['get', 'clusters']);
+            return (
+              /\neast\s+v1\.\d+\.\d+\S*\s+Push\s+True\s+us-east\s/.test(out) &&
+              /\nwest\s+\S+\s+Push\s+True\s/.test(out) &&
+              out
+            );
+          },
+          { what: `both clusters Ready (kubectl ${version})`, timeoutMs: 30_000 },
+        );
+        assert.match(table, /^NAME\s+VERSION\s+MODE\s+READY\s+REGION\s+AGE\n/);
+      } finally {
+        k.cleanup();
+      }
+    }
+    const k = new Kubectl('1.33', hub.kubeconfig);
+    try {
+      const east = JSON.parse(await k.ok(['get', 'cluster', 'east', '-o', 'json'])) as Cluster;
+      assert.equal(east.spec?.secretRef?.namespace, 'flotilla-system');
+      assert.equal(east.spec?.provider, 'sim');
+      assert.deepEqual(east.spec?.zones, ['us-east-1a']);
+      assert.ok((east.status?.nodeSummary?.readyNum ?? 0) > 0, 'ready nodes counted');
+      assert.ok(Number(east.status?.resourceSummary?.allocatable?.['pods'] ?? 0) > 0, 'allocatable pods');
+      assert.ok(east.status?.resourceSummary?.continuous?.['cpu'], 'continuous cpu');
+      const apps = east.status?.apiEnablements?.find((e) => e.groupVersion === 'apps/v1');
+      assert.ok(
+        apps?.resources?.some((r) => r.kind === 'Deployment'),
+        'serves Deployments',
+      );
+      assert.match(
+        await k.ok(['get', 'secret', 'east', '-n', 'flotilla-system', '-o', 'name']),
+        /^secret\/east\n$/,
+      );
+    } finally {
+      k.cleanup();
+    }
+  });
+
+  it('turns a member that went down Unknown with the unreachable taint after the grace period, and back', async () => {
+    const k = new Kubectl('1.33', hub.kubeconfig);
+    const cluster = async (): Promise<Cluster> =>
+      JSON.parse(await k.ok(['get', 'cluster', 'west', '-o', 'json'])) as Cluster;
+    const ready = (c: Cluster): string | undefined =>
+      c.status?.conditions?.find((x) => x.type === 'Ready')?.status;
+    try {
+      await eventually(async () => ready(await cluster()) === 'True', {
+        what: 'west Ready',
+        timeoutMs: 30_000,
+      });
+      const down = await runFlotilla(['sim', 'fault', 'us-west-1', 'down', '--data-dir', sim.dir]);
+      assert.equal(down.code, 0, down.stderr);
+      const gone = await eventually(
+        async () => {
+          const c = await cluster();
+          return ready(c) === 'Unknown' && c;
+        },
+        { what: 'west Unknown', timeoutMs: 30_000 },
+      );
+      assert.equal(gone.status?.conditions?.find((x) => x.type === 'Ready')?.reason, 'ClusterNotReachable');
+      assert.deepEqual(
+        gone.spec?.taints?.map((t) => `${t.key}:${t.effect}`),
+        ['cluster.flotilla.io/unreachable:NoSchedule'],
+      );
+      const heal = await runFlotilla(['sim', 'fault', 'us-west-1', 'heal', '--data-dir', sim.dir]);
+      assert.equal(heal.code, 0, heal.stderr);
+      const back = await eventually(
+        async () => {
+          const c = await cluster();
+          return ready(c) === 'True' && c;
+        },
+        { what: 'west Ready again', timeoutMs: 30_000 },
+      );
+      assert.deepEqual(back.spec?.taints ?? [], []);
+    } finally {
+      k.cleanup();
+    }
+  });
+
+  it('unjoins a member, and rejects bad input', async () => {
+    const out = await runFlotilla(['unjoin', 'west', '--hub-kubeconfig', hub.kubeconfig]);
+    assert.equal(out.code, 0, out.stderr);
+    const k = new Kubectl('1.33', hub.kubeconfig);
+    try {
+      assert.equal((await k.run(['get', 'cluster', 'west'])).code, 1);
+      assert.equal((await k.run(['get', 'secret', 'west', '-n', 'flotilla-system'])).code, 1);
+    } finally {
+      k.cleanup();
+    }
+    const closed = readFileSync(sim.kubeconfig, 'utf8').replace(
+      /server: https:\/\/127\.0\.0\.1:\d+/g,
+      'server: https://127.0.0.1:1',
+    );
+    const cases: [string[], number, RegExp][] = [
+      [
+        ['join', 'x', '--hub-kubeconfig', hub.kubeconfig],
+        2,
+        /^flotilla: --kubeconfig FILE \(the member cluster\) is required\n$/,
+      ],
+      [
+        ['join', 'Bad_Name', '--kubeconfig', sim.kubeconfig],
+        2,
+        /^flotilla: invalid cluster name "Bad_Name": /,
+      ],
+      [
+        ['join', 'x', '--kubeconfig', sim.kubeconfig, '--context', 'nope'],
+        2,
+        /^flotilla: member kubeconfig: .* has no context named "nope"\n$/,
+      ],
+      [
+        ['unjoin', 'nowhere', '--hub-kubeconfig', hub.kubeconfig],
+        2,
+        /^flotilla: cluster nowhere is not joined\n$/,
+      ],
+      [
+        [
+          'join',
+          'x',
+          '--kubeconfig',
+          tempFile('closed.kubeconfig', closed),
+          '--context',
+          'us-east-1',
+          '--hub-kubeconfig',
+          hub.kubeconfig,
+        ],
+        1,
+        /^flotilla: cannot reach the member at https:\/\/127\.0\.0\.1:1: .*\n$/,
+      ],
+    ];
+    for (const [args, code, want] of cases) {
+      const r = await runFlotilla(args);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, want);
+      assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+    }
+  });
+});

@@ -13,7 +13,7 @@ import { StatusError } from '../api/status.js';
 import { ApiClient } from '../client/api-client.js';
 import { HttpsTransport } from '../client/https-transport.js';
 import { KubeconfigError, kubeconfigTransport } from '../client/kubeconfig.js';
-import type { ResourceRef } from '../client/resource-path.js';
+import { CLUSTER_PROPAGATION_POLICIES, PROPAGATION_POLICIES } from '../client/flotilla-resources.js';
 import type { PreemptionCandidate } from '../scheduler/core/preempt.js';
 import type { SchedulingUnit } from '../scheduler/framework/interface.js';
 import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, keyOf } from '../scheduler/binding-refs.js';
@@ -34,8 +34,8 @@ export interface HubView {
   others: PreemptionCandidate[];
 }
 
-const PP: ResourceRef = { apiVersion: POLICY_API_VERSION, plural: 'propagationpolicies' };
-const CPP: ResourceRef = { apiVersion: POLICY_API_VERSION, plural: 'clusterpropagationpolicies' };
+const PP = PROPAGATION_POLICIES;
+const CPP = CLUSTER_PROPAGATION_POLICIES;
 
 /** Reads the hub the kubeconfig's `context` points at, as it concerns `template`. */
 export async function readHub(

@@ -24,6 +24,7 @@ import { SharedInformers } from '../client/shared-informers.js';
 import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
 import { BindingScheduler } from '../scheduler/binding-scheduler.js';
 import { ClusterStatusController } from '../controllers/cluster-status/cluster-status-controller.js';
+import { Detector } from '../controllers/detector/detector.js';
 import type { MemberClients } from '../client/member-clients.js';
 import { SecretMemberClients } from '../members/secret-member-clients.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
@@ -109,6 +110,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     .add('garbage-collector', new GarbageCollector({ client, clock, log: controllerLog }))
     .add('namespace', new NamespaceController({ client, clock, log: controllerLog }))
     .add('informers', informers)
+    .add(
+      'detector',
+      new Detector({
+        client,
+        informers,
+        clock,
+        log: controllerLog,
+        recorder: new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-detector' }),
+      }),
+    )
     .add('scheduler', new BindingScheduler({ client, informers, clock, log: controllerLog, recorder }))
     .add(
       'cluster-status',

@@ -1,18 +1,12 @@
 /**
- * Where bindings and clusters live on the hub, and how the scheduler names a binding in its
- * queue: `rb/<namespace>/<name>` or `crb//<name>`.
+ * How the scheduler names a binding in its queue (`rb/<namespace>/<name>` or `crb//<name>`), and
+ * where bindings and clusters live on the hub (re-exported from client/flotilla-resources.ts).
  */
 import type { ResourceBinding } from '../api/flotilla/binding.js';
-import { WORK_API_VERSION } from '../api/flotilla/binding.js';
-import { CLUSTER_API_VERSION } from '../api/flotilla/cluster.js';
+import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS } from '../client/flotilla-resources.js';
 import type { ResourceRef } from '../client/resource-path.js';
 
-export const RESOURCE_BINDINGS: ResourceRef = { apiVersion: WORK_API_VERSION, plural: 'resourcebindings' };
-export const CLUSTER_RESOURCE_BINDINGS: ResourceRef = {
-  apiVersion: WORK_API_VERSION,
-  plural: 'clusterresourcebindings',
-};
-export const CLUSTERS: ResourceRef = { apiVersion: CLUSTER_API_VERSION, plural: 'clusters' };
+export { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS };
 
 /** The queue key of `b`, a ResourceBinding (`rb`) or ClusterResourceBinding (`crb`). */
 export function keyOf(prefix: 'rb' | 'crb', b: ResourceBinding): string {

@@ -13,6 +13,7 @@ import {
   KUBECTL_VERSIONS,
   Kubectl,
   eventually,
+  manifest,
   runFlotilla,
   startFlotillaProcess,
   startHubProcess,
@@ -151,6 +152,62 @@ describe('flotilla join', () => {
         { what: 'west Ready again', timeoutMs: 30_000 },
       );
       assert.deepEqual(back.spec?.taints ?? [], []);
+    } finally {
+      k.cleanup();
+    }
+  });
+
+  it('binds a Deployment applied to the hub and schedules it onto the joined clusters', async () => {
+    const k = new Kubectl('1.27', hub.kubeconfig);
+    try {
+      const manifests = [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web', namespace: 'default' },
+          spec: {
+            replicas: 6,
+            selector: { matchLabels: { app: 'web' } },
+            template: {
+              metadata: { labels: { app: 'web' } },
+              spec: {
+                containers: [{ name: 'web', image: 'nginx', resources: { requests: { cpu: '100m' } } }],
+              },
+            },
+          },
+        },
+        {
+          apiVersion: 'policy.flotilla.io/v1alpha1',
+          kind: 'PropagationPolicy',
+          metadata: { name: 'web', namespace: 'default' },
+          spec: {
+            resourceSelectors: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }],
+            placement: {
+              replicaScheduling: {
+                replicaSchedulingType: 'Divided',
+                replicaDivisionPreference: 'Weighted',
+                weightPreference: {
+                  staticWeightList: [
+                    { targetCluster: { clusterNames: ['east'] }, weight: 2 },
+                    { targetCluster: { clusterNames: ['west'] }, weight: 1 },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      ];
+      await k.ok(['apply', '-f', tempFile('web.yaml', manifest(...manifests))]);
+      const row = await eventually(
+        async () => {
+          const out = await k.ok(['get', 'rb', 'web-deployment']);
+          return /\nweb-deployment\s+True\s+east:4,west:2\s/.test(out) && out;
+        },
+        { what: 'web-deployment scheduled 4:2', timeoutMs: 30_000 },
+      );
+      assert.match(row, /^NAME\s+SCHEDULED\s+CLUSTERS\s+/);
+      const labels = await k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.metadata.labels}']);
+      assert.match(labels, /"propagationpolicy.flotilla.io\/name":"web"/);
     } finally {
       k.cleanup();
     }

@@ -60,3 +60,36 @@ export function pickPolicy(
   );
   return eligible[0]?.p;
 }
+
+/** The policy a template is marked as claimed by. */
+export interface PolicyClaim {
+  kind: 'PropagationPolicy' | 'ClusterPropagationPolicy';
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * The policy that should claim `template` now, given the one that holds it (`held`): a claim
+ * stands while its policy exists and still selects the template, unless the best policy has
+ * `preemption: Always` and outranks it — a PropagationPolicy preempts a ClusterPropagationPolicy
+ * whatever their priorities; within one kind, a higher `priority` is needed (Karmada's rules).
+ */
+export function claimingPolicy(
+  policies: readonly PolicyObject[],
+  template: KubeObject,
+  held: PolicyClaim | undefined,
+): PolicyObject | undefined {
+  const best = pickPolicy(policies, template);
+  if (!held) return best;
+  const holder = policies.find(
+    (p) =>
+      p.kind === held.kind &&
+      p.metadata.name === held.name &&
+      (held.kind === 'ClusterPropagationPolicy' || (p.metadata.namespace ?? '') === (held.namespace ?? '')),
+  );
+  if (!holder || policyMatch(holder, template) === 0 || !best || best === holder) return best ?? holder;
+  if (best.spec.preemption !== 'Always') return holder;
+  if (best.kind === 'PropagationPolicy' && holder.kind === 'ClusterPropagationPolicy') return best;
+  if (best.kind === holder.kind && (best.spec.priority ?? 0) > (holder.spec.priority ?? 0)) return best;
+  return holder;
+}

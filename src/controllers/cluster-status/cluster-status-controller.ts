@@ -18,6 +18,7 @@ import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { discoverResources } from '../../client/discovery.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
+import { CLUSTERS } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
 import type { MemberClients } from '../../client/member-clients.js';
 import { SharedInformers } from '../../client/shared-informers.js';
@@ -30,8 +31,6 @@ import type { ProbeOutcome } from './health.js';
 import { apiEnablements } from './enablements.js';
 import { summarize } from './summaries.js';
 import type { NodeLike, PodLike } from './summaries.js';
-
-const CLUSTERS = { apiVersion: 'cluster.flotilla.io/v1alpha1', plural: 'clusters' };
 
 export interface ClusterStatusOptions {
   /** The hub. */

@@ -1,0 +1,20 @@
+/** Where Flotilla's own kinds are served on the hub (resource references for `ApiClient`). */
+import { WORK_API_VERSION } from '../api/flotilla/binding.js';
+import { CLUSTER_API_VERSION } from '../api/flotilla/cluster.js';
+import { POLICY_API_VERSION } from '../api/flotilla/policy.js';
+import type { ResourceRef } from './resource-path.js';
+
+export const CLUSTERS: ResourceRef = { apiVersion: CLUSTER_API_VERSION, plural: 'clusters' };
+export const PROPAGATION_POLICIES: ResourceRef = {
+  apiVersion: POLICY_API_VERSION,
+  plural: 'propagationpolicies',
+};
+export const CLUSTER_PROPAGATION_POLICIES: ResourceRef = {
+  apiVersion: POLICY_API_VERSION,
+  plural: 'clusterpropagationpolicies',
+};
+export const RESOURCE_BINDINGS: ResourceRef = { apiVersion: WORK_API_VERSION, plural: 'resourcebindings' };
+export const CLUSTER_RESOURCE_BINDINGS: ResourceRef = {
+  apiVersion: WORK_API_VERSION,
+  plural: 'clusterresourcebindings',
+};

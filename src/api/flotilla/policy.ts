@@ -93,3 +93,58 @@ export interface PropagationSpec {
   preserveResourcesOnDeletion?: boolean;
   schedulePriority?: SchedulePriority;
 }
+
+/** One image component change (`predicate.path` names one image field; absent: every container). */
+export interface ImageOverrider {
+  predicate?: { path: string };
+  component: 'Registry' | 'Repository' | 'Tag';
+  operator: 'add' | 'remove' | 'replace';
+  value?: string;
+}
+
+export interface CommandArgsOverrider {
+  containerName: string;
+  operator: 'add' | 'remove';
+  value?: string[];
+}
+
+export interface MapOverrider {
+  operator: 'add' | 'remove' | 'replace';
+  value?: Record<string, string>;
+}
+
+export interface PatchOperation {
+  /** A JSON pointer (RFC 6901). */
+  path: string;
+  operator: 'add' | 'remove' | 'replace';
+  value?: unknown;
+}
+
+export interface FieldOverrider {
+  /** A JSON pointer to a string field holding JSON or YAML (e.g. `/data/config.yaml`). */
+  fieldPath: string;
+  json?: { subPath: string; operator: 'add' | 'remove' | 'replace'; value?: unknown }[];
+  yaml?: { subPath: string; operator: 'add' | 'remove' | 'replace'; value?: unknown }[];
+}
+
+export interface Overriders {
+  imageOverrider?: ImageOverrider[];
+  commandOverrider?: CommandArgsOverrider[];
+  argsOverrider?: CommandArgsOverrider[];
+  labelsOverrider?: MapOverrider[];
+  annotationsOverrider?: MapOverrider[];
+  fieldOverrider?: FieldOverrider[];
+  plaintext?: PatchOperation[];
+}
+
+export interface OverrideRule {
+  /** The clusters the rule applies to (absent: all). */
+  targetCluster?: ClusterAffinity;
+  overriders: Overriders;
+}
+
+export interface OverrideSpec {
+  /** The templates overridden (absent: all of the policy's scope). */
+  resourceSelectors?: ResourceSelector[];
+  overrideRules?: OverrideRule[];
+}

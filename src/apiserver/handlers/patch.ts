@@ -10,7 +10,7 @@ import { isJsonObject } from '../../api/meta.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
 import { apiVersionOf } from '../../api/resource-info.js';
 import { badRequest, unsupportedMediaType } from '../../api/status.js';
-import { applyJsonPatch } from '../patch/json-patch.js';
+import { applyJsonPatch } from '../../api/patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge-patch.js';
 import { validatePatchOptions } from '../apply/validate-patch-options.js';

@@ -3,7 +3,7 @@
  * deletes a key, and everything else (arrays included) replaces what was there.
  */
 import type { JsonObject, JsonValue } from '../../api/meta.js';
-import { isObject, setOwn } from './json-value.js';
+import { isObject, setOwn } from '../../api/patch/json-value.js';
 
 /**
  * Applies `patch` to `doc` per RFC 7386 §2 and returns the result. Pure: neither input is modified

@@ -9,8 +9,8 @@
 import { badRequest } from '../../api/status.js';
 import type { StatusError } from '../../api/status.js';
 import type { JsonValue } from '../../api/meta.js';
-import { unprocessablePatch } from './json-patch.js';
-import { goFormat, isObject } from './json-value.js';
+import { unprocessablePatch } from '../../api/patch/json-patch.js';
+import { goFormat, isObject } from '../../api/patch/json-value.js';
 
 export const RETAIN_KEYS_FORMAT = 'invalid patch format of retainKeys';
 export const PRIMITIVE_LIST_FORMAT = 'invalid patch format of primitive list';

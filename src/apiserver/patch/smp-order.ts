@@ -12,7 +12,7 @@
  */
 import type { JsonValue } from '../../api/meta.js';
 import { badArgType, noMergeKey } from './smp-errors.js';
-import { goFormat, isObject } from './json-value.js';
+import { goFormat, isObject } from '../../api/patch/json-value.js';
 import { jsonEqual } from '../../api/json-equal.js';
 import { badRequest } from '../../api/status.js';
 

@@ -19,7 +19,7 @@
 import type { JsonObject, JsonValue } from '../../api/meta.js';
 import type { MergeSchema } from '../../api/merge-schema.js';
 import { badRequest } from '../../api/status.js';
-import { goFormat, isObject, setOwn } from './json-value.js';
+import { goFormat, isObject, setOwn } from '../../api/patch/json-value.js';
 import { jsonEqual } from '../../api/json-equal.js';
 import {
   PRIMITIVE_LIST_FORMAT,

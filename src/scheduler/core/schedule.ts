@@ -13,7 +13,7 @@ import { UnschedulableError, divideReplicas } from '../division/assign.js';
 import type { DivisionCandidate } from '../division/assign.js';
 import { divisionStrategy } from '../division/strategy.js';
 import type { DivisionStrategy } from '../division/strategy.js';
-import { clusterMatchesAffinity } from '../framework/affinity.js';
+import { clusterMatchesAffinity } from '../../api/flotilla/cluster-affinity.js';
 import type { CycleContext, SchedulingUnit } from '../framework/interface.js';
 import { DEFAULT_PLUGINS } from '../framework/registry.js';
 import type { PluginSet } from '../framework/registry.js';

@@ -1,6 +1,6 @@
 /** ClusterAffinity filter: the cluster must match the affinity term being tried (if any). */
 import type { Cluster } from '../../../api/flotilla/cluster.js';
-import { clusterMatchesAffinity } from '../../framework/affinity.js';
+import { clusterMatchesAffinity } from '../../../api/flotilla/cluster-affinity.js';
 import type { CycleContext, FilterPlugin, PluginStatus } from '../../framework/interface.js';
 import { SUCCESS, unschedulable } from '../../framework/interface.js';
 

@@ -1,14 +1,14 @@
 /**
  * Whether a cluster matches a ClusterAffinity (Karmada's `ClusterMatches`): not excluded; among
  * `clusterNames` when given; matching `labelSelector` and `fieldSelector` (keys provider, region,
- * zone; In/NotIn) when given. Shared by the ClusterAffinity filter and static weights.
+ * zone; In/NotIn) when given. Shared by the ClusterAffinity filter, static weights and override rules.
  */
-import type { Cluster } from '../../api/flotilla/cluster.js';
-import type { ClusterAffinity, FieldSelectorRequirement } from '../../api/flotilla/policy.js';
-import { labelSelectorFromObject } from '../../api/labels/selector-object.js';
-import type { LabelSelectorObject } from '../../api/labels/selector-object.js';
-import { matchesLabels } from '../../api/labels/selector.js';
-import type { LabelSelector } from '../../api/labels/selector.js';
+import type { Cluster } from './cluster.js';
+import type { ClusterAffinity, FieldSelectorRequirement } from './policy.js';
+import { labelSelectorFromObject } from '../labels/selector-object.js';
+import type { LabelSelectorObject } from '../labels/selector-object.js';
+import { matchesLabels } from '../labels/selector.js';
+import type { LabelSelector } from '../labels/selector.js';
 
 /** True when `cluster` matches every part of `affinity` that is set. */
 export function clusterMatchesAffinity(cluster: Cluster, affinity: ClusterAffinity): boolean {

@@ -9,10 +9,10 @@
  *   and empty details. kube-apiserver drops the underlying reason from the response; we keep it as the
  *   error's `cause` (a {@link JsonPatchError}) so logs still say what failed.
  */
-import { StatusError, badRequest } from '../../api/status.js';
-import type { JsonObject, JsonValue } from '../../api/meta.js';
+import { StatusError, badRequest } from '../status.js';
+import type { JsonObject, JsonValue } from '../meta.js';
 import { isObject, jsonTypeName, setOwn } from './json-value.js';
-import { jsonEqual } from '../../api/json-equal.js';
+import { jsonEqual } from '../json-equal.js';
 
 /** kube-apiserver's cap on operations per JSON patch (`maxJSONPatchOperations`). */
 export const MAX_JSON_PATCH_OPERATIONS = 10_000;

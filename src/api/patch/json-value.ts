@@ -3,7 +3,7 @@
  * a JSON type name for messages, and Go's `%v` rendering, which kube-apiserver's patch error
  * messages embed (`map[name:c]`, `[a b]`, `<nil>`).
  */
-import type { JsonObject, JsonValue } from '../../api/meta.js';
+import type { JsonObject, JsonValue } from '../meta.js';
 
 /** True for a non-null, non-array object. */
 export function isObject(v: unknown): v is JsonObject {

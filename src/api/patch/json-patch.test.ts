@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { StatusError } from '../../api/status.js';
-import type { JsonObject, JsonValue } from '../../api/meta.js';
+import { StatusError } from '../status.js';
+import type { JsonObject, JsonValue } from '../meta.js';
 import {
   GENERIC_UNPROCESSABLE_MESSAGE,
   JsonPatchError,

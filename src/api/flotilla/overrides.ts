@@ -136,9 +136,7 @@ function podSpecs(doc: JsonObject): JsonObject[] {
 function containers(spec: JsonObject): JsonObject[] {
   return ['containers', 'initContainers'].flatMap((f) =>
     Array.isArray(spec[f])
-      ? (spec[f] as JsonValue[]).filter(
-          (c): c is JsonObject => !!c && typeof c === 'object' && !Array.isArray(c),
-        )
+      ? spec[f].filter((c): c is JsonObject => !!c && typeof c === 'object' && !Array.isArray(c))
       : [],
   );
 }
@@ -210,7 +208,7 @@ function overrideList(doc: JsonObject, o: CommandArgsOverrider, field: 'command'
   for (const spec of podSpecs(doc))
     for (const c of containers(spec)) {
       if (c['name'] !== o.containerName) continue;
-      const current = Array.isArray(c[field]) ? (c[field] as JsonValue[]) : [];
+      const current = Array.isArray(c[field]) ? c[field] : [];
       const values = o.value ?? [];
       c[field] =
         o.operator === 'add' ? [...current, ...values] : current.filter((v) => !values.includes(v as string));

@@ -25,6 +25,8 @@ import { GarbageCollector } from '../controllers/garbage-collector/garbage-colle
 import { BindingScheduler } from '../scheduler/binding-scheduler.js';
 import { ClusterStatusController } from '../controllers/cluster-status/cluster-status-controller.js';
 import { Detector } from '../controllers/detector/detector.js';
+import { BindingController } from '../controllers/binding/binding-controller.js';
+import { ExecutionController } from '../controllers/execution/execution-controller.js';
 import type { MemberClients } from '../client/member-clients.js';
 import { SecretMemberClients } from '../members/secret-member-clients.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
@@ -106,6 +108,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const controllerLog = options.log.child({ component: 'controller-manager' });
   const informers = new SharedInformers({ client, clock, log: controllerLog, transform: stripManagedFields });
   const recorder = new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-scheduler' });
+  const members = options.members ?? new SecretMemberClients(client);
   const controllers = new Manager({ log: controllerLog })
     .add('garbage-collector', new GarbageCollector({ client, clock, log: controllerLog }))
     .add('namespace', new NamespaceController({ client, clock, log: controllerLog }))
@@ -122,11 +125,32 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     )
     .add('scheduler', new BindingScheduler({ client, informers, clock, log: controllerLog, recorder }))
     .add(
+      'binding',
+      new BindingController({
+        client,
+        informers,
+        clock,
+        log: controllerLog,
+        recorder: new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-binding' }),
+      }),
+    )
+    .add(
+      'execution',
+      new ExecutionController({
+        client,
+        informers,
+        members,
+        clock,
+        log: controllerLog,
+        recorder: new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-execution' }),
+      }),
+    )
+    .add(
       'cluster-status',
       new ClusterStatusController({
         client,
         informers,
-        members: options.members ?? new SecretMemberClients(client),
+        members,
         clock,
         log: controllerLog,
         recorder: new EventRecorder({

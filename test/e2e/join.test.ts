@@ -157,7 +157,7 @@ describe('flotilla join', () => {
     }
   });
 
-  it('binds a Deployment applied to the hub and schedules it onto the joined clusters', async () => {
+  it('propagates a Deployment applied to the hub: 4:2 over the members, overrides where they target, removed with the template', async () => {
     const k = new Kubectl('1.27', hub.kubeconfig);
     try {
       const manifests = [
@@ -208,6 +208,82 @@ describe('flotilla join', () => {
       assert.match(row, /^NAME\s+SCHEDULED\s+CLUSTERS\s+/);
       const labels = await k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.metadata.labels}']);
       assert.match(labels, /"propagationpolicy.flotilla.io\/name":"web"/);
+
+      // The members get the Deployment with their share, overrides only where they target.
+      const override = {
+        apiVersion: 'policy.flotilla.io/v1alpha1',
+        kind: 'OverridePolicy',
+        metadata: { name: 'east-mirror', namespace: 'default' },
+        spec: {
+          resourceSelectors: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }],
+          overrideRules: [
+            {
+              targetCluster: {
+                fieldSelector: { matchExpressions: [{ key: 'region', operator: 'In', values: ['us-east'] }] },
+              },
+              overriders: {
+                imageOverrider: [
+                  { component: 'Registry', operator: 'replace', value: 'mirror.us-east.example' },
+                ],
+                labelsOverrider: [{ operator: 'add', value: { region: 'us-east' } }],
+              },
+            },
+          ],
+        },
+      };
+      await k.ok(['apply', '-f', tempFile('override.yaml', manifest(override))]);
+      const member = new Kubectl('1.33', sim.kubeconfig);
+      try {
+        const inMember = async (context: string): Promise<string> =>
+          member.ok([
+            '--context',
+            context,
+            'get',
+            'deployment',
+            'web',
+            '-o',
+            'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.labels.region} {.metadata.labels.flotilla\\.io/managed}',
+          ]);
+        await eventually(
+          async () => (await inMember('us-east-1')) === '4 mirror.us-east.example/nginx us-east true',
+          {
+            what: 'east has 4 replicas, the mirror image and the label',
+            timeoutMs: 30_000,
+          },
+        );
+        await eventually(async () => (await inMember('us-west-1')) === '2 nginx  true', {
+          what: 'west has 2 replicas, untouched',
+          timeoutMs: 30_000,
+        });
+        await eventually(
+          async () => {
+            const out = await member.ok([
+              '--context',
+              'us-east-1',
+              'get',
+              'deployment',
+              'web',
+              '-o',
+              'jsonpath={.status.readyReplicas}',
+            ]);
+            return out === '4';
+          },
+          { what: 'east runs its 4 replicas', timeoutMs: 60_000 },
+        );
+
+        // Deleting the template removes the member objects.
+        await k.ok(['delete', 'deployment', 'web']);
+        for (const context of ['us-east-1', 'us-west-1'])
+          await eventually(
+            async () => (await member.run(['--context', context, 'get', 'deployment', 'web'])).code === 1,
+            {
+              what: `web gone from ${context}`,
+              timeoutMs: 30_000,
+            },
+          );
+      } finally {
+        member.cleanup();
+      }
     } finally {
       k.cleanup();
     }

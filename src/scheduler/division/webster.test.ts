@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { fnv1a32, websterDivide } from './webster.js';
+import { fnv1a32 } from '../../base/hash.js';
+import { websterDivide } from './webster.js';
 
 const divide = (seats: number, weights: Record<string, number>, uid = ''): Record<string, number> =>
   Object.fromEntries(

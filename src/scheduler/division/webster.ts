@@ -7,16 +7,7 @@
  *
  * Runs in O(seats · log parties) with a binary heap; parties with no votes never win a seat.
  */
-
-/** FNV-1a, 32 bits, over the UTF-8 bytes of `text` (Go's hash/fnv New32a). */
-export function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
-}
+import { fnv1a32 } from '../../base/hash.js';
 
 /** A party of the apportionment: a cluster and its weight. */
 export interface Party {

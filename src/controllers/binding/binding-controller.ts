@@ -1,0 +1,244 @@
+/**
+ * The binding controller: turns each scheduled binding into one Work per target cluster, in
+ * `flotilla-es-<cluster>`, holding the manifest that cluster gets — the template with the
+ * cluster's share of the replicas (divided workloads), the override policies that apply, and the
+ * tracking label and annotations (api/flotilla/work.ts). Works of clusters that left the decision,
+ * and of bindings that are gone, are deleted (the execution controller then removes the member
+ * objects). Level-based: it reacts to bindings, Works, override policies and clusters.
+ */
+import type { ResourceBinding } from '../../api/flotilla/binding.js';
+import type { Cluster } from '../../api/flotilla/cluster.js';
+import { OverrideError, applicableOverrides, applyOverrides } from '../../api/flotilla/overrides.js';
+import type { OverridePolicyObject } from '../../api/flotilla/overrides.js';
+import {
+  BINDING_KIND_LABEL,
+  BINDING_NAMESPACE_LABEL,
+  BINDING_NAME_LABEL,
+  WORK_NAMESPACE_PREFIX,
+  memberManifest,
+  workLabels,
+  workName,
+  workNamespace,
+} from '../../api/flotilla/work.js';
+import type { Work } from '../../api/flotilla/work.js';
+import { WORK_API_VERSION } from '../../api/flotilla/binding.js';
+import { POLICY_API_VERSION } from '../../api/flotilla/policy.js';
+import { jsonEqual } from '../../api/json-equal.js';
+import type { JsonValue, KubeObject } from '../../api/meta.js';
+import { isAlreadyExists, isNotFound } from '../../api/status.js';
+import type { Clock } from '../../base/clock.js';
+import type { Logger } from '../../base/logger.js';
+import type { ApiClient } from '../../client/api-client.js';
+import { discoverResources, resourceForKind } from '../../client/discovery.js';
+import type { ApiResource } from '../../client/discovery.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
+import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS } from '../../client/flotilla-resources.js';
+import type { Informer } from '../../client/informer.js';
+import type { SharedInformers } from '../../client/shared-informers.js';
+import { Controller } from '../../runtime/controller.js';
+import type { Reconciler, Result } from '../../runtime/reconciler.js';
+import { done, requeueAfter } from '../../runtime/reconciler.js';
+import type { Runnable } from '../../runtime/runnable.js';
+
+export const WORKS = { apiVersion: WORK_API_VERSION, plural: 'works' };
+const OVERRIDE_POLICIES = { apiVersion: POLICY_API_VERSION, plural: 'overridepolicies' };
+const CLUSTER_OVERRIDE_POLICIES = { apiVersion: POLICY_API_VERSION, plural: 'clusteroverridepolicies' };
+const NAMESPACES = { apiVersion: 'v1', plural: 'namespaces' };
+
+export interface BindingControllerOptions {
+  client: ApiClient;
+  informers: SharedInformers;
+  clock: Clock;
+  log: Logger;
+  recorder?: EventRecorder;
+}
+
+/** Keeps the Works of every binding. */
+export class BindingController implements Runnable, Reconciler {
+  readonly #o: BindingControllerOptions;
+  readonly #rb: Informer<ResourceBinding>;
+  readonly #crb: Informer<ResourceBinding>;
+  readonly #works: Informer<Work>;
+  readonly #op: Informer<OverridePolicyObject>;
+  readonly #cop: Informer<OverridePolicyObject>;
+  readonly #clusters: Informer<Cluster>;
+  readonly #controller: Controller;
+  #resources: ApiResource[] = [];
+  #discoveredAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: BindingControllerOptions) {
+    this.#o = options;
+    const i = options.informers;
+    this.#rb = i.informer<ResourceBinding>(RESOURCE_BINDINGS);
+    this.#crb = i.informer<ResourceBinding>(CLUSTER_RESOURCE_BINDINGS);
+    this.#works = i.informer<Work>(WORKS);
+    this.#op = i.informer<OverridePolicyObject>(OVERRIDE_POLICIES);
+    this.#cop = i.informer<OverridePolicyObject>(CLUSTER_OVERRIDE_POLICIES);
+    this.#clusters = i.informer<Cluster>(CLUSTERS);
+    this.#works.addIndex('binding', bindingKeysOfWork);
+    const all = (): string[] => [
+      ...this.#rb.list().map((b) => keyOf('rb', b)),
+      ...this.#crb.list().map((b) => keyOf('crb', b)),
+    ];
+    const source = <T extends KubeObject>(informer: Informer<T>, keys: (o: T) => string[]) => ({
+      informer: informer as unknown as Informer,
+      keys: (o: KubeObject) => keys(o as T),
+    });
+    this.#controller = new Controller({
+      name: 'binding',
+      reconciler: this,
+      clock: options.clock,
+      log: options.log,
+      sources: [
+        source(this.#rb, (b) => [keyOf('rb', b)]),
+        source(this.#crb, (b) => [keyOf('crb', b)]),
+        source(this.#works, bindingKeysOfWork),
+        source(this.#op, all),
+        source(this.#cop, all),
+        source(this.#clusters, all),
+      ],
+      workers: 4,
+    });
+  }
+
+  start(signal: AbortSignal): Promise<void> {
+    return this.#controller.start(signal);
+  }
+
+  async reconcile(key: string, signal: AbortSignal): Promise<Result> {
+    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
+    const binding = (prefix === 'rb' ? this.#rb : this.#crb).get(namespace ? `${namespace}/${name}` : name);
+    const existing = this.#works.byIndex('binding', key);
+    if (!binding || binding.metadata.deletionTimestamp) {
+      for (const w of existing) await this.#deleteWork(w, signal);
+      return done;
+    }
+    const kind = prefix === 'rb' ? 'ResourceBinding' : 'ClusterResourceBinding';
+    const self = { ...binding, kind };
+    const template = await this.#template(binding, signal);
+    if (!template) return requeueAfter(10_000); // the template's kind is not served (yet)
+    const wanted = new Set<string>();
+    const divided = binding.spec.placement?.replicaScheduling?.replicaSchedulingType === 'Divided';
+    const overrides = applicableOverrides(this.#overridePolicies(), template);
+    for (const target of binding.spec.clusters ?? []) {
+      const cluster = this.#clusters.get(target.name);
+      if (!cluster) continue;
+      const base = memberManifest(template, self, {
+        cluster: target.name,
+        ...(divided && target.replicas !== undefined ? { replicas: target.replicas } : {}),
+      });
+      let manifest: KubeObject;
+      try {
+        manifest = applyOverrides(base, cluster, overrides).manifest;
+      } catch (err) {
+        if (!(err instanceof OverrideError)) throw err;
+        this.#o.recorder?.record(template, {
+          type: 'Warning',
+          reason: 'OverridePolicyFailed',
+          message: `${target.name}: ${err.message}`,
+        });
+        continue;
+      }
+      wanted.add(workNamespace(target.name));
+      await this.#applyWork(self, { cluster: target.name, manifest }, signal);
+    }
+    for (const w of existing) if (!wanted.has(w.metadata.namespace ?? '')) await this.#deleteWork(w, signal);
+    return done;
+  }
+
+  #overridePolicies(): OverridePolicyObject[] {
+    return [
+      ...this.#cop.list().map((p) => ({ ...p, kind: 'ClusterOverridePolicy' })),
+      ...this.#op.list().map((p) => ({ ...p, kind: 'OverridePolicy' })),
+    ];
+  }
+
+  /** The binding's template from a shared informer of its kind (undefined: kind not served). */
+  async #template(binding: ResourceBinding, signal: AbortSignal): Promise<KubeObject | undefined> {
+    const { apiVersion, kind, namespace, name } = binding.spec.resource;
+    let resource = resourceForKind(this.#resources, apiVersion, kind);
+    if (!resource && this.#o.clock.now() - this.#discoveredAt > 10_000) {
+      this.#resources = (await discoverResources(this.#o.client, signal)).resources;
+      this.#discoveredAt = this.#o.clock.now();
+      resource = resourceForKind(this.#resources, apiVersion, kind);
+    }
+    if (!resource) return undefined;
+    const ref = { apiVersion, plural: resource.plural, ...(namespace ? { namespace } : {}) };
+    try {
+      return { ...(await this.#o.client.get(ref, name, { signal })), apiVersion, kind };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async #applyWork(
+    binding: ResourceBinding,
+    target: { cluster: string; manifest: KubeObject },
+    signal: AbortSignal,
+  ): Promise<void> {
+    const namespace = workNamespace(target.cluster);
+    const name = workName(binding);
+    const spec: Work['spec'] = {
+      workload: { manifests: [target.manifest] },
+      ...(binding.spec.conflictResolution ? { conflictResolution: binding.spec.conflictResolution } : {}),
+    };
+    const current = this.#works.get(`${namespace}/${name}`);
+    if (current) {
+      if (jsonEqual(current.spec as unknown as JsonValue, spec as unknown as JsonValue)) return;
+      await this.#o.client.update(WORKS_IN(namespace), { ...current, spec }, { signal });
+      return;
+    }
+    const work: Work = {
+      apiVersion: WORK_API_VERSION,
+      kind: 'Work',
+      metadata: { name, namespace, labels: workLabels(binding) },
+      spec,
+    };
+    try {
+      await this.#o.client.create(WORKS_IN(namespace), work, { signal });
+    } catch (err) {
+      if (isAlreadyExists(err)) return; // the cache was behind; the Work's event brings the key back
+      if (!isNotFound(err)) throw err;
+      await this.#ensureNamespace(namespace, signal);
+      await this.#o.client.create(WORKS_IN(namespace), work, { signal });
+    }
+  }
+
+  async #ensureNamespace(namespace: string, signal: AbortSignal): Promise<void> {
+    try {
+      await this.#o.client.create(
+        NAMESPACES,
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+        { signal },
+      );
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
+
+  async #deleteWork(work: Work, signal: AbortSignal): Promise<void> {
+    try {
+      await this.#o.client.delete(WORKS_IN(work.metadata.namespace ?? ''), work.metadata.name ?? '', {
+        signal,
+      });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}
+
+const WORKS_IN = (namespace: string) => ({ ...WORKS, namespace });
+
+function keyOf(prefix: 'rb' | 'crb', b: ResourceBinding): string {
+  return `${prefix}/${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
+}
+
+/** The binding key a Work belongs to (from its labels; none for Works the hub did not make). */
+function bindingKeysOfWork(w: Work): string[] {
+  const labels = w.metadata.labels ?? {};
+  const name = labels[BINDING_NAME_LABEL];
+  if (!(w.metadata.namespace ?? '').startsWith(WORK_NAMESPACE_PREFIX) || !name) return [];
+  const prefix = labels[BINDING_KIND_LABEL] === 'ClusterResourceBinding' ? 'crb' : 'rb';
+  return [`${prefix}/${labels[BINDING_NAMESPACE_LABEL] ?? ''}/${name}`];
+}

@@ -1,0 +1,270 @@
+/**
+ * The execution controller (push mode): applies each Work's manifests to its member cluster with
+ * server-side apply (field manager `flotilla`, forced), creating the namespace when needed, and
+ * deletes them from the member when the Work goes away (a finalizer holds the Work until then),
+ * unless `preserveResourcesOnDeletion`. `conflictResolution`: under Abort (the default) an object
+ * that exists in the member without Flotilla's tracking label is left alone and reported; under
+ * Overwrite it is adopted. Members that are not Ready are skipped and retried, and every member
+ * request has a timeout, so a slow or dead member never holds the other clusters' Works.
+ * The outcome is the Work's `Applied` condition.
+ */
+import type { Cluster, Condition } from '../../api/flotilla/cluster.js';
+import { MANAGED_LABEL, WORK_NAMESPACE_PREFIX } from '../../api/flotilla/work.js';
+import type { Work } from '../../api/flotilla/work.js';
+import type { KubeObject } from '../../api/meta.js';
+import { isNotFound } from '../../api/status.js';
+import type { Clock } from '../../base/clock.js';
+import { errorMessage } from '../../base/errors.js';
+import type { Logger } from '../../base/logger.js';
+import type { ApiClient } from '../../client/api-client.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
+import { CLUSTERS } from '../../client/flotilla-resources.js';
+import type { Informer } from '../../client/informer.js';
+import type { MemberClients } from '../../client/member-clients.js';
+import type { ResourceRef } from '../../client/resource-path.js';
+import type { SharedInformers } from '../../client/shared-informers.js';
+import { Controller } from '../../runtime/controller.js';
+import type { Reconciler, Result } from '../../runtime/reconciler.js';
+import { done, requeueAfter } from '../../runtime/reconciler.js';
+import type { Runnable } from '../../runtime/runnable.js';
+
+const WORKS = { apiVersion: 'work.flotilla.io/v1alpha1', plural: 'works' };
+export const EXECUTION_FINALIZER = 'work.flotilla.io/execution';
+export const FIELD_MANAGER = 'flotilla';
+
+export interface ExecutionOptions {
+  client: ApiClient;
+  informers: SharedInformers;
+  members: MemberClients;
+  clock: Clock;
+  log: Logger;
+  recorder?: EventRecorder;
+  /** How long one member request may take (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Concurrent Works (default 8). */
+  workers?: number;
+}
+
+/** Applies Works to their members. */
+export class ExecutionController implements Runnable, Reconciler {
+  readonly #o: ExecutionOptions;
+  readonly #works: Informer<Work>;
+  readonly #clusters: Informer<Cluster>;
+  readonly #controller: Controller;
+
+  constructor(options: ExecutionOptions) {
+    this.#o = options;
+    this.#works = options.informers.informer<Work>(WORKS);
+    this.#clusters = options.informers.informer<Cluster>(CLUSTERS);
+    this.#works.addIndex('cluster', (w) => [clusterOf(w)]);
+    this.#controller = new Controller({
+      name: 'execution',
+      reconciler: this,
+      clock: options.clock,
+      log: options.log,
+      sources: [
+        { informer: this.#works as unknown as Informer },
+        {
+          informer: this.#clusters,
+          keys: (c) => this.#works.byIndex('cluster', c.metadata.name ?? '').map(workKey),
+        },
+      ],
+      workers: options.workers ?? 8,
+    });
+  }
+
+  start(signal: AbortSignal): Promise<void> {
+    return this.#controller.start(signal);
+  }
+
+  async reconcile(key: string, signal: AbortSignal): Promise<Result> {
+    const work = this.#works.get(key);
+    const clusterName = work ? clusterOf(work) : '';
+    if (!work || !clusterName) return done;
+    const cluster = this.#clusters.get(clusterName);
+    if (work.metadata.deletionTimestamp) {
+      if (!(work.metadata.finalizers ?? []).includes(EXECUTION_FINALIZER)) return done;
+      if (cluster && !work.spec.preserveResourcesOnDeletion) {
+        if (!ready(cluster)) return requeueAfter(10_000);
+        const member = await this.#o.members.clientFor(cluster, signal);
+        for (const m of work.spec.workload.manifests)
+          await this.#deleteFromMember({ member, cluster }, m, signal);
+      }
+      await this.#setFinalizer(work, false, signal);
+      return done;
+    }
+    if (!cluster) return done; // the cluster was removed: nothing to apply to
+    if (!(work.metadata.finalizers ?? []).includes(EXECUTION_FINALIZER)) {
+      await this.#setFinalizer(work, true, signal);
+      return done; // the update brings the key back
+    }
+    if (!ready(cluster)) return requeueAfter(10_000);
+    let condition: Condition;
+    try {
+      const member = await this.#o.members.clientFor(cluster, signal);
+      const problems: string[] = [];
+      for (const m of work.spec.workload.manifests) {
+        const problem = await this.#applyToMember({ member, cluster }, { manifest: m, work }, signal);
+        if (problem) problems.push(problem);
+      }
+      condition = problems.length
+        ? { type: 'Applied', status: 'False', reason: 'AppliedFailed', message: problems.join('; ') }
+        : {
+            type: 'Applied',
+            status: 'True',
+            reason: 'AppliedSuccessful',
+            message: 'Manifest has been successfully applied',
+          };
+    } catch (err) {
+      if (signal.aborted) throw err;
+      condition = { type: 'Applied', status: 'False', reason: 'AppliedFailed', message: errorMessage(err) };
+      await this.#writeCondition(work, condition, signal);
+      throw err; // retried with backoff
+    }
+    await this.#writeCondition(work, condition, signal);
+    if (condition.status !== 'True')
+      this.#o.recorder?.record(work, {
+        type: 'Warning',
+        reason: 'WorkApplyFailed',
+        message: condition.message ?? '',
+      });
+    return done;
+  }
+
+  /** Applies one manifest; answers why it was not applied (a conflict), or undefined. */
+  async #applyToMember(
+    target: { member: ApiClient; cluster: Cluster },
+    item: { manifest: KubeObject; work: Work },
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    const { member, cluster } = target;
+    const { manifest, work } = item;
+    const ref = resourceOf(cluster, manifest);
+    const name = manifest.metadata.name ?? '';
+    const options = { signal: this.#withTimeout(signal) };
+    if (ref.namespace) await this.#ensureNamespace(member, ref.namespace, options.signal);
+    let existing: KubeObject | undefined;
+    try {
+      existing = await member.get(ref, name, options);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    if (
+      existing &&
+      existing.metadata.labels?.[MANAGED_LABEL] !== 'true' &&
+      work.spec.conflictResolution !== 'Overwrite'
+    )
+      return `${manifest.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${name} already exists in ${cluster.metadata.name ?? ''} and is not managed by Flotilla (conflictResolution: Abort)`;
+    await member.patch(ref, name, {
+      body: manifest,
+      options: { type: 'apply', fieldManager: FIELD_MANAGER, force: true, signal: options.signal },
+    });
+    return undefined;
+  }
+
+  async #deleteFromMember(
+    target: { member: ApiClient; cluster: Cluster },
+    manifest: KubeObject,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { member, cluster } = target;
+    const ref = resourceOf(cluster, manifest);
+    const options = { signal: this.#withTimeout(signal) };
+    try {
+      const existing = await member.get(ref, manifest.metadata.name ?? '', options);
+      if (existing.metadata.labels?.[MANAGED_LABEL] !== 'true') return; // not ours (any more)
+      await member.delete(ref, manifest.metadata.name ?? '', { ...options, propagationPolicy: 'Background' });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  async #ensureNamespace(member: ApiClient, namespace: string, signal: AbortSignal): Promise<void> {
+    const ref = { apiVersion: 'v1', plural: 'namespaces' };
+    try {
+      await member.get(ref, namespace, { signal });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await member.patch(ref, namespace, {
+        body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+        options: { type: 'apply', fieldManager: FIELD_MANAGER, signal },
+      });
+    }
+  }
+
+  async #setFinalizer(work: Work, present: boolean, signal: AbortSignal): Promise<void> {
+    const others = (work.metadata.finalizers ?? []).filter((f) => f !== EXECUTION_FINALIZER);
+    const finalizers = present ? [...others, EXECUTION_FINALIZER] : others;
+    try {
+      await this.#o.client.patch(worksIn(work), work.metadata.name ?? '', {
+        body: { metadata: { resourceVersion: work.metadata.resourceVersion, finalizers } },
+        options: { type: 'merge', signal },
+      });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  async #writeCondition(work: Work, condition: Condition, signal: AbortSignal): Promise<void> {
+    const previous = work.status?.conditions?.find((c) => c.type === 'Applied');
+    if (previous?.status === condition.status && previous.message === condition.message) return;
+    const now = new Date(this.#o.clock.now()).toISOString();
+    const conditions = [
+      ...(work.status?.conditions ?? []).filter((c) => c.type !== 'Applied'),
+      {
+        ...condition,
+        lastTransitionTime:
+          previous?.status === condition.status ? (previous.lastTransitionTime ?? now) : now,
+      },
+    ];
+    try {
+      await this.#o.client.patch(worksIn(work), work.metadata.name ?? '', {
+        body: { status: { conditions } },
+        options: { type: 'merge', subresource: 'status', signal },
+      });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  /** `signal`, also aborted after the member request timeout of the controller's clock. */
+  #withTimeout(signal: AbortSignal): AbortSignal {
+    const timer = new AbortController();
+    const timedOut = new AbortController();
+    this.#o.clock.sleep(this.#o.requestTimeoutMs ?? 10_000, AbortSignal.any([timer.signal, signal])).then(
+      () => timedOut.abort(new Error('member request timed out')),
+      () => undefined,
+    );
+    return AbortSignal.any([signal, timedOut.signal]);
+  }
+}
+
+function worksIn(work: Work): ResourceRef {
+  return { ...WORKS, namespace: work.metadata.namespace ?? '' };
+}
+
+function workKey(w: Work): string {
+  return `${w.metadata.namespace ?? ''}/${w.metadata.name ?? ''}`;
+}
+
+/** The member cluster of a Work (from its namespace), or '' for a Work outside one. */
+function clusterOf(w: Work): string {
+  const ns = w.metadata.namespace ?? '';
+  return ns.startsWith(WORK_NAMESPACE_PREFIX) ? ns.slice(WORK_NAMESPACE_PREFIX.length) : '';
+}
+
+function ready(c: Cluster): boolean {
+  return c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') === true;
+}
+
+/** Where `manifest` lives in the member: its plural from the cluster's API enablements. */
+function resourceOf(cluster: Cluster, manifest: KubeObject): ResourceRef {
+  const enablement = cluster.status?.apiEnablements?.find((e) => e.groupVersion === manifest.apiVersion);
+  const plural =
+    enablement?.resources?.find((r) => r.kind === manifest.kind)?.name ?? `${manifest.kind.toLowerCase()}s`;
+  return {
+    apiVersion: manifest.apiVersion,
+    plural,
+    ...(manifest.metadata.namespace ? { namespace: manifest.metadata.namespace } : {}),
+  };
+}

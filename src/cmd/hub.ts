@@ -27,6 +27,7 @@ import { ClusterStatusController } from '../controllers/cluster-status/cluster-s
 import { Detector } from '../controllers/detector/detector.js';
 import { BindingController } from '../controllers/binding/binding-controller.js';
 import { ExecutionController } from '../controllers/execution/execution-controller.js';
+import { WorkStatusController } from '../controllers/work-status/work-status-controller.js';
 import type { MemberClients } from '../client/member-clients.js';
 import { SecretMemberClients } from '../members/secret-member-clients.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
@@ -145,6 +146,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         recorder: new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-execution' }),
       }),
     )
+    .add('work-status', new WorkStatusController({ client, informers, members, clock, log: controllerLog }))
     .add(
       'cluster-status',
       new ClusterStatusController({

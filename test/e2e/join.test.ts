@@ -271,6 +271,34 @@ describe('flotilla join', () => {
           { what: 'east runs its 4 replicas', timeoutMs: 60_000 },
         );
 
+        // The hub's Deployment shows the fleet: rollout status completes, the binding is applied.
+        await eventually(
+          async () =>
+            (await k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.status.readyReplicas}'])) === '6',
+          {
+            what: 'the hub Deployment has 6 ready replicas',
+            timeoutMs: 60_000,
+          },
+        );
+        assert.match(
+          await k.ok(['rollout', 'status', 'deployment/web', '--timeout=60s']),
+          /successfully rolled out/,
+        );
+        const rb = JSON.parse(await k.ok(['get', 'rb', 'web-deployment', '-o', 'json'])) as {
+          status: {
+            aggregatedStatus: { clusterName: string; applied: boolean; health: string }[];
+            conditions: { type: string; status: string }[];
+          };
+        };
+        assert.deepEqual(
+          rb.status.aggregatedStatus.map((a) => [a.clusterName, a.applied, a.health]),
+          [
+            ['east', true, 'Healthy'],
+            ['west', true, 'Healthy'],
+          ],
+        );
+        assert.equal(rb.status.conditions.find((c) => c.type === 'FullyApplied')?.status, 'True');
+
         // Deleting the template removes the member objects.
         await k.ok(['delete', 'deployment', 'web']);
         for (const context of ['us-east-1', 'us-west-1'])

@@ -65,8 +65,18 @@ export interface SchedulingHistoryEntry {
   trigger: string;
 }
 
+/** One member's copy of the binding's template, as reported. */
+export interface AggregatedStatusItem {
+  clusterName: string;
+  applied?: boolean;
+  appliedMessage?: string;
+  health?: 'Healthy' | 'Unhealthy' | 'Unknown';
+  status?: unknown;
+}
+
 export interface ResourceBindingStatus {
   conditions?: Condition[];
+  aggregatedStatus?: AggregatedStatusItem[];
   lastScheduledTime?: string;
   schedulerObservedGeneration?: number;
   schedulerObservingAffinityName?: string;

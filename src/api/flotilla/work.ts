@@ -6,7 +6,7 @@
  * adopt, update and delete what it owns and nothing else.
  */
 import { fnv1a32 } from '../../base/hash.js';
-import type { Condition } from './cluster.js';
+import type { Cluster, Condition } from './cluster.js';
 import type { KubeObject } from '../meta.js';
 import type { ResourceBinding } from './binding.js';
 
@@ -32,6 +32,8 @@ export interface ManifestStatus {
   };
   status?: unknown;
   health?: 'Healthy' | 'Unhealthy' | 'Unknown';
+  /** The member object's `metadata.generation` (to tell whether its status is current). */
+  generation?: number;
 }
 
 export interface Work extends KubeObject {
@@ -100,7 +102,7 @@ export function memberManifest(
     [BINDING_ANNOTATION]: bindingRef,
     [WORK_ANNOTATION]: `${workNamespace(placement.cluster)}/${workName(binding)}`,
   };
-  delete (metadata.annotations)['kubectl.kubernetes.io/last-applied-configuration'];
+  delete metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
   const manifest: KubeObject = { ...rest, metadata };
   const spec = (manifest as { spec?: Record<string, unknown> }).spec;
   if (placement.replicas !== undefined && spec) {
@@ -108,4 +110,19 @@ export function memberManifest(
     else if ('replicas' in spec || template.kind !== 'Pod') spec['replicas'] = placement.replicas;
   }
   return manifest;
+}
+
+/** Where `manifest` lives in the member: its plural from the cluster's API enablements. */
+export function memberResource(
+  cluster: Cluster,
+  manifest: KubeObject,
+): { apiVersion: string; plural: string; namespace?: string } {
+  const enablement = cluster.status?.apiEnablements?.find((e) => e.groupVersion === manifest.apiVersion);
+  const plural =
+    enablement?.resources?.find((r) => r.kind === manifest.kind)?.name ?? `${manifest.kind.toLowerCase()}s`;
+  return {
+    apiVersion: manifest.apiVersion,
+    plural,
+    ...(manifest.metadata.namespace ? { namespace: manifest.metadata.namespace } : {}),
+  };
 }

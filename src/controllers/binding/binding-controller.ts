@@ -8,8 +8,11 @@
  */
 import type { ResourceBinding } from '../../api/flotilla/binding.js';
 import type { Cluster } from '../../api/flotilla/cluster.js';
+import { bindingName } from '../../api/flotilla/binding-for.js';
 import { OverrideError, applicableOverrides, applyOverrides } from '../../api/flotilla/overrides.js';
 import type { OverridePolicyObject } from '../../api/flotilla/overrides.js';
+import { aggregateStatus, aggregatesStatus } from '../../api/flotilla/interpret.js';
+import type { InterpretedObject } from '../../api/flotilla/interpret.js';
 import {
   BINDING_KIND_LABEL,
   BINDING_NAMESPACE_LABEL,
@@ -25,7 +28,7 @@ import { WORK_API_VERSION } from '../../api/flotilla/binding.js';
 import { POLICY_API_VERSION } from '../../api/flotilla/policy.js';
 import { jsonEqual } from '../../api/json-equal.js';
 import type { JsonValue, KubeObject } from '../../api/meta.js';
-import { isAlreadyExists, isNotFound } from '../../api/status.js';
+import { isAlreadyExists, isConflict, isNotFound } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
@@ -34,11 +37,13 @@ import type { ApiResource } from '../../client/discovery.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
+import type { ResourceRef } from '../../client/resource-path.js';
 import type { SharedInformers } from '../../client/shared-informers.js';
 import { Controller } from '../../runtime/controller.js';
 import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
+import { aggregate } from './aggregate.js';
 
 export const WORKS = { apiVersion: WORK_API_VERSION, plural: 'works' };
 const OVERRIDE_POLICIES = { apiVersion: POLICY_API_VERSION, plural: 'overridepolicies' };
@@ -64,6 +69,8 @@ export class BindingController implements Runnable, Reconciler {
   readonly #clusters: Informer<Cluster>;
   readonly #controller: Controller;
   #resources: ApiResource[] = [];
+  /** Template kinds whose changes this controller follows (`apiVersion|kind`). */
+  readonly #templateKinds = new Set<string>();
   #discoveredAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: BindingControllerOptions) {
@@ -115,8 +122,9 @@ export class BindingController implements Runnable, Reconciler {
     }
     const kind = prefix === 'rb' ? 'ResourceBinding' : 'ClusterResourceBinding';
     const self = { ...binding, kind };
-    const template = await this.#template(binding, signal);
-    if (!template) return requeueAfter(10_000); // the template's kind is not served (yet)
+    const found = await this.#template(binding, signal);
+    if (!found) return requeueAfter(10_000); // the template's kind is not served (yet)
+    const { template, ref: templateRef } = found;
     const wanted = new Set<string>();
     const divided = binding.spec.placement?.replicaScheduling?.replicaSchedulingType === 'Divided';
     const overrides = applicableOverrides(this.#overridePolicies(), template);
@@ -143,7 +151,56 @@ export class BindingController implements Runnable, Reconciler {
       await this.#applyWork(self, { cluster: target.name, manifest }, signal);
     }
     for (const w of existing) if (!wanted.has(w.metadata.namespace ?? '')) await this.#deleteWork(w, signal);
+    await this.#report(self, { template, ref: templateRef }, signal);
     return done;
+  }
+
+  /** Writes the binding's aggregated status and FullyApplied, and the template's fleet-wide status. */
+  async #report(
+    binding: ResourceBinding,
+    t: { template: KubeObject; ref: ResourceRef },
+    signal: AbortSignal,
+  ): Promise<void> {
+    const name = workName(binding);
+    const { items, fullyApplied, members } = aggregate(binding, (c) =>
+      this.#works.get(`${workNamespace(c)}/${name}`),
+    );
+    const previous = binding.status?.conditions?.find((c) => c.type === 'FullyApplied');
+    const now = new Date(this.#o.clock.now()).toISOString();
+    const conditions = [
+      ...(binding.status?.conditions ?? []).filter((c) => c.type !== 'FullyApplied'),
+      {
+        ...fullyApplied,
+        lastTransitionTime:
+          previous?.status === fullyApplied.status ? (previous.lastTransitionTime ?? now) : now,
+      },
+    ];
+    const before = {
+      aggregatedStatus: binding.status?.aggregatedStatus ?? [],
+      conditions: binding.status?.conditions ?? [],
+    };
+    const after = { aggregatedStatus: items, conditions };
+    if (!jsonEqual(before as unknown as JsonValue, after as unknown as JsonValue))
+      await this.#o.client.patch(
+        binding.kind === 'ClusterResourceBinding'
+          ? CLUSTER_RESOURCE_BINDINGS
+          : { ...RESOURCE_BINDINGS, namespace: binding.metadata.namespace ?? '' },
+        binding.metadata.name ?? '',
+        {
+          body: { metadata: { resourceVersion: binding.metadata.resourceVersion }, status: after },
+          options: { type: 'merge', subresource: 'status', signal },
+        },
+      );
+    const template = t.template as InterpretedObject;
+    if (!aggregatesStatus(template.kind)) return;
+    const status = aggregateStatus(template, members);
+    if (!status || jsonEqual(status as unknown as JsonValue, (template.status ?? {}) as unknown as JsonValue))
+      return;
+    try {
+      await this.#o.client.updateStatus(t.ref, { ...template, status }, { signal });
+    } catch (err) {
+      if (!isNotFound(err) && !isConflict(err)) throw err; // a conflict: the template's event comes back
+    }
   }
 
   #overridePolicies(): OverridePolicyObject[] {
@@ -153,8 +210,11 @@ export class BindingController implements Runnable, Reconciler {
     ];
   }
 
-  /** The binding's template from a shared informer of its kind (undefined: kind not served). */
-  async #template(binding: ResourceBinding, signal: AbortSignal): Promise<KubeObject | undefined> {
+  /** The binding's template and where it lives (undefined: gone, or its kind is not served). */
+  async #template(
+    binding: ResourceBinding,
+    signal: AbortSignal,
+  ): Promise<{ template: KubeObject; ref: ResourceRef } | undefined> {
     const { apiVersion, kind, namespace, name } = binding.spec.resource;
     let resource = resourceForKind(this.#resources, apiVersion, kind);
     if (!resource && this.#o.clock.now() - this.#discoveredAt > 10_000) {
@@ -163,13 +223,41 @@ export class BindingController implements Runnable, Reconciler {
       resource = resourceForKind(this.#resources, apiVersion, kind);
     }
     if (!resource) return undefined;
+    this.#watchTemplates(apiVersion, kind, resource.plural);
     const ref = { apiVersion, plural: resource.plural, ...(namespace ? { namespace } : {}) };
     try {
-      return { ...(await this.#o.client.get(ref, name, { signal })), apiVersion, kind };
+      return { template: { ...(await this.#o.client.get(ref, name, { signal })), apiVersion, kind }, ref };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * Templates of a kind bring their binding back when their content changes (not when only their
+   * status does: that is this controller's own write).
+   */
+  #watchTemplates(apiVersion: string, kind: string, plural: string): void {
+    const id = `${apiVersion}|${kind}`;
+    if (this.#templateKinds.has(id)) return;
+    this.#templateKinds.add(id);
+    const enqueue = (t: KubeObject): void => {
+      const ns = t.metadata.namespace;
+      const name = bindingName({ ...t, kind });
+      this.#controller.enqueue(ns ? `rb/${ns}/${name}` : `crb//${name}`);
+    };
+    this.#o.informers.informer({ apiVersion, plural }).addHandlers({
+      onUpdate: (before, after) => {
+        const { status: _b, metadata: mb, ...restBefore } = before as KubeObject & { status?: unknown };
+        const { status: _a, metadata: ma, ...restAfter } = after as KubeObject & { status?: unknown };
+        if (
+          !jsonEqual(restBefore as JsonValue, restAfter as JsonValue) ||
+          !jsonEqual((mb.labels ?? {}), (ma.labels ?? {})) ||
+          !jsonEqual((mb.annotations ?? {}), (ma.annotations ?? {}))
+        )
+          enqueue(after);
+      },
+    });
   }
 
   async #applyWork(

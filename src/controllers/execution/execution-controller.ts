@@ -9,7 +9,7 @@
  * The outcome is the Work's `Applied` condition.
  */
 import type { Cluster, Condition } from '../../api/flotilla/cluster.js';
-import { MANAGED_LABEL, WORK_NAMESPACE_PREFIX } from '../../api/flotilla/work.js';
+import { MANAGED_LABEL, WORK_NAMESPACE_PREFIX, memberResource } from '../../api/flotilla/work.js';
 import type { Work } from '../../api/flotilla/work.js';
 import type { KubeObject } from '../../api/meta.js';
 import { isNotFound } from '../../api/status.js';
@@ -139,7 +139,7 @@ export class ExecutionController implements Runnable, Reconciler {
   ): Promise<string | undefined> {
     const { member, cluster } = target;
     const { manifest, work } = item;
-    const ref = resourceOf(cluster, manifest);
+    const ref = memberResource(cluster, manifest);
     const name = manifest.metadata.name ?? '';
     const options = { signal: this.#withTimeout(signal) };
     if (ref.namespace) await this.#ensureNamespace(member, ref.namespace, options.signal);
@@ -168,7 +168,7 @@ export class ExecutionController implements Runnable, Reconciler {
     signal: AbortSignal,
   ): Promise<void> {
     const { member, cluster } = target;
-    const ref = resourceOf(cluster, manifest);
+    const ref = memberResource(cluster, manifest);
     const options = { signal: this.#withTimeout(signal) };
     try {
       const existing = await member.get(ref, manifest.metadata.name ?? '', options);
@@ -255,16 +255,4 @@ function clusterOf(w: Work): string {
 
 function ready(c: Cluster): boolean {
   return c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') === true;
-}
-
-/** Where `manifest` lives in the member: its plural from the cluster's API enablements. */
-function resourceOf(cluster: Cluster, manifest: KubeObject): ResourceRef {
-  const enablement = cluster.status?.apiEnablements?.find((e) => e.groupVersion === manifest.apiVersion);
-  const plural =
-    enablement?.resources?.find((r) => r.kind === manifest.kind)?.name ?? `${manifest.kind.toLowerCase()}s`;
-  return {
-    apiVersion: manifest.apiVersion,
-    plural,
-    ...(manifest.metadata.namespace ? { namespace: manifest.metadata.namespace } : {}),
-  };
 }

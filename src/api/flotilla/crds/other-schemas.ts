@@ -126,6 +126,7 @@ export const workSchema = kindSchema(
         }),
         status: open(),
         health: str(),
+        generation: int(undefined, { format: 'int64' }),
       }),
     ),
   }),

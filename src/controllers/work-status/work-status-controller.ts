@@ -1,0 +1,176 @@
+/**
+ * The work-status controller: reports what each member holds of its Works. Per member cluster it
+ * watches, with informers on the member (objects labelled `flotilla.io/managed`), the kinds its
+ * Works carry; a member object that changes brings its Work back (the `work.flotilla.io/work`
+ * annotation names it). A Work's `status.manifestStatuses` gets each object's status, generation
+ * and interpreted health (api/flotilla/interpret.ts). The binding controller aggregates from there.
+ */
+import type { Cluster } from '../../api/flotilla/cluster.js';
+import { interpretHealth } from '../../api/flotilla/interpret.js';
+import type { InterpretedObject } from '../../api/flotilla/interpret.js';
+import {
+  MANAGED_LABEL,
+  WORK_ANNOTATION,
+  WORK_NAMESPACE_PREFIX,
+  memberResource,
+} from '../../api/flotilla/work.js';
+import type { ManifestStatus, Work } from '../../api/flotilla/work.js';
+import { jsonEqual } from '../../api/json-equal.js';
+import type { JsonValue, KubeObject } from '../../api/meta.js';
+import { isNotFound } from '../../api/status.js';
+import type { Clock } from '../../base/clock.js';
+import type { Logger } from '../../base/logger.js';
+import type { ApiClient } from '../../client/api-client.js';
+import { CLUSTERS } from '../../client/flotilla-resources.js';
+import type { Informer } from '../../client/informer.js';
+import type { MemberClients } from '../../client/member-clients.js';
+import { SharedInformers } from '../../client/shared-informers.js';
+import { Controller } from '../../runtime/controller.js';
+import type { Reconciler, Result } from '../../runtime/reconciler.js';
+import { done, requeueAfter } from '../../runtime/reconciler.js';
+import type { Runnable } from '../../runtime/runnable.js';
+
+const WORKS = { apiVersion: 'work.flotilla.io/v1alpha1', plural: 'works' };
+
+export interface WorkStatusOptions {
+  client: ApiClient;
+  informers: SharedInformers;
+  members: MemberClients;
+  clock: Clock;
+  log: Logger;
+}
+
+interface MemberWatch {
+  client: ApiClient;
+  informers: SharedInformers;
+  stop: AbortController;
+  kinds: Set<string>;
+}
+
+/** Keeps Works' manifest statuses true to the members. */
+export class WorkStatusController implements Runnable, Reconciler {
+  readonly #o: WorkStatusOptions;
+  readonly #log: Logger;
+  readonly #works: Informer<Work>;
+  readonly #clusters: Informer<Cluster>;
+  readonly #controller: Controller;
+  readonly #watches = new Map<string, MemberWatch>();
+
+  constructor(options: WorkStatusOptions) {
+    this.#o = options;
+    this.#log = options.log.child({ controller: 'work-status' });
+    this.#works = options.informers.informer<Work>(WORKS);
+    this.#clusters = options.informers.informer<Cluster>(CLUSTERS);
+    this.#controller = new Controller({
+      name: 'work-status',
+      reconciler: this,
+      clock: options.clock,
+      log: options.log,
+      sources: [{ informer: this.#works as unknown as Informer }],
+      workers: 4,
+    });
+    this.#clusters.addHandlers({ onDelete: (c) => this.#unwatch(c.metadata.name ?? '') });
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    try {
+      await this.#controller.start(signal);
+    } finally {
+      for (const name of [...this.#watches.keys()]) this.#unwatch(name);
+    }
+  }
+
+  async reconcile(key: string, signal: AbortSignal): Promise<Result> {
+    const work = this.#works.get(key);
+    const ns = work?.metadata.namespace ?? '';
+    if (!work || work.metadata.deletionTimestamp || !ns.startsWith(WORK_NAMESPACE_PREFIX)) return done;
+    const cluster = this.#clusters.get(ns.slice(WORK_NAMESPACE_PREFIX.length));
+    if (!cluster?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return done;
+    const watch = await this.#watch(cluster, signal);
+    const statuses: ManifestStatus[] = [];
+    let synced = true;
+    for (const [ordinal, manifest] of work.spec.workload.manifests.entries()) {
+      const ref = memberResource(cluster, manifest);
+      const informer = this.#informer(watch, ref);
+      if (!informer.hasSynced) synced = false;
+      const name = manifest.metadata.name ?? '';
+      const key = ref.namespace ? `${ref.namespace}/${name}` : name;
+      const obj = informer.get(key) as InterpretedObject | undefined;
+      const [group, version] = manifest.apiVersion.includes('/')
+        ? (manifest.apiVersion.split('/') as [string, string])
+        : ['', manifest.apiVersion];
+      statuses.push({
+        identifier: {
+          ordinal,
+          group,
+          version,
+          kind: manifest.kind,
+          resource: ref.plural,
+          ...(ref.namespace ? { namespace: ref.namespace } : {}),
+          name,
+        },
+        ...(obj?.status !== undefined ? { status: obj.status } : {}),
+        health: interpretHealth(obj ? { ...obj, kind: manifest.kind } : undefined),
+        ...(obj?.metadata.generation !== undefined ? { generation: obj.metadata.generation } : {}),
+      });
+    }
+    if (!synced) return requeueAfter(1_000);
+    if (
+      jsonEqual(
+        statuses as unknown as JsonValue,
+        (work.status?.manifestStatuses ?? []) as unknown as JsonValue,
+      )
+    )
+      return done;
+    try {
+      await this.#o.client.patch({ ...WORKS, namespace: ns }, work.metadata.name ?? '', {
+        body: { status: { manifestStatuses: statuses } },
+        options: { type: 'merge', subresource: 'status', signal },
+      });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    return done;
+  }
+
+  async #watch(cluster: Cluster, signal: AbortSignal): Promise<MemberWatch> {
+    const name = cluster.metadata.name ?? '';
+    const client = await this.#o.members.clientFor(cluster, signal);
+    const known = this.#watches.get(name);
+    if (known?.client === client) return known;
+    this.#unwatch(name);
+    const stop = new AbortController();
+    const informers = new SharedInformers({
+      client,
+      clock: this.#o.clock,
+      log: this.#log.child({ cluster: name }),
+    });
+    void informers.start(stop.signal);
+    const watch = { client, informers, stop, kinds: new Set<string>() };
+    this.#watches.set(name, watch);
+    return watch;
+  }
+
+  /** The member informer of `ref`'s kind (managed objects only), created on first use. */
+  #informer(watch: MemberWatch, ref: { apiVersion: string; plural: string }): Informer {
+    const informer = watch.informers.informer(
+      { apiVersion: ref.apiVersion, plural: ref.plural },
+      { labelSelector: `${MANAGED_LABEL}=true` },
+    );
+    const id = `${ref.apiVersion}|${ref.plural}`;
+    if (!watch.kinds.has(id)) {
+      watch.kinds.add(id);
+      const enqueue = (o: KubeObject): void => {
+        const work = o.metadata.annotations?.[WORK_ANNOTATION];
+        if (work) this.#controller.enqueue(work);
+      };
+      informer.addHandlers({ onAdd: enqueue, onUpdate: (_b, a) => enqueue(a), onDelete: enqueue });
+    }
+    return informer;
+  }
+
+  #unwatch(name: string): void {
+    this.#watches.get(name)?.stop.abort();
+    this.#watches.delete(name);
+  }
+}

@@ -7,19 +7,22 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Cluster } from '../../src/api/flotilla/cluster.js';
 import {
   KUBECTL_VERSIONS,
   Kubectl,
   eventually,
-  manifest,
   runFlotilla,
   startFlotillaProcess,
   startHubProcess,
   tempFile,
 } from './harness.js';
 import type { Hub } from './harness.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('flotilla join', () => {
   let hub: Hub;
@@ -36,7 +39,7 @@ describe('flotilla join', () => {
     assert.deepEqual(died, [undefined, undefined], `${hub.logs()}\n${sim.logs()}`);
   });
 
-  const join = (name: string, context: string, ...extra: string[]) =>
+  const joinCluster = (name: string, context: string, ...extra: string[]) =>
     runFlotilla([
       'join',
       name,
@@ -50,8 +53,8 @@ describe('flotilla join', () => {
     ]);
 
   it('registers members that the hub reports Ready, with version, APIs and capacity', async () => {
-    const a = await join(
-      'east',
+    const a = await joinCluster(
+      'us-east',
       'us-east-1',
       '--region',
       'us-east',
@@ -63,16 +66,16 @@ describe('flotilla join', () => {
     assert.equal(a.code, 0, a.stderr);
     assert.match(
       a.stdout,
-      /^cluster east joined \(https:\/\/127\.0\.0\.1:\d+, Kubernetes v1\.\d+\.\d+\S*, ID [0-9a-f-]{36}\)\n$/,
+      /^cluster us-east joined \(https:\/\/127\.0\.0\.1:\d+, Kubernetes v1\.\d+\.\d+\S*, ID [0-9a-f-]{36}\)\n$/,
     );
-    assert.equal((await join('west', 'us-west-1', '--region', 'us-west')).code, 0);
-    const again = await join('east', 'us-east-1', '--region', 'us-east');
+    assert.equal((await joinCluster('us-west', 'us-west-1', '--region', 'us-west')).code, 0);
+    const again = await joinCluster('us-east', 'us-east-1', '--region', 'us-east');
     assert.equal(again.code, 0, 'joining the same member again refreshes it');
-    const taken = await join('east', 'us-west-1');
+    const taken = await joinCluster('us-east', 'us-west-1');
     assert.equal(taken.code, 1);
     assert.match(
       taken.stderr,
-      /^flotilla: cluster east is already joined with another member \(ID [0-9a-f-]+\)\n$/,
+      /^flotilla: cluster us-east is already joined with another member \(ID [0-9a-f-]+\)\n$/,
     );
 
     for (const version of KUBECTL_VERSIONS) {
@@ -82,8 +85,8 @@ describe('flotilla join', () => {
           async () => {
             const out = await k.ok(['get', 'clusters']);
             return (
-              /\neast\s+v1\.\d+\.\d+\S*\s+Push\s+True\s+us-east\s/.test(out) &&
-              /\nwest\s+\S+\s+Push\s+True\s/.test(out) &&
+              /\nus-east\s+v1\.\d+\.\d+\S*\s+Push\s+True\s+us-east\s/.test(out) &&
+              /\nus-west\s+\S+\s+Push\s+True\s/.test(out) &&
               out
             );
           },
@@ -96,7 +99,7 @@ describe('flotilla join', () => {
     }
     const k = new Kubectl('1.33', hub.kubeconfig);
     try {
-      const east = JSON.parse(await k.ok(['get', 'cluster', 'east', '-o', 'json'])) as Cluster;
+      const east = JSON.parse(await k.ok(['get', 'cluster', 'us-east', '-o', 'json'])) as Cluster;
       assert.equal(east.spec?.secretRef?.namespace, 'flotilla-system');
       assert.equal(east.spec?.provider, 'sim');
       assert.deepEqual(east.spec?.zones, ['us-east-1a']);
@@ -109,8 +112,8 @@ describe('flotilla join', () => {
         'serves Deployments',
       );
       assert.match(
-        await k.ok(['get', 'secret', 'east', '-n', 'flotilla-system', '-o', 'name']),
-        /^secret\/east\n$/,
+        await k.ok(['get', 'secret', 'us-east', '-n', 'flotilla-system', '-o', 'name']),
+        /^secret\/us-east\n$/,
       );
     } finally {
       k.cleanup();
@@ -120,12 +123,12 @@ describe('flotilla join', () => {
   it('turns a member that went down Unknown with the unreachable taint after the grace period, and back', async () => {
     const k = new Kubectl('1.33', hub.kubeconfig);
     const cluster = async (): Promise<Cluster> =>
-      JSON.parse(await k.ok(['get', 'cluster', 'west', '-o', 'json'])) as Cluster;
+      JSON.parse(await k.ok(['get', 'cluster', 'us-west', '-o', 'json'])) as Cluster;
     const ready = (c: Cluster): string | undefined =>
       c.status?.conditions?.find((x) => x.type === 'Ready')?.status;
     try {
       await eventually(async () => ready(await cluster()) === 'True', {
-        what: 'west Ready',
+        what: 'us-west Ready',
         timeoutMs: 30_000,
       });
       const down = await runFlotilla(['sim', 'fault', 'us-west-1', 'down', '--data-dir', sim.dir]);
@@ -135,7 +138,7 @@ describe('flotilla join', () => {
           const c = await cluster();
           return ready(c) === 'Unknown' && c;
         },
-        { what: 'west Unknown', timeoutMs: 30_000 },
+        { what: 'us-west Unknown', timeoutMs: 30_000 },
       );
       assert.equal(gone.status?.conditions?.find((x) => x.type === 'Ready')?.reason, 'ClusterNotReachable');
       assert.deepEqual(
@@ -149,7 +152,7 @@ describe('flotilla join', () => {
           const c = await cluster();
           return ready(c) === 'True' && c;
         },
-        { what: 'west Ready again', timeoutMs: 30_000 },
+        { what: 'us-west Ready again', timeoutMs: 30_000 },
       );
       assert.deepEqual(back.spec?.taints ?? [], []);
     } finally {
@@ -157,51 +160,15 @@ describe('flotilla join', () => {
     }
   });
 
-  it('propagates a Deployment applied to the hub: 4:2 over the members, overrides where they target, removed with the template', async () => {
+  it('propagates the README example: 4:2 over the members, the override in one, fleet status on the hub, removed with the template', async () => {
     const k = new Kubectl('1.27', hub.kubeconfig);
+    const member = new Kubectl('1.33', sim.kubeconfig);
     try {
-      const manifests = [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: { name: 'web', namespace: 'default' },
-          spec: {
-            replicas: 6,
-            selector: { matchLabels: { app: 'web' } },
-            template: {
-              metadata: { labels: { app: 'web' } },
-              spec: {
-                containers: [{ name: 'web', image: 'nginx', resources: { requests: { cpu: '100m' } } }],
-              },
-            },
-          },
-        },
-        {
-          apiVersion: 'policy.flotilla.io/v1alpha1',
-          kind: 'PropagationPolicy',
-          metadata: { name: 'web', namespace: 'default' },
-          spec: {
-            resourceSelectors: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }],
-            placement: {
-              replicaScheduling: {
-                replicaSchedulingType: 'Divided',
-                replicaDivisionPreference: 'Weighted',
-                weightPreference: {
-                  staticWeightList: [
-                    { targetCluster: { clusterNames: ['east'] }, weight: 2 },
-                    { targetCluster: { clusterNames: ['west'] }, weight: 1 },
-                  ],
-                },
-              },
-            },
-          },
-        },
-      ];
-      await k.ok(['apply', '-f', tempFile('web.yaml', manifest(...manifests))]);
+      await k.ok(['apply', '-f', join(root, 'examples', 'propagation', 'web.yaml')]);
       const row = await eventually(
         async () => {
           const out = await k.ok(['get', 'rb', 'web-deployment']);
-          return /\nweb-deployment\s+True\s+east:4,west:2\s/.test(out) && out;
+          return /\nweb-deployment\s+True\s+us-east:4,us-west:2\s/.test(out) && out;
         },
         { what: 'web-deployment scheduled 4:2', timeoutMs: 30_000 },
       );
@@ -209,121 +176,77 @@ describe('flotilla join', () => {
       const labels = await k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.metadata.labels}']);
       assert.match(labels, /"propagationpolicy.flotilla.io\/name":"web"/);
 
-      // The members get the Deployment with their share, overrides only where they target.
-      const override = {
-        apiVersion: 'policy.flotilla.io/v1alpha1',
-        kind: 'OverridePolicy',
-        metadata: { name: 'east-mirror', namespace: 'default' },
-        spec: {
-          resourceSelectors: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }],
-          overrideRules: [
-            {
-              targetCluster: {
-                fieldSelector: { matchExpressions: [{ key: 'region', operator: 'In', values: ['us-east'] }] },
-              },
-              overriders: {
-                imageOverrider: [
-                  { component: 'Registry', operator: 'replace', value: 'mirror.us-east.example' },
-                ],
-                labelsOverrider: [{ operator: 'add', value: { region: 'us-east' } }],
-              },
-            },
-          ],
+      // The members get the Deployment with their share, the override only where it targets.
+      const inMember = async (context: string): Promise<string> =>
+        member.ok([
+          '--context',
+          context,
+          'get',
+          'deployment',
+          'web',
+          '-o',
+          'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.labels.mirror} {.metadata.labels.flotilla\\.io/managed}',
+        ]);
+      await eventually(
+        async () => (await inMember('us-east-1')) === '4 mirror.us-east.example/nginx us-east true',
+        {
+          what: 'us-east has 4 replicas, the mirror image and the label',
+          timeoutMs: 30_000,
         },
+      );
+      await eventually(async () => (await inMember('us-west-1')) === '2 nginx  true', {
+        what: 'us-west has 2 replicas, untouched',
+        timeoutMs: 30_000,
+      });
+
+      // The hub's Deployment shows the fleet: rollout status completes, the binding is applied.
+      await eventually(
+        async () =>
+          (await k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.status.readyReplicas}'])) === '6',
+        { what: 'the hub Deployment has 6 ready replicas', timeoutMs: 60_000 },
+      );
+      assert.match(
+        await k.ok(['rollout', 'status', 'deployment/web', '--timeout=60s']),
+        /successfully rolled out/,
+      );
+      const rb = JSON.parse(await k.ok(['get', 'rb', 'web-deployment', '-o', 'json'])) as {
+        status: {
+          aggregatedStatus: { clusterName: string; applied: boolean; health: string }[];
+          conditions: { type: string; status: string }[];
+        };
       };
-      await k.ok(['apply', '-f', tempFile('override.yaml', manifest(override))]);
-      const member = new Kubectl('1.33', sim.kubeconfig);
-      try {
-        const inMember = async (context: string): Promise<string> =>
-          member.ok([
-            '--context',
-            context,
-            'get',
-            'deployment',
-            'web',
-            '-o',
-            'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.labels.region} {.metadata.labels.flotilla\\.io/managed}',
-          ]);
+      assert.deepEqual(
+        rb.status.aggregatedStatus.map((a) => [a.clusterName, a.applied, a.health]),
+        [
+          ['us-east', true, 'Healthy'],
+          ['us-west', true, 'Healthy'],
+        ],
+      );
+      assert.equal(rb.status.conditions.find((c) => c.type === 'FullyApplied')?.status, 'True');
+
+      // Deleting the template removes the member objects.
+      await k.ok(['delete', 'deployment', 'web']);
+      for (const context of ['us-east-1', 'us-west-1'])
         await eventually(
-          async () => (await inMember('us-east-1')) === '4 mirror.us-east.example/nginx us-east true',
+          async () => (await member.run(['--context', context, 'get', 'deployment', 'web'])).code === 1,
           {
-            what: 'east has 4 replicas, the mirror image and the label',
+            what: `web gone from ${context}`,
             timeoutMs: 30_000,
           },
         );
-        await eventually(async () => (await inMember('us-west-1')) === '2 nginx  true', {
-          what: 'west has 2 replicas, untouched',
-          timeoutMs: 30_000,
-        });
-        await eventually(
-          async () => {
-            const out = await member.ok([
-              '--context',
-              'us-east-1',
-              'get',
-              'deployment',
-              'web',
-              '-o',
-              'jsonpath={.status.readyReplicas}',
-            ]);
-            return out === '4';
-          },
-          { what: 'east runs its 4 replicas', timeoutMs: 60_000 },
-        );
-
-        // The hub's Deployment shows the fleet: rollout status completes, the binding is applied.
-        await eventually(
-          async () =>
-            (await k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.status.readyReplicas}'])) === '6',
-          {
-            what: 'the hub Deployment has 6 ready replicas',
-            timeoutMs: 60_000,
-          },
-        );
-        assert.match(
-          await k.ok(['rollout', 'status', 'deployment/web', '--timeout=60s']),
-          /successfully rolled out/,
-        );
-        const rb = JSON.parse(await k.ok(['get', 'rb', 'web-deployment', '-o', 'json'])) as {
-          status: {
-            aggregatedStatus: { clusterName: string; applied: boolean; health: string }[];
-            conditions: { type: string; status: string }[];
-          };
-        };
-        assert.deepEqual(
-          rb.status.aggregatedStatus.map((a) => [a.clusterName, a.applied, a.health]),
-          [
-            ['east', true, 'Healthy'],
-            ['west', true, 'Healthy'],
-          ],
-        );
-        assert.equal(rb.status.conditions.find((c) => c.type === 'FullyApplied')?.status, 'True');
-
-        // Deleting the template removes the member objects.
-        await k.ok(['delete', 'deployment', 'web']);
-        for (const context of ['us-east-1', 'us-west-1'])
-          await eventually(
-            async () => (await member.run(['--context', context, 'get', 'deployment', 'web'])).code === 1,
-            {
-              what: `web gone from ${context}`,
-              timeoutMs: 30_000,
-            },
-          );
-      } finally {
-        member.cleanup();
-      }
     } finally {
       k.cleanup();
+      member.cleanup();
     }
   });
 
   it('unjoins a member, and rejects bad input', async () => {
-    const out = await runFlotilla(['unjoin', 'west', '--hub-kubeconfig', hub.kubeconfig]);
+    const out = await runFlotilla(['unjoin', 'us-west', '--hub-kubeconfig', hub.kubeconfig]);
     assert.equal(out.code, 0, out.stderr);
     const k = new Kubectl('1.33', hub.kubeconfig);
     try {
-      assert.equal((await k.run(['get', 'cluster', 'west'])).code, 1);
-      assert.equal((await k.run(['get', 'secret', 'west', '-n', 'flotilla-system'])).code, 1);
+      assert.equal((await k.run(['get', 'cluster', 'us-west'])).code, 1);
+      assert.equal((await k.run(['get', 'secret', 'us-west', '-n', 'flotilla-system'])).code, 1);
     } finally {
       k.cleanup();
     }

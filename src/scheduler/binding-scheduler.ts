@@ -188,6 +188,8 @@ export class BindingScheduler implements Runnable {
     }
     // A preemptor is rewriting this victim's decision; it parks the victim when done.
     if (this.#writing.has(key)) return;
+    // A dependency's binding goes where the workloads that need it go (the detector sets it).
+    if (!binding.spec.placement && binding.spec.requiredBy?.length) return;
     const generation = binding.metadata.generation ?? 0;
     // Our own spec write bumped the generation; its status write may not be in the cache yet.
     if (this.#written.get(key) === generation && binding.status?.schedulerObservedGeneration !== generation)

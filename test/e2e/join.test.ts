@@ -240,6 +240,75 @@ describe('flotilla join', () => {
     }
   });
 
+  it('propagates a workload with its ConfigMap and Secret, which reach each member first', async () => {
+    const k = new Kubectl('1.33', hub.kubeconfig);
+    const member = new Kubectl('1.33', sim.kubeconfig);
+    try {
+      await k.ok(['apply', '-f', join(root, 'examples', 'propagation', 'with-deps.yaml')]);
+      for (const context of ['us-east-1', 'us-west-1'])
+        await eventually(
+          async () => {
+            const out = await member.ok([
+              '--context',
+              context,
+              'get',
+              'deployment/api',
+              'configmap/api-config',
+              'secret/api-token',
+              '-o',
+              'name',
+            ]);
+            return out === 'deployment.apps/api\nconfigmap/api-config\nsecret/api-token\n';
+          },
+          { what: `api and its dependencies in ${context}`, timeoutMs: 30_000 },
+        );
+      const dep = JSON.parse(await k.ok(['get', 'rb', 'api-config-configmap', '-o', 'json'])) as {
+        spec: { requiredBy: { name: string; clusters: { name: string }[] }[]; clusters: { name: string }[] };
+      };
+      assert.deepEqual(
+        dep.spec.requiredBy.map((r) => r.name),
+        ['api-deployment'],
+      );
+      assert.deepEqual(
+        dep.spec.clusters.map((c) => c.name),
+        ['us-east', 'us-west'],
+      );
+      // Each member's Deployment Work was written only after its dependencies were applied there
+      // (creationTimestamp has whole seconds).
+      const works = JSON.parse(await k.ok(['get', 'works', '-A', '-o', 'json'])) as {
+        items: {
+          metadata: { namespace: string; name: string; creationTimestamp: string };
+          status?: { conditions?: { type: string; lastTransitionTime: string }[] };
+        }[];
+      };
+      for (const ns of ['flotilla-es-us-east', 'flotilla-es-us-west']) {
+        const inNs = works.items.filter((w) => w.metadata.namespace === ns);
+        const api = inNs.find((w) => w.metadata.name.startsWith('api-deployment-'));
+        const config = inNs.find((w) => w.metadata.name.startsWith('api-config-configmap-'));
+        const applied =
+          config?.status?.conditions?.find((c) => c.type === 'Applied')?.lastTransitionTime ?? '';
+        assert.ok(
+          api &&
+            applied &&
+            Date.parse(api.metadata.creationTimestamp) >= Math.floor(Date.parse(applied) / 1000) * 1000,
+          `${ns}: ${JSON.stringify(inNs)}`,
+        );
+      }
+      await k.ok(['delete', '-f', join(root, 'examples', 'propagation', 'with-deps.yaml')]);
+      await eventually(
+        async () =>
+          (await member.run(['--context', 'us-east-1', 'get', 'configmap', 'api-config'])).code === 1,
+        {
+          what: 'api-config removed from us-east-1',
+          timeoutMs: 30_000,
+        },
+      );
+    } finally {
+      k.cleanup();
+      member.cleanup();
+    }
+  });
+
   it('unjoins a member, and rejects bad input', async () => {
     const out = await runFlotilla(['unjoin', 'us-west', '--hub-kubeconfig', hub.kubeconfig]);
     assert.equal(out.code, 0, out.stderr);

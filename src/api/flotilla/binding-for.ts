@@ -51,6 +51,7 @@ export function bindingFor(
       clusters: (options.previous ?? []).map((t) => ({ ...t })),
       ...(schedulePriority ? { schedulePriority } : {}),
       ...(groups ? { workloadAffinityGroups: groups } : {}),
+      ...(policy.spec.propagateDeps ? { propagateDeps: true } : {}),
       ...(policy.spec.conflictResolution ? { conflictResolution: policy.spec.conflictResolution } : {}),
     },
   };

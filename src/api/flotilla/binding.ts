@@ -46,6 +46,10 @@ export interface ResourceBindingSpec {
   /** Higher goes first; with `preemptionPolicy` PreemptLowerPriority (default) it may preempt. */
   schedulePriority?: { priority?: number; preemptionPolicy?: 'PreemptLowerPriority' | 'Never' };
   conflictResolution?: 'Abort' | 'Overwrite';
+  /** Set on the binding of a dependency: the workload bindings that need it, and where. */
+  requiredBy?: { namespace?: string; name: string; clusters?: TargetCluster[] }[];
+  /** The workload's dependencies go where it goes, and before it. */
+  propagateDeps?: boolean;
   /** Groups from the template's labels under the policy's `workloadAffinity`. */
   workloadAffinityGroups?: WorkloadAffinityGroups;
 }

@@ -9,6 +9,8 @@
 import type { ResourceBinding } from '../../api/flotilla/binding.js';
 import type { Cluster } from '../../api/flotilla/cluster.js';
 import { bindingName } from '../../api/flotilla/binding-for.js';
+import { workloadDependencies } from '../../api/flotilla/dependencies.js';
+import type { Dependency } from '../../api/flotilla/dependencies.js';
 import { OverrideError, applicableOverrides, applyOverrides } from '../../api/flotilla/overrides.js';
 import type { OverridePolicyObject } from '../../api/flotilla/overrides.js';
 import { aggregateStatus, aggregatesStatus } from '../../api/flotilla/interpret.js';
@@ -128,9 +130,17 @@ export class BindingController implements Runnable, Reconciler {
     const wanted = new Set<string>();
     const divided = binding.spec.placement?.replicaScheduling?.replicaSchedulingType === 'Divided';
     const overrides = applicableOverrides(this.#overridePolicies(), template);
+    const deps = binding.spec.propagateDeps ? workloadDependencies(template) : [];
+    let waiting = false;
     for (const target of binding.spec.clusters ?? []) {
       const cluster = this.#clusters.get(target.name);
       if (!cluster) continue;
+      if (!this.#dependenciesApplied(self, deps, target.name)) {
+        // Dependencies first: keep what the cluster has until they are applied there.
+        waiting = true;
+        wanted.add(workNamespace(target.name));
+        continue;
+      }
       const base = memberManifest(template, self, {
         cluster: target.name,
         ...(divided && target.replicas !== undefined ? { replicas: target.replicas } : {}),
@@ -152,7 +162,22 @@ export class BindingController implements Runnable, Reconciler {
     }
     for (const w of existing) if (!wanted.has(w.metadata.namespace ?? '')) await this.#deleteWork(w, signal);
     await this.#report(self, { template, ref: templateRef }, signal);
-    return done;
+    return waiting ? requeueAfter(1_000) : done;
+  }
+
+  /** True when every dependency binding that requires `binding` is applied in `cluster`. */
+  #dependenciesApplied(binding: ResourceBinding, deps: readonly Dependency[], cluster: string): boolean {
+    const namespace = binding.metadata.namespace ?? '';
+    for (const dep of deps) {
+      const name = bindingName({ apiVersion: dep.apiVersion, kind: dep.kind, metadata: { name: dep.name } });
+      const depBinding = this.#rb.get(`${namespace}/${name}`);
+      if (!depBinding?.spec.requiredBy?.some((r) => r.name === binding.metadata.name)) continue;
+      const work = this.#works.get(
+        `${workNamespace(cluster)}/${workName({ ...depBinding, kind: 'ResourceBinding' })}`,
+      );
+      if (!work?.status?.conditions?.some((c) => c.type === 'Applied' && c.status === 'True')) return false;
+    }
+    return true;
   }
 
   /** Writes the binding's aggregated status and FullyApplied, and the template's fleet-wide status. */
@@ -252,8 +277,8 @@ export class BindingController implements Runnable, Reconciler {
         const { status: _a, metadata: ma, ...restAfter } = after as KubeObject & { status?: unknown };
         if (
           !jsonEqual(restBefore as JsonValue, restAfter as JsonValue) ||
-          !jsonEqual((mb.labels ?? {}), (ma.labels ?? {})) ||
-          !jsonEqual((mb.annotations ?? {}), (ma.annotations ?? {}))
+          !jsonEqual(mb.labels ?? {}, ma.labels ?? {}) ||
+          !jsonEqual(mb.annotations ?? {}, ma.annotations ?? {})
         )
           enqueue(after);
       },

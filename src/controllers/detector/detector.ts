@@ -38,6 +38,7 @@ import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { claimLabelPatch, claimLabels, claimOf, withClaimLabels } from './claim.js';
+import { releaseDependencies, syncDependencies } from './dependencies.js';
 
 export interface DetectorOptions {
   client: ApiClient;
@@ -56,6 +57,7 @@ const OWNED_SPEC_FIELDS = [
   'schedulePriority',
   'workloadAffinityGroups',
   'conflictResolution',
+  'propagateDeps',
 ] as const;
 
 /** Templates here are never propagated. */
@@ -97,10 +99,10 @@ export class Detector implements Runnable, Reconciler {
           informer: informer as unknown as Informer,
           keys: (p: KubeObject) => this.#policyChanged(p as PolicyObject),
         })),
-        // Bindings: only their caches are needed.
+        // A workload binding that moved or went away: its dependencies follow.
         ...[this.#rb, this.#crb].map((informer) => ({
           informer: informer as unknown as Informer,
-          keys: () => [],
+          keys: (b: KubeObject) => this.#bindingChanged(b as ResourceBinding),
         })),
       ],
       workers: 4,
@@ -113,6 +115,14 @@ export class Detector implements Runnable, Reconciler {
 
   async reconcile(key: string, signal: AbortSignal): Promise<Result> {
     if (key.startsWith('kinds|')) return this.#watchSelectedKinds(signal);
+    if (key.startsWith('released|')) {
+      const [, namespace, requirer] = key.split('|') as [string, string, string];
+      await releaseDependencies(
+        { client: this.#o.client, bindings: this.#rb, signal },
+        { namespace, requirer },
+      );
+      return done;
+    }
     const [apiVersion, kind, namespacedName] = key.split('|') as [string, string, string];
     const cached = this.#kinds.get(`${apiVersion}|${kind}`)?.get(namespacedName);
     if (!cached || cached.metadata.deletionTimestamp || reservedNamespace(cached.metadata.namespace))
@@ -122,7 +132,12 @@ export class Detector implements Runnable, Reconciler {
     const policy = claimingPolicy(policies, template, claimOf(template));
     const labels = claimLabelPatch(template, policy ? claimLabels(policy) : {});
     if (labels) await this.#patchLabels(template, labels, signal);
-    if (policy) await this.#syncBinding(template, policy, signal);
+    if (policy) {
+      await this.#syncBinding(template, policy, signal);
+      const binding = this.#rb.get(`${template.metadata.namespace ?? ''}/${bindingName(template)}`);
+      const ctx = { client: this.#o.client, bindings: this.#rb, signal };
+      await syncDependencies(ctx, { template, binding });
+    }
     return done;
   }
 
@@ -138,6 +153,17 @@ export class Detector implements Runnable, Reconciler {
         .filter(live)
         .map((p) => ({ ...p, kind: 'ClusterPropagationPolicy' })),
     ];
+  }
+
+  /** The keys a workload binding's change brings back: its template, or its released dependencies. */
+  #bindingChanged(b: ResourceBinding): string[] {
+    const namespace = b.metadata.namespace;
+    if (!namespace || !b.spec.propagateDeps) return [];
+    const { apiVersion, kind, name } = b.spec.resource;
+    const live = this.#rb.get(`${namespace}/${b.metadata.name ?? ''}`);
+    return live
+      ? [`${apiVersion}|${kind}|${namespace}/${name}`]
+      : [`released|${namespace}|${b.metadata.name ?? ''}`];
   }
 
   /** A policy changed: watch the kinds it selects, and look at every template of them again. */

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { CommandError, UsageError, buildLogger, count, parseListen, seconds } from './flags.js';
 import { runJoin, runUnjoin } from './join-command.js';
-import { startHub } from './hub.js';
+import { HubStoppedError, startHub } from './hub.js';
 import { runExplain } from './explain-command.js';
 import { runSim } from './sim-command.js';
 
@@ -68,30 +68,47 @@ async function runHub(args: string[], defaults: { help: string }): Promise<numbe
   if (values.storage !== 'sqlite' && values.storage !== 'memory')
     throw new UsageError(`--storage must be sqlite or memory, got "${values.storage}"`);
   const log = buildLogger(values['log-level']);
-  const hub = await startHub({
-    dataDir: values['data-dir'],
-    host,
-    port,
-    storage: values.storage,
-    log,
-    minRequestTimeoutSeconds: seconds('--min-request-timeout', values['min-request-timeout']),
-    compaction: {
-      retention: seconds('--history-retention', values['history-retention']) * 1000,
-      interval: seconds('--compaction-interval', values['compaction-interval']) * 1000,
-      minRetainRevisions: count('--history-min-revisions', values['history-min-revisions']),
-    },
-    clusterStatus: {
-      probeIntervalMs: seconds('--cluster-probe-interval', values['cluster-probe-interval']) * 1000,
-      gracePeriodMs: seconds('--cluster-grace-period', values['cluster-grace-period']) * 1000,
-    },
+  const stop = new AbortController();
+  const stopped = new Promise<void>((resolve) => {
+    const onSignal = (): void => {
+      stop.abort();
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
   });
+  let hub;
+  try {
+    hub = await startHub({
+      signal: stop.signal,
+      onStandby: () =>
+        process.stdout.write(
+          `flotilla hub standing by: another hub is active on ${values['data-dir']}; taking over when it stops\n`,
+        ),
+      dataDir: values['data-dir'],
+      host,
+      port,
+      storage: values.storage,
+      log,
+      minRequestTimeoutSeconds: seconds('--min-request-timeout', values['min-request-timeout']),
+      compaction: {
+        retention: seconds('--history-retention', values['history-retention']) * 1000,
+        interval: seconds('--compaction-interval', values['compaction-interval']) * 1000,
+        minRetainRevisions: count('--history-min-revisions', values['history-min-revisions']),
+      },
+      clusterStatus: {
+        probeIntervalMs: seconds('--cluster-probe-interval', values['cluster-probe-interval']) * 1000,
+        gracePeriodMs: seconds('--cluster-grace-period', values['cluster-grace-period']) * 1000,
+      },
+    });
+  } catch (err) {
+    if (err instanceof HubStoppedError) return 0;
+    throw err;
+  }
   process.stdout.write(
     `flotilla hub serving on ${hub.url}\nkubeconfig: ${hub.kubeconfigPath} (context "flotilla")\n`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await stopped;
   await hub.stop();
   return 0;
 }

@@ -5,6 +5,7 @@
  * the server through an in-process transport.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../base/logger.js';
 import { SystemClock } from '../base/clock.js';
@@ -35,6 +36,8 @@ import { Manager } from '../runtime/manager.js';
 import { Compactor } from '../storage/compactor.js';
 import { MemoryStore } from '../storage/memory/memory-store.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import { acquireLock } from '../storage/sqlite/data-dir-lock.js';
+import type { DataDirLock } from '../storage/sqlite/data-dir-lock.js';
 import type { Store } from '../storage/store.js';
 import { localTransport } from '../client/local-transport.js';
 
@@ -53,6 +56,15 @@ export interface HubOptions {
   clusterStatus?: { probeIntervalMs?: number; gracePeriodMs?: number };
   /** How the hub reaches members (default: the credentials in each Cluster's Secret). */
   members?: MemberClients;
+  /** Aborts a hub still standing by for another one's data directory. */
+  signal?: AbortSignal;
+  /** Called when another hub is active on the data directory and this one stands by. */
+  onStandby?: () => void;
+}
+
+/** The hub was stopped before it became active. */
+export class HubStoppedError extends Error {
+  override readonly name = 'HubStoppedError';
 }
 
 export interface RunningHub {
@@ -71,6 +83,30 @@ export interface RunningHub {
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const clock = options.clock ?? new SystemClock();
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  // One active hub per SQLite data directory; another one stands by until this one exits
+  // (a referenced timer keeps the process alive meanwhile: the clock's timers do not).
+  const standing = setInterval(() => undefined, 60_000);
+  let lock: DataDirLock | undefined;
+  try {
+    lock =
+      options.storage === 'sqlite'
+        ? await acquireLock(join(options.dataDir, 'hub.lock'), {
+            me: { id: `${hostname()}:${process.pid}`, since: new Date(clock.now()).toISOString() },
+            clock,
+            signal: options.signal ?? new AbortController().signal,
+            onWait: () => {
+              options.log.warn(
+                { dataDir: options.dataDir },
+                'another hub is active on this data directory; standing by',
+              );
+              options.onStandby?.();
+            },
+          })
+        : undefined;
+  } finally {
+    clearInterval(standing);
+  }
+  if (options.storage === 'sqlite' && !lock) throw new HubStoppedError('stopped while standing by');
   const pki = await ensurePki(options.dataDir, options.host);
   const metrics = new ApiMetrics();
   const raw: Store =
@@ -182,6 +218,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await http.close();
       await compaction;
       await raw.close();
+      lock?.release();
     },
   };
 }

@@ -60,7 +60,7 @@ describe('hubs sharing a data directory', () => {
     } finally {
       k.cleanup();
       await first.stop();
-      await (second)?.stop();
+      await second?.stop();
     }
   });
 });

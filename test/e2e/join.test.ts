@@ -15,6 +15,7 @@ import {
   KUBECTL_VERSIONS,
   Kubectl,
   eventually,
+  manifest,
   runFlotilla,
   startFlotillaProcess,
   startHubProcess,
@@ -30,7 +31,7 @@ describe('flotilla join', () => {
   before(async () => {
     [hub, sim] = await Promise.all([
       startHubProcess({ args: ['--cluster-probe-interval', '1', '--cluster-grace-period', '3'] }),
-      startFlotillaProcess('sim', { args: ['--clusters', '2', '--storage', 'memory'] }),
+      startFlotillaProcess('sim', { args: ['--clusters', '3', '--storage', 'memory'] }),
     ]);
   });
   after(async () => {
@@ -69,6 +70,7 @@ describe('flotilla join', () => {
       /^cluster us-east joined \(https:\/\/127\.0\.0\.1:\d+, Kubernetes v1\.\d+\.\d+\S*, ID [0-9a-f-]{36}\)\n$/,
     );
     assert.equal((await joinCluster('us-west', 'us-west-1', '--region', 'us-west')).code, 0);
+    assert.equal((await joinCluster('eu-west', 'eu-west-1', '--region', 'eu-west')).code, 0);
     const again = await joinCluster('us-east', 'us-east-1', '--region', 'us-east');
     assert.equal(again.code, 0, 'joining the same member again refreshes it');
     const taken = await joinCluster('us-east', 'us-west-1');
@@ -145,6 +147,51 @@ describe('flotilla join', () => {
         gone.spec?.taints?.map((t) => `${t.key}:${t.effect}`),
         ['cluster.flotilla.io/unreachable:NoSchedule'],
       );
+      // A workload applied now goes to the healthy members only, and they keep being served.
+      await k.ok([
+        'apply',
+        '-f',
+        tempFile(
+          'everywhere.yaml',
+          manifest(
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'everywhere', namespace: 'default' },
+              data: { a: '1' },
+            },
+            {
+              apiVersion: 'policy.flotilla.io/v1alpha1',
+              kind: 'PropagationPolicy',
+              metadata: { name: 'everywhere', namespace: 'default' },
+              spec: { resourceSelectors: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'everywhere' }] },
+            },
+          ),
+        ),
+      ]);
+      await eventually(
+        async () =>
+          /\neverywhere-configmap\s+True\s+eu-west,us-east\s/.test(
+            await k.ok(['get', 'rb', 'everywhere-configmap']),
+          ),
+        {
+          what: 'placed on the healthy members only',
+          timeoutMs: 30_000,
+        },
+      );
+      const member = new Kubectl('1.33', sim.kubeconfig);
+      try {
+        await eventually(
+          async () =>
+            (await member.run(['--context', 'eu-west-1', 'get', 'configmap', 'everywhere'])).code === 0,
+          {
+            what: 'eu-west-1 served while us-west-1 is down',
+            timeoutMs: 30_000,
+          },
+        );
+      } finally {
+        member.cleanup();
+      }
       const heal = await runFlotilla(['sim', 'fault', 'us-west-1', 'heal', '--data-dir', sim.dir]);
       assert.equal(heal.code, 0, heal.stderr);
       const back = await eventually(
@@ -155,6 +202,17 @@ describe('flotilla join', () => {
         { what: 'us-west Ready again', timeoutMs: 30_000 },
       );
       assert.deepEqual(back.spec?.taints ?? [], []);
+      await eventually(
+        async () =>
+          /\neverywhere-configmap\s+True\s+eu-west,us-east,us-west\s/.test(
+            await k.ok(['get', 'rb', 'everywhere-configmap']),
+          ),
+        {
+          what: 'the healed member gets the duplicated object',
+          timeoutMs: 30_000,
+        },
+      );
+      await k.ok(['delete', 'configmap', 'everywhere']);
     } finally {
       k.cleanup();
     }
@@ -245,7 +303,7 @@ describe('flotilla join', () => {
     const member = new Kubectl('1.33', sim.kubeconfig);
     try {
       await k.ok(['apply', '-f', join(root, 'examples', 'propagation', 'with-deps.yaml')]);
-      for (const context of ['us-east-1', 'us-west-1'])
+      for (const context of ['eu-west-1', 'us-east-1', 'us-west-1'])
         await eventually(
           async () => {
             const out = await member.ok([
@@ -271,7 +329,7 @@ describe('flotilla join', () => {
       );
       assert.deepEqual(
         dep.spec.clusters.map((c) => c.name),
-        ['us-east', 'us-west'],
+        ['eu-west', 'us-east', 'us-west'],
       );
       // Each member's Deployment Work was written only after its dependencies were applied there
       // (creationTimestamp has whole seconds).
@@ -281,7 +339,7 @@ describe('flotilla join', () => {
           status?: { conditions?: { type: string; lastTransitionTime: string }[] };
         }[];
       };
-      for (const ns of ['flotilla-es-us-east', 'flotilla-es-us-west']) {
+      for (const ns of ['flotilla-es-eu-west', 'flotilla-es-us-east', 'flotilla-es-us-west']) {
         const inNs = works.items.filter((w) => w.metadata.namespace === ns);
         const api = inNs.find((w) => w.metadata.name.startsWith('api-deployment-'));
         const config = inNs.find((w) => w.metadata.name.startsWith('api-config-configmap-'));
@@ -303,6 +361,92 @@ describe('flotilla join', () => {
           timeoutMs: 30_000,
         },
       );
+    } finally {
+      k.cleanup();
+      member.cleanup();
+    }
+  });
+
+  it('leaves a member object it does not manage alone under Abort, and adopts it under Overwrite', async () => {
+    const k = new Kubectl('1.33', hub.kubeconfig);
+    const member = new Kubectl('1.33', sim.kubeconfig);
+    const configMap = (data: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'legacy', namespace: 'default' },
+      data,
+    });
+    const policy = (conflictResolution: string) => ({
+      apiVersion: 'policy.flotilla.io/v1alpha1',
+      kind: 'PropagationPolicy',
+      metadata: { name: 'legacy', namespace: 'default' },
+      spec: {
+        resourceSelectors: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'legacy' }],
+        placement: { clusterAffinity: { clusterNames: ['eu-west'] } },
+        conflictResolution,
+      },
+    });
+    try {
+      await member.ok([
+        '--context',
+        'eu-west-1',
+        'apply',
+        '-f',
+        tempFile('own.yaml', manifest(configMap({ owner: 'team' }))),
+      ]);
+      await k.ok([
+        'apply',
+        '-f',
+        tempFile('legacy.yaml', manifest(configMap({ owner: 'flotilla' }), policy('Abort'))),
+      ]);
+      const work = async (): Promise<string> =>
+        k.ok([
+          'get',
+          'works',
+          '-n',
+          'flotilla-es-eu-west',
+          '-o',
+          'jsonpath={.items[?(@.metadata.labels.work\\.flotilla\\.io/binding-name=="legacy-configmap")].status.conditions[0].message}',
+        ]);
+      await eventually(
+        async () =>
+          /already exists in eu-west and is not managed by Flotilla \(conflictResolution: Abort\)/.test(
+            await work(),
+          ),
+        {
+          what: 'the conflict reported on the Work',
+          timeoutMs: 30_000,
+        },
+      );
+      const untouched = await member.ok([
+        '--context',
+        'eu-west-1',
+        'get',
+        'configmap',
+        'legacy',
+        '-o',
+        'jsonpath={.data.owner}',
+      ]);
+      assert.equal(untouched, 'team');
+      await k.ok(['apply', '-f', tempFile('legacy2.yaml', manifest(policy('Overwrite')))]);
+      await eventually(
+        async () =>
+          (await member.ok([
+            '--context',
+            'eu-west-1',
+            'get',
+            'configmap',
+            'legacy',
+            '-o',
+            'jsonpath={.data.owner} {.metadata.labels.flotilla\\.io/managed}',
+          ])) === 'flotilla true',
+        { what: 'adopted under Overwrite', timeoutMs: 30_000 },
+      ).catch(async (err: unknown) => {
+        throw new Error(
+          `${(err as Error).message}; work: ${await work()}; rb: ${await k.ok(['get', 'rb', 'legacy-configmap', '-o', 'yaml'])}; works: ${await k.ok(['get', 'works', '-n', 'flotilla-es-eu-west', '-o', 'yaml'])}`,
+        );
+      });
+      await k.ok(['delete', 'configmap', 'legacy']);
     } finally {
       k.cleanup();
       member.cleanup();

@@ -71,6 +71,8 @@ export class BindingController implements Runnable, Reconciler {
   readonly #clusters: Informer<Cluster>;
   readonly #controller: Controller;
   #resources: ApiResource[] = [];
+  /** The spec last written to each Work and the generation the server gave it. */
+  readonly #written = new Map<string, { spec: string; generation: number }>();
   /** Template kinds whose changes this controller follows (`apiVersion|kind`). */
   readonly #templateKinds = new Set<string>();
   #discoveredAt = Number.NEGATIVE_INFINITY;
@@ -299,7 +301,19 @@ export class BindingController implements Runnable, Reconciler {
     const current = this.#works.get(`${namespace}/${name}`);
     if (current) {
       if (jsonEqual(current.spec as unknown as JsonValue, spec as unknown as JsonValue)) return;
-      await this.#o.client.update(WORKS_IN(namespace), { ...current, spec }, { signal });
+      // What the server stored for this very spec last time (it may prune or default it): no loop.
+      const written = this.#written.get(`${namespace}/${name}`);
+      if (
+        written !== undefined &&
+        written.generation === current.metadata.generation &&
+        written.spec === JSON.stringify(spec)
+      )
+        return;
+      const stored = await this.#o.client.update<Work>(WORKS_IN(namespace), { ...current, spec }, { signal });
+      this.#written.set(`${namespace}/${name}`, {
+        spec: JSON.stringify(spec),
+        generation: stored.metadata.generation ?? 0,
+      });
       return;
     }
     const work: Work = {
@@ -331,6 +345,7 @@ export class BindingController implements Runnable, Reconciler {
   }
 
   async #deleteWork(work: Work, signal: AbortSignal): Promise<void> {
+    this.#written.delete(`${work.metadata.namespace ?? ''}/${work.metadata.name ?? ''}`);
     try {
       await this.#o.client.delete(WORKS_IN(work.metadata.namespace ?? ''), work.metadata.name ?? '', {
         signal,

@@ -110,6 +110,9 @@ export const workSchema = kindSchema(
     workload: obj({ manifests: arr(open()) }),
     suspendDispatching: bool(),
     preserveResourcesOnDeletion: bool(),
+    conflictResolution: str(
+      'Abort (default): leave a member object Flotilla does not manage; Overwrite: adopt it.',
+    ),
   }),
   obj({
     conditions: arr(condition),

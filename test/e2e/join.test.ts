@@ -282,6 +282,30 @@ describe('flotilla join', () => {
       );
       assert.equal(rb.status.conditions.find((c) => c.type === 'FullyApplied')?.status, 'True');
 
+      // Changing the policy's weights moves replicas.
+      await k.ok([
+        'patch',
+        'propagationpolicy',
+        'web',
+        '--type=json',
+        '-p',
+        JSON.stringify([
+          {
+            op: 'replace',
+            path: '/spec/placement/replicaScheduling/weightPreference/staticWeightList/0/weight',
+            value: 1,
+          },
+        ]),
+      ]);
+      await eventually(async () => (await inMember('us-west-1')).startsWith('3 '), {
+        what: 'us-west scaled to 3 after the weights became 1:1',
+        timeoutMs: 30_000,
+      });
+      assert.match(
+        await k.ok(['get', 'rb', 'web-deployment']),
+        /\nweb-deployment\s+True\s+us-east:3,us-west:3\s/,
+      );
+
       // Deleting the template removes the member objects.
       await k.ok(['delete', 'deployment', 'web']);
       for (const context of ['us-east-1', 'us-west-1'])

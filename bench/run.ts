@@ -4,6 +4,7 @@
  */
 import { runApiThroughput } from './api-throughput.js';
 import { runList100k } from './list-100k.js';
+import { runPropagation } from './propagation.js';
 import { runRss100k } from './rss-100k.js';
 import { runScheduler } from './scheduler.js';
 import { runSimFleet } from './sim-fleet.js';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   rss: runRss100k,
   sim: runSimFleet,
   scheduler: runScheduler,
+  propagation: runPropagation,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

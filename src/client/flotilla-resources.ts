@@ -18,3 +18,9 @@ export const CLUSTER_RESOURCE_BINDINGS: ResourceRef = {
   apiVersion: WORK_API_VERSION,
   plural: 'clusterresourcebindings',
 };
+
+/** scheduling.k8s.io PriorityClasses (the hub serves them for `schedulePriority`). */
+export const PRIORITY_CLASSES: ResourceRef = {
+  apiVersion: 'scheduling.k8s.io/v1',
+  plural: 'priorityclasses',
+};

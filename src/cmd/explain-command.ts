@@ -88,10 +88,12 @@ export async function runExplain(args: string[]): Promise<number> {
   const issues = validatePropagationSpec(policy.spec);
   if (issues[0])
     throw new UsageError(`${policy.kind} ${policy.metadata.name ?? ''}: ${formatFieldIssue(issues[0])}`);
+  for (const [name, value] of hub?.priorityClasses ?? [])
+    if (!priorityClasses.has(name)) priorityClasses.set(name, value);
   const className = policy.spec.schedulePriority?.priorityClassName;
   if (className && !priorityClasses.has(className))
     throw new UsageError(
-      `${policy.kind} ${policy.metadata.name ?? ''} names PriorityClass ${className}, which is not in the files`,
+      `${policy.kind} ${policy.metadata.name ?? ''} names PriorityClass ${className}, which is not in the files${hub ? ' nor on the hub' : ''}`,
     );
   const clusters = hub ? hub.clusters : await readClusters(values.clusters ?? '');
   const previous = values.binding === undefined ? hub?.previous : await readBinding(values.binding);

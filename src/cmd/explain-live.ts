@@ -13,7 +13,11 @@ import { StatusError } from '../api/status.js';
 import { ApiClient } from '../client/api-client.js';
 import { HttpsTransport } from '../client/https-transport.js';
 import { KubeconfigError, kubeconfigTransport } from '../client/kubeconfig.js';
-import { CLUSTER_PROPAGATION_POLICIES, PROPAGATION_POLICIES } from '../client/flotilla-resources.js';
+import {
+  CLUSTER_PROPAGATION_POLICIES,
+  PRIORITY_CLASSES,
+  PROPAGATION_POLICIES,
+} from '../client/flotilla-resources.js';
 import type { PreemptionCandidate } from '../scheduler/core/preempt.js';
 import type { SchedulingUnit } from '../scheduler/framework/interface.js';
 import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, keyOf } from '../scheduler/binding-refs.js';
@@ -32,6 +36,8 @@ export interface HubView {
   peers: (binding: ResourceBinding) => SchedulingUnit['workloadGroups'];
   /** The other bindings, as possible victims of preemption. */
   others: PreemptionCandidate[];
+  /** PriorityClass values by name. */
+  priorityClasses: Map<string, number>;
 }
 
 const PP = PROPAGATION_POLICIES;
@@ -61,13 +67,14 @@ export async function readHub(
       client.list<PolicyObject>(CPP),
       client.list<ResourceBinding>(RESOURCE_BINDINGS),
       client.list<ResourceBinding>(CLUSTER_RESOURCE_BINDINGS),
+      client.list<KubeObject & { value?: number }>(PRIORITY_CLASSES),
     ]);
   } catch (err) {
     if (err instanceof StatusError)
       throw new UsageError(`the hub at ${options.server} answered: ${err.message}`);
     throw new UsageError(`cannot reach the hub at ${options.server}: ${(err as Error).message}`);
   }
-  const [clusters, pps, cpps, rbs, crbs] = lists;
+  const [clusters, pps, cpps, rbs, crbs, pcs] = lists;
   const selfKey = `${namespace ? 'rb' : 'crb'}/${namespace ?? ''}/${bindingName(template)}`;
   const groups = new WorkloadGroups();
   const others: PreemptionCandidate[] = [];
@@ -97,5 +104,6 @@ export async function readHub(
     ...(previous ? { previous } : {}),
     peers: (binding) => groups.of(selfKey, binding),
     others,
+    priorityClasses: new Map(pcs.items.map((pc) => [pc.metadata.name ?? '', pc.value ?? 0])),
   };
 }

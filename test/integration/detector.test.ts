@@ -139,6 +139,31 @@ describe('Detector', () => {
     assert.equal((await rb()).spec.replicas, 5);
   });
 
+  it('takes a binding priority from the PriorityClass its policy names, and follows it', async (t) => {
+    const env = await start(t);
+    const pcs = { apiVersion: 'scheduling.k8s.io/v1', plural: 'priorityclasses' };
+    await env.client.create(pcs, {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'critical' },
+      value: 1000,
+    } as KubeObject);
+    await env.client.create(
+      PP,
+      policy('prio', {
+        schedulePriority: { priorityClassSource: 'KubePriorityClass', priorityClassName: 'critical' },
+      }),
+    );
+    await env.client.create(DEPLOYMENTS, deployment('web', 1));
+    const priority = async (): Promise<number | undefined> =>
+      (await env.client.get<ResourceBinding>(RB, 'web-deployment').catch(() => undefined))?.spec
+        .schedulePriority?.priority;
+    await eventually(async () => (await priority()) === 1000, { clock: env.clock, what: 'priority 1000' });
+    const pc = await env.client.get(pcs, 'critical');
+    await env.client.update(pcs, { ...pc, value: 2000 } as KubeObject);
+    await eventually(async () => (await priority()) === 2000, { clock: env.clock, what: 'priority 2000' });
+  });
+
   it('ignores templates in reserved namespaces', async (t) => {
     const env = await start(t);
     await env.client.create(

@@ -28,6 +28,7 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import {
   CLUSTER_PROPAGATION_POLICIES,
   CLUSTER_RESOURCE_BINDINGS,
+  PRIORITY_CLASSES,
   PROPAGATION_POLICIES,
   RESOURCE_BINDINGS,
 } from '../../client/flotilla-resources.js';
@@ -76,6 +77,7 @@ export class Detector implements Runnable, Reconciler {
   readonly #cpp: Informer<PolicyObject>;
   readonly #rb: Informer<ResourceBinding>;
   readonly #crb: Informer<ResourceBinding>;
+  readonly #priorityClasses: Informer<KubeObject & { value?: number }>;
   readonly #controller: Controller;
   /** Template informers by `apiVersion|kind`. */
   readonly #kinds = new Map<string, Informer>();
@@ -89,6 +91,7 @@ export class Detector implements Runnable, Reconciler {
     this.#cpp = options.informers.informer<PolicyObject>(CLUSTER_PROPAGATION_POLICIES);
     this.#rb = options.informers.informer<ResourceBinding>(RESOURCE_BINDINGS);
     this.#crb = options.informers.informer<ResourceBinding>(CLUSTER_RESOURCE_BINDINGS);
+    this.#priorityClasses = options.informers.informer(PRIORITY_CLASSES);
     this.#controller = new Controller({
       name: 'detector',
       reconciler: this,
@@ -99,6 +102,12 @@ export class Detector implements Runnable, Reconciler {
           informer: informer as unknown as Informer,
           keys: (p: KubeObject) => this.#policyChanged(p as PolicyObject),
         })),
+        // A PriorityClass changed: bindings may take their priority from it.
+        {
+          informer: this.#priorityClasses,
+          keys: () =>
+            [...this.#kinds].flatMap(([id, informer]) => informer.list().map((t) => templateKeyOf(id, t))),
+        },
         // A workload binding that moved or went away: its dependencies follow.
         ...[this.#rb, this.#crb].map((informer) => ({
           informer: informer as unknown as Informer,
@@ -228,7 +237,15 @@ export class Detector implements Runnable, Reconciler {
     const name = bindingName(template);
     const cluster = !namespace;
     const existing = (cluster ? this.#crb : this.#rb).get(namespace ? `${namespace}/${name}` : name);
-    const desired = bindingFor(template, policy, { previous: existing?.spec.clusters ?? [] });
+    const priorityClasses = new Map(
+      this.#priorityClasses
+        .list()
+        .map((pc) => [pc.metadata.name ?? '', typeof pc.value === 'number' ? pc.value : 0]),
+    );
+    const desired = bindingFor(template, policy, {
+      previous: existing?.spec.clusters ?? [],
+      priorityClasses,
+    });
     const ref = cluster ? CLUSTER_RESOURCE_BINDINGS : { ...RESOURCE_BINDINGS, namespace };
     const owner = {
       apiVersion: template.apiVersion,
@@ -279,6 +296,12 @@ export class Detector implements Runnable, Reconciler {
       message: `Apply policy(${ns}${policy.metadata.name ?? ''}) succeed: binding ${bindingName(template)} ${what}`,
     });
   }
+}
+
+/** The queue key of template `t` of the kind `id` (`apiVersion|kind`). */
+function templateKeyOf(id: string, t: KubeObject): string {
+  const [apiVersion, kind] = id.split('|') as [string, string];
+  return templateKey(apiVersion, kind, t);
 }
 
 /** The queue key of a template: `apiVersion|kind|namespace/name`. */

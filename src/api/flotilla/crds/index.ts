@@ -7,17 +7,21 @@ import type { JsonObject, KubeObject } from '../../meta.js';
 import type { FieldIssue } from '../../status.js';
 import { validatePropagationSpec } from '../policy-validation.js';
 import type { PropagationSpec } from '../policy.js';
-import { bindingSchema, clusterSchema, workSchema } from './other-schemas.js';
+import { bindingSchema, clusterSchema, priorityClassSchema, workSchema } from './other-schemas.js';
 import { overridePolicySchema, propagationPolicySchema } from './policy-schemas.js';
 import type { Schema } from './schema.js';
 
 interface KindDefinition {
   group: string;
+  /** Default v1alpha1. */
+  version?: string;
   kind: string;
   plural: string;
   shortNames: string[];
   namespaced: boolean;
   schema: Schema;
+  /** Default true. */
+  statusSubresource?: boolean;
   columns?: { name: string; type: string; jsonPath: string; priority?: number; description?: string }[];
 }
 
@@ -102,6 +106,23 @@ const KINDS: KindDefinition[] = [
       AGE,
     ],
   },
+  {
+    // Kubernetes' own kind, served so that policies can take bindings' priority from it.
+    group: 'scheduling.k8s.io',
+    version: 'v1',
+    kind: 'PriorityClass',
+    plural: 'priorityclasses',
+    shortNames: ['pc'],
+    namespaced: false,
+    schema: priorityClassSchema,
+    statusSubresource: false,
+    columns: [
+      { name: 'Value', type: 'integer', jsonPath: '.value' },
+      { name: 'Global-Default', type: 'boolean', jsonPath: '.globalDefault' },
+      AGE,
+      { name: 'PreemptionPolicy', type: 'string', jsonPath: '.preemptionPolicy', priority: 1 },
+    ],
+  },
 ];
 
 /** The CustomResourceDefinition-shaped definitions of Flotilla's kinds (v1alpha1). */
@@ -119,15 +140,15 @@ export function flotillaCrds(): JsonObject[] {
         kind: k.kind,
         listKind: `${k.kind}List`,
         shortNames: k.shortNames,
-        categories: ['flotilla'],
+        ...(k.group.endsWith('.flotilla.io') ? { categories: ['flotilla'] } : {}),
       },
       versions: [
         {
-          name: 'v1alpha1',
+          name: k.version ?? 'v1alpha1',
           served: true,
           storage: true,
           schema: { openAPIV3Schema: k.schema },
-          subresources: { status: {} },
+          ...(k.statusSubresource === false ? {} : { subresources: { status: {} } }),
           ...(k.columns ? { additionalPrinterColumns: k.columns } : {}),
         },
       ],

@@ -134,3 +134,19 @@ export const workSchema = kindSchema(
     ),
   }),
 );
+
+/** scheduling.k8s.io/v1 PriorityClass (top-level fields, no spec). */
+export const priorityClassSchema = obj(
+  {
+    apiVersion: str(),
+    kind: str(),
+    metadata: { type: 'object' },
+    value: int('The priority: higher schedules first and may preempt lower.'),
+    globalDefault: bool('Pods without a class get this one (informational on the hub).'),
+    description: str(),
+    preemptionPolicy: str('PreemptLowerPriority (default) or Never.', {
+      enum: ['PreemptLowerPriority', 'Never'],
+    }),
+  },
+  ['value'],
+);

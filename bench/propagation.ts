@@ -1,0 +1,267 @@
+/**
+ * `propagation`: a hub (SQLite, its own process) with a simulated fleet (default 100 clusters of 2
+ * nodes, in this process) joined in push mode; Deployments (default 1,000) applied to the hub, each
+ * propagated to the 10 clusters of its group by one of 10 PropagationPolicies. Measures, per
+ * Deployment, the time from its create's answer until it exists in all 10 members and until its
+ * binding is FullyApplied; Works created per second; the hub's peak RSS and mean CPU.
+ * Deployments have 0 replicas: this measures the control plane, not the simulated kubelets.
+ * Goals (issue 5, at 10,000 Deployments): p99 < 1 s to every member; hub RSS < 2 GiB.
+ * Scale with PROP_BENCH_CLUSTERS and PROP_BENCH_DEPLOYMENTS (e.g. 1000,10000).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ResourceBinding } from '../src/api/flotilla/binding.js';
+import type { Cluster } from '../src/api/flotilla/cluster.js';
+import type { KubeObject } from '../src/api/meta.js';
+import { noopLogger } from '../src/base/logger.js';
+import { ApiClient } from '../src/client/api-client.js';
+import { CLUSTERS, PROPAGATION_POLICIES, RESOURCE_BINDINGS } from '../src/client/flotilla-resources.js';
+import { HttpsTransport } from '../src/client/https-transport.js';
+import { startSim } from '../src/cmd/sim.js';
+import { generatedFleet } from '../src/simulator/fleet/fleet-spec.js';
+import { spawnHub } from './lib/hub-process.js';
+import { latencyStats, printTable, round, writeResult } from './lib/report.js';
+
+const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
+const CLUSTER_COUNT = Number(env('PROP_BENCH_CLUSTERS', '100'));
+const DEPLOYMENT_COUNTS = env('PROP_BENCH_DEPLOYMENTS', '1000').split(',').map(Number);
+const GROUPS = 10;
+const IN_FLIGHT = 32;
+const LIMIT_MS = Number(env('PROP_BENCH_LIMIT_S', '1800')) * 1000;
+
+type Row = Record<string, string | number>;
+
+/** Runs the benchmark; prints and records it. */
+export async function runPropagation(): Promise<void> {
+  const rows: Row[] = [];
+  for (const n of DEPLOYMENT_COUNTS) {
+    rows.push(await once(n));
+    process.stdout.write(`  ${n} deployments: ${JSON.stringify(rows.at(-1))}\n`);
+  }
+  printTable(`propagation: ${CLUSTER_COUNT} clusters, ${GROUPS} per Deployment`, rows);
+  const biggest = rows.at(-1);
+  writeResult('propagation', {
+    description:
+      'Deployments applied to the hub until present in the 10 members of their group (push mode, simulated members, 0 replicas)',
+    clusters: CLUSTER_COUNT,
+    rows,
+    goals: {
+      p99UnderOneSecond: biggest ? Number(biggest['p99 ms to members']) < 1000 : null,
+      hubRssUnder2GiB: biggest ? Number(biggest['hub RSS MiB']) < 2048 : null,
+      measuredAt10000: DEPLOYMENT_COUNTS.includes(10_000),
+    },
+  });
+}
+
+async function once(deployments: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-bench-prop-'));
+  const sim = await startSim({
+    dataDir: dir,
+    host: '127.0.0.1',
+    port: 0,
+    spec: generatedFleet(CLUSTER_COUNT, { nodesPerCluster: 2 }),
+    storage: 'memory',
+    log: noopLogger,
+    events: false,
+  });
+  const hub = await spawnHub('sqlite');
+  const client = new ApiClient(new HttpsTransport({ server: hub.url, caPem: hub.caPem, token: hub.token }));
+  const sampler = sampleProcess(hub.pid);
+  try {
+    const members = sim.fleet.members();
+    await client.create(
+      { apiVersion: 'v1', plural: 'namespaces' },
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'flotilla-system' },
+      },
+    );
+    for (const [i, m] of members.entries()) {
+      const name = m.cluster.name;
+      await client.create(
+        { apiVersion: 'v1', plural: 'secrets', namespace: 'flotilla-system' },
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name, namespace: 'flotilla-system' },
+          data: { token: b64(sim.token), caBundle: b64(sim.caPem) },
+        },
+      );
+      await client.create(CLUSTERS, {
+        apiVersion: 'cluster.flotilla.io/v1alpha1',
+        kind: 'Cluster',
+        metadata: { name, labels: { group: `g${i % GROUPS}` } },
+        spec: {
+          syncMode: 'Push',
+          apiEndpoint: sim.clusterUrl(name),
+          secretRef: { namespace: 'flotilla-system', name },
+          region: m.cluster.spec.region,
+        },
+      });
+    }
+    await until(async () => {
+      const list = await client.list<Cluster>(CLUSTERS);
+      return (
+        list.items.filter((c) => c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'))
+          .length === members.length
+      );
+    }, 300_000);
+    for (let g = 0; g < GROUPS; g++)
+      await client.create(
+        { ...PROPAGATION_POLICIES, namespace: 'default' },
+        {
+          apiVersion: 'policy.flotilla.io/v1alpha1',
+          kind: 'PropagationPolicy',
+          metadata: { name: `g${g}`, namespace: 'default' },
+          spec: {
+            resourceSelectors: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'Deployment',
+                labelSelector: { matchLabels: { group: `g${g}` } },
+              },
+            ],
+            placement: { clusterAffinity: { labelSelector: { matchLabels: { group: `g${g}` } } } },
+          },
+        },
+      );
+
+    const acked = new Map<string, number>();
+    const seen = new Map<string, number>();
+    const arrived = new Map<string, number>();
+    const targets = Math.ceil(members.length / GROUPS);
+    for (const m of members)
+      m.cluster.informers.informer({ apiVersion: 'apps/v1', plural: 'deployments' }).addHandlers({
+        onAdd: (d) => {
+          const name = d.metadata.name ?? '';
+          const count = (seen.get(name) ?? 0) + 1;
+          seen.set(name, count);
+          if (count === targets) arrived.set(name, performance.now());
+        },
+      });
+    const applied = new Map<string, number>();
+    const stop = new AbortController();
+    const events = await client.watch<ResourceBinding>(
+      { ...RESOURCE_BINDINGS, namespace: 'default' },
+      { signal: stop.signal },
+    );
+    const watching = (async () => {
+      try {
+        for await (const e of events) {
+          const b = e.object as ResourceBinding;
+          const name = b.spec?.resource?.name ?? '';
+          if (
+            !applied.has(name) &&
+            b.status?.conditions?.some((c) => c.type === 'FullyApplied' && c.status === 'True')
+          )
+            applied.set(name, performance.now());
+        }
+      } catch {
+        // ends with the run
+      }
+    })();
+    const worksBefore = 0;
+    const cpuBefore = sampler.cpuSeconds();
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < deployments) {
+          const i = next++;
+          const name = `app-${i}`;
+          await client.create(
+            { apiVersion: 'apps/v1', plural: 'deployments', namespace: 'default' },
+            deployment(name, `g${i % GROUPS}`),
+          );
+          acked.set(name, performance.now());
+        }
+      }),
+    );
+    await until(
+      async () => Promise.resolve(arrived.size === deployments && applied.size === deployments),
+      LIMIT_MS,
+    );
+    const end = Math.max(...arrived.values(), ...applied.values());
+    const seconds = (end - t0) / 1000;
+    stop.abort();
+    await watching;
+    const works =
+      (await client.list({ apiVersion: 'work.flotilla.io/v1alpha1', plural: 'works' })).items.length -
+      worksBefore;
+    const toMembers = latencyStats([...arrived].map(([n, at]) => at - (acked.get(n) ?? at)));
+    const toApplied = latencyStats([...applied].map(([n, at]) => at - (acked.get(n) ?? at)));
+    return {
+      deployments,
+      'in all members': arrived.size,
+      'p50 ms to members': toMembers.p50Ms,
+      'p99 ms to members': toMembers.p99Ms,
+      'p50 ms to FullyApplied': toApplied.p50Ms,
+      'p99 ms to FullyApplied': toApplied.p99Ms,
+      'total s': round(seconds, 1),
+      'Works/s': round(works / seconds, 0),
+      'hub RSS MiB': round(sampler.peakRssMiB(), 0),
+      'hub CPU %': round(((sampler.cpuSeconds() - cpuBefore) / seconds) * 100, 0),
+    };
+  } finally {
+    sampler.stop();
+    await hub.stop();
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function deployment(name: string, group: string): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default', labels: { group } },
+    spec: {
+      replicas: 0,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
+      },
+    },
+  };
+}
+
+function b64(s: string): string {
+  return Buffer.from(s).toString('base64');
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error('propagation benchmark timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Samples a process's RSS every second (peak) and reads its CPU time, from /proc. */
+function sampleProcess(pid: number): { peakRssMiB(): number; cpuSeconds(): number; stop(): void } {
+  let peak = 0;
+  const rss = (): void => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m?.[1]) peak = Math.max(peak, Number(m[1]) / 1024);
+    } catch {
+      // gone
+    }
+  };
+  const timer = setInterval(rss, 1000);
+  return {
+    peakRssMiB: () => (rss(), peak),
+    cpuSeconds: () => {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        return (Number(fields[11]) + Number(fields[12])) / 100;
+      } catch {
+        return 0;
+      }
+    },
+    stop: () => clearInterval(timer),
+  };
+}

@@ -41,7 +41,7 @@ export interface ExecutionOptions {
   recorder?: EventRecorder;
   /** How long one member request may take (default 10 s). */
   requestTimeoutMs?: number;
-  /** Concurrent Works (default 8). */
+  /** Concurrent Works (default 32: most of a Work's time is spent waiting on its member). */
   workers?: number;
 }
 
@@ -51,6 +51,8 @@ export class ExecutionController implements Runnable, Reconciler {
   readonly #works: Informer<Work>;
   readonly #clusters: Informer<Cluster>;
   readonly #controller: Controller;
+  /** Namespaces known to exist, per member client (forgotten when an apply says otherwise). */
+  readonly #namespaces = new WeakMap<ApiClient, Set<string>>();
 
   constructor(options: ExecutionOptions) {
     this.#o = options;
@@ -69,7 +71,7 @@ export class ExecutionController implements Runnable, Reconciler {
           keys: (c) => this.#works.byIndex('cluster', c.metadata.name ?? '').map(workKey),
         },
       ],
-      workers: options.workers ?? 8,
+      workers: options.workers ?? 32,
     });
   }
 
@@ -155,10 +157,15 @@ export class ExecutionController implements Runnable, Reconciler {
       work.spec.conflictResolution !== 'Overwrite'
     )
       return `${manifest.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${name} already exists in ${cluster.metadata.name ?? ''} and is not managed by Flotilla (conflictResolution: Abort)`;
-    await member.patch(ref, name, {
-      body: manifest,
-      options: { type: 'apply', fieldManager: FIELD_MANAGER, force: true, signal: options.signal },
-    });
+    try {
+      await member.patch(ref, name, {
+        body: manifest,
+        options: { type: 'apply', fieldManager: FIELD_MANAGER, force: true, signal: options.signal },
+      });
+    } catch (err) {
+      if (isNotFound(err) && ref.namespace) this.#namespaces.get(member)?.delete(ref.namespace);
+      throw err;
+    }
     return undefined;
   }
 
@@ -180,6 +187,8 @@ export class ExecutionController implements Runnable, Reconciler {
   }
 
   async #ensureNamespace(member: ApiClient, namespace: string, signal: AbortSignal): Promise<void> {
+    let known = this.#namespaces.get(member);
+    if (known?.has(namespace)) return;
     const ref = { apiVersion: 'v1', plural: 'namespaces' };
     try {
       await member.get(ref, namespace, { signal });
@@ -190,6 +199,8 @@ export class ExecutionController implements Runnable, Reconciler {
         options: { type: 'apply', fieldManager: FIELD_MANAGER, signal },
       });
     }
+    if (!known) this.#namespaces.set(member, (known = new Set()));
+    known.add(namespace);
   }
 
   async #setFinalizer(work: Work, present: boolean, signal: AbortSignal): Promise<void> {

@@ -12,7 +12,11 @@ import { clusterReady } from '../plugins/cluster-ready/cluster-ready.js';
 import { namespaceFit } from '../plugins/namespace-fit/namespace-fit.js';
 import { spreadConstraint } from '../plugins/spread-constraint/spread-constraint.js';
 import { taintToleration } from '../plugins/taint-toleration/taint-toleration.js';
-import { workloadAffinity, workloadAntiAffinity } from '../plugins/workload-affinity/workload-affinity.js';
+import {
+  workloadAffinity,
+  workloadAffinityScore,
+  workloadAntiAffinity,
+} from '../plugins/workload-affinity/workload-affinity.js';
 
 export interface PluginSet {
   filters: readonly FilterPlugin[];
@@ -32,5 +36,5 @@ export const DEFAULT_PLUGINS: PluginSet = Object.freeze({
     taintToleration,
     capacityFit,
   ],
-  scores: [clusterLocality, balancedAllocation],
+  scores: [clusterLocality, workloadAffinityScore, balancedAllocation],
 });

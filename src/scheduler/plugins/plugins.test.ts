@@ -15,7 +15,11 @@ import { clusterReady } from './cluster-ready/cluster-ready.js';
 import { namespaceFit } from './namespace-fit/namespace-fit.js';
 import { spreadConstraint } from './spread-constraint/spread-constraint.js';
 import { taintToleration } from './taint-toleration/taint-toleration.js';
-import { workloadAffinity, workloadAntiAffinity } from './workload-affinity/workload-affinity.js';
+import {
+  workloadAffinity,
+  workloadAffinityScore,
+  workloadAntiAffinity,
+} from './workload-affinity/workload-affinity.js';
 
 function ctxOf(unit: SchedulingUnit, affinity?: CycleContext['affinity']): CycleContext {
   return {
@@ -148,6 +152,18 @@ describe('filter plugins', () => {
       );
     }
     assert.equal(verdict(workloadAffinity, ctxOf(makeUnit(1, {})), us), '', 'no group');
+  });
+
+  it('WorkloadAffinity score: prefers where the group runs and the anti-group does not', () => {
+    const groups = {
+      affinity: { name: 'shop', clusters: new Set(['eu-1']) },
+      antiAffinity: { name: 'db', clusters: new Set(['us-1']) },
+    };
+    const ctx = ctxOf(makeUnit(1, {}, { workloadGroups: groups }));
+    assert.equal(workloadAffinityScore.score(ctx, eu), 100);
+    assert.equal(workloadAffinityScore.score(ctx, us), 0);
+    const none = ctxOf(makeUnit(1, {}));
+    assert.equal(workloadAffinityScore.score(none, eu), workloadAffinityScore.score(none, us));
   });
 
   it('WorkloadAntiAffinity: members of a group never share a cluster', () => {

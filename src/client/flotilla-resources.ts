@@ -13,6 +13,12 @@ export const CLUSTER_PROPAGATION_POLICIES: ResourceRef = {
   apiVersion: POLICY_API_VERSION,
   plural: 'clusterpropagationpolicies',
 };
+export const OVERRIDE_POLICIES: ResourceRef = { apiVersion: POLICY_API_VERSION, plural: 'overridepolicies' };
+export const CLUSTER_OVERRIDE_POLICIES: ResourceRef = {
+  apiVersion: POLICY_API_VERSION,
+  plural: 'clusteroverridepolicies',
+};
+export const WORKS: ResourceRef = { apiVersion: WORK_API_VERSION, plural: 'works' };
 export const RESOURCE_BINDINGS: ResourceRef = { apiVersion: WORK_API_VERSION, plural: 'resourcebindings' };
 export const CLUSTER_RESOURCE_BINDINGS: ResourceRef = {
   apiVersion: WORK_API_VERSION,

@@ -147,7 +147,7 @@ describe('Detector', () => {
       kind: 'PriorityClass',
       metadata: { name: 'critical' },
       value: 1000,
-    } as KubeObject);
+    });
     await env.client.create(
       PP,
       policy('prio', {
@@ -160,7 +160,7 @@ describe('Detector', () => {
         .schedulePriority?.priority;
     await eventually(async () => (await priority()) === 1000, { clock: env.clock, what: 'priority 1000' });
     const pc = await env.client.get(pcs, 'critical');
-    await env.client.update(pcs, { ...pc, value: 2000 } as KubeObject);
+    await env.client.update(pcs, { ...pc, value: 2000 });
     await eventually(async () => (await priority()) === 2000, { clock: env.clock, what: 'priority 2000' });
   });
 

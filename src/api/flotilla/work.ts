@@ -51,6 +51,12 @@ export function workNamespace(cluster: string): string {
   return `${WORK_NAMESPACE_PREFIX}${cluster}`;
 }
 
+/** The member cluster whose Works live in `namespace` ('' for any other namespace). */
+export function workCluster(namespace: string | undefined): string {
+  const ns = namespace ?? '';
+  return ns.startsWith(WORK_NAMESPACE_PREFIX) ? ns.slice(WORK_NAMESPACE_PREFIX.length) : '';
+}
+
 /** The Work name of `binding` (its name and a hash of its identity, as Karmada names them). */
 export function workName(binding: ResourceBinding): string {
   const id = `${binding.kind}/${binding.metadata.namespace ?? ''}/${binding.metadata.name ?? ''}`;

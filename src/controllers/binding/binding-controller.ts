@@ -27,7 +27,6 @@ import {
 } from '../../api/flotilla/work.js';
 import type { Work } from '../../api/flotilla/work.js';
 import { WORK_API_VERSION } from '../../api/flotilla/binding.js';
-import { POLICY_API_VERSION } from '../../api/flotilla/policy.js';
 import { jsonEqual } from '../../api/json-equal.js';
 import type { JsonValue, KubeObject } from '../../api/meta.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../api/status.js';
@@ -37,7 +36,14 @@ import type { ApiClient } from '../../client/api-client.js';
 import { discoverResources, resourceForKind } from '../../client/discovery.js';
 import type { ApiResource } from '../../client/discovery.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
-import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS } from '../../client/flotilla-resources.js';
+import {
+  CLUSTERS,
+  CLUSTER_OVERRIDE_POLICIES,
+  CLUSTER_RESOURCE_BINDINGS,
+  OVERRIDE_POLICIES,
+  RESOURCE_BINDINGS,
+  WORKS,
+} from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
 import type { ResourceRef } from '../../client/resource-path.js';
 import type { SharedInformers } from '../../client/shared-informers.js';
@@ -47,9 +53,6 @@ import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { aggregate } from './aggregate.js';
 
-export const WORKS = { apiVersion: WORK_API_VERSION, plural: 'works' };
-const OVERRIDE_POLICIES = { apiVersion: POLICY_API_VERSION, plural: 'overridepolicies' };
-const CLUSTER_OVERRIDE_POLICIES = { apiVersion: POLICY_API_VERSION, plural: 'clusteroverridepolicies' };
 const NAMESPACES = { apiVersion: 'v1', plural: 'namespaces' };
 
 export interface BindingControllerOptions {

@@ -9,7 +9,7 @@
  * The outcome is the Work's `Applied` condition.
  */
 import type { Cluster, Condition } from '../../api/flotilla/cluster.js';
-import { MANAGED_LABEL, WORK_NAMESPACE_PREFIX, memberResource } from '../../api/flotilla/work.js';
+import { MANAGED_LABEL, memberResource, workCluster } from '../../api/flotilla/work.js';
 import type { Work } from '../../api/flotilla/work.js';
 import type { KubeObject } from '../../api/meta.js';
 import { isNotFound } from '../../api/status.js';
@@ -18,7 +18,7 @@ import { errorMessage } from '../../base/errors.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
-import { CLUSTERS } from '../../client/flotilla-resources.js';
+import { CLUSTERS, WORKS } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
 import type { MemberClients } from '../../client/member-clients.js';
 import type { ResourceRef } from '../../client/resource-path.js';
@@ -28,7 +28,6 @@ import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
 
-const WORKS = { apiVersion: 'work.flotilla.io/v1alpha1', plural: 'works' };
 export const EXECUTION_FINALIZER = 'work.flotilla.io/execution';
 export const FIELD_MANAGER = 'flotilla';
 
@@ -260,8 +259,7 @@ function workKey(w: Work): string {
 
 /** The member cluster of a Work (from its namespace), or '' for a Work outside one. */
 function clusterOf(w: Work): string {
-  const ns = w.metadata.namespace ?? '';
-  return ns.startsWith(WORK_NAMESPACE_PREFIX) ? ns.slice(WORK_NAMESPACE_PREFIX.length) : '';
+  return workCluster(w.metadata.namespace);
 }
 
 function ready(c: Cluster): boolean {

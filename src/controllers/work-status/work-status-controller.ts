@@ -8,12 +8,7 @@
 import type { Cluster } from '../../api/flotilla/cluster.js';
 import { interpretHealth } from '../../api/flotilla/interpret.js';
 import type { InterpretedObject } from '../../api/flotilla/interpret.js';
-import {
-  MANAGED_LABEL,
-  WORK_ANNOTATION,
-  WORK_NAMESPACE_PREFIX,
-  memberResource,
-} from '../../api/flotilla/work.js';
+import { MANAGED_LABEL, WORK_ANNOTATION, workCluster, memberResource } from '../../api/flotilla/work.js';
 import type { ManifestStatus, Work } from '../../api/flotilla/work.js';
 import { jsonEqual } from '../../api/json-equal.js';
 import type { JsonValue, KubeObject } from '../../api/meta.js';
@@ -21,7 +16,7 @@ import { isNotFound } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
-import { CLUSTERS } from '../../client/flotilla-resources.js';
+import { CLUSTERS, WORKS } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
 import type { MemberClients } from '../../client/member-clients.js';
 import { SharedInformers } from '../../client/shared-informers.js';
@@ -29,8 +24,6 @@ import { Controller } from '../../runtime/controller.js';
 import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
-
-const WORKS = { apiVersion: 'work.flotilla.io/v1alpha1', plural: 'works' };
 
 export interface WorkStatusOptions {
   client: ApiClient;
@@ -83,8 +76,9 @@ export class WorkStatusController implements Runnable, Reconciler {
   async reconcile(key: string, signal: AbortSignal): Promise<Result> {
     const work = this.#works.get(key);
     const ns = work?.metadata.namespace ?? '';
-    if (!work || work.metadata.deletionTimestamp || !ns.startsWith(WORK_NAMESPACE_PREFIX)) return done;
-    const cluster = this.#clusters.get(ns.slice(WORK_NAMESPACE_PREFIX.length));
+    const clusterName = workCluster(ns);
+    if (!work || work.metadata.deletionTimestamp || !clusterName) return done;
+    const cluster = this.#clusters.get(clusterName);
     if (!cluster?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return done;
     const watch = await this.#watch(cluster, signal);
     const statuses: ManifestStatus[] = [];

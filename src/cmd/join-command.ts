@@ -4,7 +4,9 @@
  * (its kube-system namespace UID becomes the cluster ID, its version is shown), stores the
  * credentials as a Secret in `flotilla-system` (a one-context kubeconfig with everything inline)
  * and creates the Cluster. Joining the same member again refreshes its credentials; a different
- * member under a taken name is refused. `flotilla unjoin NAME` removes the Cluster and its Secret.
+ * member under a taken name is refused. `flotilla unjoin NAME` removes the Cluster and its Secret;
+ * with `--purge` it also deletes from the member what Flotilla put there (the objects its Works
+ * hold that still carry Flotilla's tracking label).
  */
 import { join as joinPath } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,11 +19,14 @@ import { ApiClient } from '../client/api-client.js';
 import { HttpsTransport } from '../client/https-transport.js';
 import type { HttpsTransportOptions } from '../client/https-transport.js';
 import { KubeconfigError, kubeconfigTransport } from '../client/kubeconfig.js';
-import { CLUSTERS } from '../scheduler/binding-refs.js';
+import { CLUSTERS, WORKS } from '../client/flotilla-resources.js';
+import { MANAGED_LABEL, memberResource, workNamespace } from '../api/flotilla/work.js';
+import type { Work } from '../api/flotilla/work.js';
+import { SecretMemberClients } from '../members/secret-member-clients.js';
 import { CommandError, UsageError } from './flags.js';
 
 export const JOIN_HELP = `Usage: flotilla join NAME --kubeconfig FILE [--context C] [--region R] [--zone Z]… [--provider P]
-       flotilla unjoin NAME
+       flotilla unjoin NAME [--purge]
 
 join registers a member cluster with the hub (push mode: the hub reaches the member's API server).
 The member's credentials are stored in the hub as Secret flotilla-system/NAME; the Cluster NAME
@@ -33,6 +38,7 @@ Flags:
   --region R, --zone Z, --provider P   the member's topology (used by placement and spread)
   --hub-kubeconfig FILE  the hub's kubeconfig (default .flotilla/kubeconfig)
   --hub-context NAME     its context (default: the current one)
+  --purge                (unjoin) also delete from the member what Flotilla put there
 `;
 
 const SYSTEM_NAMESPACE = 'flotilla-system';
@@ -119,7 +125,7 @@ export async function runJoin(args: string[]): Promise<number> {
 export async function runUnjoin(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: HUB_FLAGS,
+    options: { ...HUB_FLAGS, purge: { type: 'boolean', default: false } },
     strict: true,
     allowPositionals: true,
   });
@@ -131,18 +137,47 @@ export async function runUnjoin(args: string[]): Promise<number> {
   const hub = new ApiClient(
     new HttpsTransport(await transportOf(values['hub-kubeconfig'], values['hub-context'], 'hub')),
   );
+  let purged = 0;
   await reach(async () => {
     const cluster = await getOrUndefined<Cluster>(hub, CLUSTERS, name);
     if (!cluster) throw new UsageError(`cluster ${name} is not joined`);
+    // Read what the member holds for the hub before the Cluster (and its credentials) go.
+    const member = values.purge ? await new SecretMemberClients(hub).clientFor(cluster) : undefined;
+    const works = values.purge
+      ? (await hub.list<Work>({ ...WORKS, namespace: workNamespace(name) })).items
+      : [];
     await hub.delete(CLUSTERS, name);
     const ref = cluster.spec?.secretRef;
     if (ref?.namespace === SYSTEM_NAMESPACE)
       await hub.delete({ ...SECRETS, namespace: ref.namespace }, ref.name).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
       });
+    if (member) purged = await purge(member, cluster, works);
   });
-  process.stdout.write(`cluster ${name} unjoined\n`);
+  process.stdout.write(
+    `cluster ${name} unjoined${values.purge ? `; ${purged} object(s) Flotilla had put there deleted` : ''}\n`,
+  );
   return 0;
+}
+
+/** Deletes from the member the objects of `works` that still carry Flotilla's tracking label. */
+async function purge(member: ApiClient, cluster: Cluster, works: readonly Work[]): Promise<number> {
+  let deleted = 0;
+  try {
+    for (const work of works)
+      for (const manifest of work.spec.workload.manifests) {
+        const ref = memberResource(cluster, manifest);
+        const name = manifest.metadata.name ?? '';
+        const existing = await getOrUndefined(member, ref, name);
+        if (existing?.metadata.labels?.[MANAGED_LABEL] !== 'true') continue;
+        await member.delete(ref, name, { propagationPolicy: 'Background' });
+        deleted++;
+      }
+  } catch (err) {
+    if (err instanceof StatusError) throw new CommandError(`the member refused the purge: ${err.message}`);
+    throw new CommandError(`cannot reach the member to purge it: ${(err as Error).message}`);
+  }
+  return deleted;
 }
 
 function clusterName(positionals: string[], verb: string): string {

@@ -477,15 +477,57 @@ describe('flotilla join', () => {
     }
   });
 
-  it('unjoins a member, and rejects bad input', async () => {
-    const out = await runFlotilla(['unjoin', 'us-west', '--hub-kubeconfig', hub.kubeconfig]);
-    assert.equal(out.code, 0, out.stderr);
+  it('unjoins a member (with --purge, removing what Flotilla put there), and rejects bad input', async () => {
     const k = new Kubectl('1.33', hub.kubeconfig);
+    const member = new Kubectl('1.33', sim.kubeconfig);
     try {
+      await k.ok([
+        'apply',
+        '-f',
+        tempFile(
+          'west-only.yaml',
+          manifest(
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'west-only', namespace: 'default' },
+              data: { a: '1' },
+            },
+            {
+              apiVersion: 'policy.flotilla.io/v1alpha1',
+              kind: 'PropagationPolicy',
+              metadata: { name: 'west-only', namespace: 'default' },
+              spec: {
+                resourceSelectors: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'west-only' }],
+                placement: { clusterAffinity: { clusterNames: ['us-west'] } },
+              },
+            },
+          ),
+        ),
+      ]);
+      await eventually(
+        async () =>
+          (await member.run(['--context', 'us-west-1', 'get', 'configmap', 'west-only'])).code === 0,
+        {
+          what: 'west-only in us-west-1',
+          timeoutMs: 30_000,
+        },
+      );
+      const out = await runFlotilla(['unjoin', 'us-west', '--purge', '--hub-kubeconfig', hub.kubeconfig]);
+      assert.equal(out.code, 0, out.stderr);
+      assert.equal(out.stdout, 'cluster us-west unjoined; 1 object(s) Flotilla had put there deleted\n');
+      assert.equal((await member.run(['--context', 'us-west-1', 'get', 'configmap', 'west-only'])).code, 1);
       assert.equal((await k.run(['get', 'cluster', 'us-west'])).code, 1);
       assert.equal((await k.run(['get', 'secret', 'us-west', '-n', 'flotilla-system'])).code, 1);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(
+        (await member.run(['--context', 'us-west-1', 'get', 'configmap', 'west-only'])).code,
+        1,
+        'nothing puts it back',
+      );
     } finally {
       k.cleanup();
+      member.cleanup();
     }
     const closed = readFileSync(sim.kubeconfig, 'utf8').replace(
       /server: https:\/\/127\.0\.0\.1:\d+/g,

@@ -13,10 +13,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResourceBinding } from '../src/api/flotilla/binding.js';
 import type { Cluster } from '../src/api/flotilla/cluster.js';
+import { isClusterReady } from '../src/api/flotilla/cluster.js';
 import type { KubeObject } from '../src/api/meta.js';
 import { noopLogger } from '../src/base/logger.js';
 import { ApiClient } from '../src/client/api-client.js';
-import { CLUSTERS, PROPAGATION_POLICIES, RESOURCE_BINDINGS } from '../src/client/flotilla-resources.js';
+import {
+  CLUSTERS,
+  PROPAGATION_POLICIES,
+  RESOURCE_BINDINGS,
+  WORKS,
+} from '../src/client/flotilla-resources.js';
 import { HttpsTransport } from '../src/client/https-transport.js';
 import { startSim } from '../src/cmd/sim.js';
 import { generatedFleet } from '../src/simulator/fleet/fleet-spec.js';
@@ -103,10 +109,7 @@ async function once(deployments: number): Promise<Row> {
     }
     await until(async () => {
       const list = await client.list<Cluster>(CLUSTERS);
-      return (
-        list.items.filter((c) => c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'))
-          .length === members.length
-      );
+      return list.items.filter(isClusterReady).length === members.length;
     }, 300_000);
     for (let g = 0; g < GROUPS; g++)
       await client.create(
@@ -162,7 +165,6 @@ async function once(deployments: number): Promise<Row> {
         // ends with the run
       }
     })();
-    const worksBefore = 0;
     const cpuBefore = sampler.cpuSeconds();
     const t0 = performance.now();
     let next = 0;
@@ -187,9 +189,7 @@ async function once(deployments: number): Promise<Row> {
     const seconds = (end - t0) / 1000;
     stop.abort();
     await watching;
-    const works =
-      (await client.list({ apiVersion: 'work.flotilla.io/v1alpha1', plural: 'works' })).items.length -
-      worksBefore;
+    const works = (await client.list(WORKS)).items.length;
     const toMembers = latencyStats([...arrived].map(([n, at]) => at - (acked.get(n) ?? at)));
     const toApplied = latencyStats([...applied].map(([n, at]) => at - (acked.get(n) ?? at)));
     return {

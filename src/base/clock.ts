@@ -74,3 +74,21 @@ export function rfc3339Seconds(ms: number): string {
 
 let lastSecond = Number.NaN;
 let lastText = '';
+
+/**
+ * `signal`, also aborted (reason: an Error naming `what`) after `ms` of `clock` time. Call
+ * `done()` when the guarded work is over, so the timer does not outlive it.
+ */
+export function withTimeout(
+  clock: Clock,
+  ms: number,
+  o: { signal: AbortSignal; what: string },
+): { signal: AbortSignal; done(): void } {
+  const timer = new AbortController();
+  const timedOut = new AbortController();
+  clock.sleep(ms, AbortSignal.any([timer.signal, o.signal])).then(
+    () => timedOut.abort(new Error(`${o.what} timed out`)),
+    () => undefined, // finished or stopped first
+  );
+  return { signal: AbortSignal.any([o.signal, timedOut.signal]), done: () => timer.abort() };
+}

@@ -4,6 +4,7 @@
  * verbs and scope, so generic controllers (garbage collector, namespace deletion) can see CRDs.
  */
 import { errorMessage } from '../base/errors.js';
+import type { Clock } from '../base/clock.js';
 import type { ApiClient } from './api-client.js';
 
 /** One served resource at one group/version. */
@@ -120,4 +121,36 @@ export function resourceForKind(
 /** True when every verb in `verbs` is served for `r`. */
 export function supports(r: ApiResource, ...verbs: string[]): boolean {
   return verbs.every((v) => r.verbs.includes(v));
+}
+
+/**
+ * Finds the resource serving a kind, from discovery read once and again on a miss (at most every
+ * `refreshMs`, so a kind that is not served does not cost a discovery per lookup).
+ */
+export class KindResolver {
+  readonly #client: ApiClient;
+  readonly #clock: Clock;
+  readonly #refreshMs: number;
+  #resources: ApiResource[] = [];
+  #readAt = Number.NEGATIVE_INFINITY;
+
+  constructor(client: ApiClient, o: { clock: Clock; refreshMs?: number }) {
+    this.#client = client;
+    this.#clock = o.clock;
+    this.#refreshMs = o.refreshMs ?? 10_000;
+  }
+
+  /** The resource of `kind` at `apiVersion` (another version of its group as a fallback). */
+  async resolve(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ApiResource | undefined> {
+    const known = this.known(apiVersion, kind);
+    if (known || this.#clock.now() - this.#readAt < this.#refreshMs) return known;
+    this.#resources = (await discoverResources(this.#client, signal)).resources;
+    this.#readAt = this.#clock.now();
+    return this.known(apiVersion, kind);
+  }
+
+  /** What the last discovery said, without reading it again. */
+  known(apiVersion: string, kind: string): ApiResource | undefined {
+    return resourceForKind(this.#resources, apiVersion, kind);
+  }
 }

@@ -2,6 +2,7 @@
 import { WORK_API_VERSION } from '../api/flotilla/binding.js';
 import { CLUSTER_API_VERSION } from '../api/flotilla/cluster.js';
 import { POLICY_API_VERSION } from '../api/flotilla/policy.js';
+import type { KubeObject } from '../api/meta.js';
 import type { ResourceRef } from './resource-path.js';
 
 export const CLUSTERS: ResourceRef = { apiVersion: CLUSTER_API_VERSION, plural: 'clusters' };
@@ -30,3 +31,22 @@ export const PRIORITY_CLASSES: ResourceRef = {
   apiVersion: 'scheduling.k8s.io/v1',
   plural: 'priorityclasses',
 };
+
+/** How controllers name a binding in their queues: `rb/<namespace>/<name>` or `crb//<name>`. */
+export function bindingKey(prefix: 'rb' | 'crb', namespace: string | undefined, name: string): string {
+  return `${prefix}/${namespace ?? ''}/${name}`;
+}
+
+/** The queue key of binding `b`, a ResourceBinding (`rb`) or ClusterResourceBinding (`crb`). */
+export function keyOf(prefix: 'rb' | 'crb', b: KubeObject): string {
+  return bindingKey(prefix, b.metadata.namespace, b.metadata.name ?? '');
+}
+
+/** The resource (with namespace) of the binding `key` names. */
+export function refOf(key: string): ResourceRef {
+  const [prefix, namespace] = key.split('/') as ['rb' | 'crb', string];
+  return {
+    ...(prefix === 'rb' ? RESOURCE_BINDINGS : CLUSTER_RESOURCE_BINDINGS),
+    ...(namespace ? { namespace } : {}),
+  };
+}

@@ -212,7 +212,7 @@ export class BindingScheduler implements Runnable {
     let result = schedule(input);
     let plan: PreemptionPlan | undefined;
     if (!result.scheduled && binding.spec.schedulePriority?.preemptionPolicy !== 'Never') {
-      plan = planPreemption(input, priority, this.#preemptionCandidates(key));
+      plan = planPreemption(input, priority, this.#preemptionCandidates(key, priority));
       if (plan) {
         await this.#preemptVictims(binding, plan.preemptions, signal);
         result = { ...plan.result, message: `${plan.result.message} ${preemptionSummary(plan.preemptions)}` };
@@ -295,8 +295,8 @@ export class BindingScheduler implements Runnable {
     return informer.get(namespace ? `${namespace}/${name}` : name);
   }
 
-  /** Every other binding that holds replicas, as a possible victim. */
-  #preemptionCandidates(self: string): PreemptionCandidate[] {
+  /** Every other binding of lower priority that holds replicas, as a possible victim. */
+  #preemptionCandidates(self: string, below: number): PreemptionCandidate[] {
     const candidates: PreemptionCandidate[] = [];
     for (const [prefix, informer] of [
       ['rb', this.#bindings],
@@ -304,7 +304,12 @@ export class BindingScheduler implements Runnable {
     ] as const)
       for (const b of informer.list()) {
         const key = keyOf(prefix, b);
-        if (key !== self && !b.metadata.deletionTimestamp && (b.spec.replicas ?? 0) > 0)
+        if (
+          key !== self &&
+          !b.metadata.deletionTimestamp &&
+          (b.spec.replicas ?? 0) > 0 &&
+          (b.spec.schedulePriority?.priority ?? 0) < below
+        )
           candidates.push(preemptionCandidate(key, b));
       }
     return candidates;

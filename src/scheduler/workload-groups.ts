@@ -20,8 +20,12 @@ export class WorkloadGroups {
     const clusters = (binding.spec.clusters ?? []).map((t) => t.name);
     const after = groupKeys(binding);
     let changed = false;
-    for (const g of before)
-      if (!after.includes(g)) changed = this.#groups.get(g)?.delete(key) === true || changed;
+    for (const g of before) {
+      if (after.includes(g)) continue;
+      const members = this.#groups.get(g);
+      changed = members?.delete(key) === true || changed;
+      if (members?.size === 0) this.#groups.delete(g);
+    }
     for (const g of after) {
       let members = this.#groups.get(g);
       if (!members) this.#groups.set(g, (members = new Map<string, readonly string[]>()));

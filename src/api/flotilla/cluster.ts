@@ -73,3 +73,8 @@ export interface Cluster extends KubeObject {
 export function conditionStatus(cluster: Cluster, type: string): Condition | undefined {
   return cluster.status?.conditions?.find((c) => c.type === type);
 }
+
+/** True when `cluster` reports Ready. */
+export function isClusterReady(cluster: Cluster): boolean {
+  return conditionStatus(cluster, 'Ready')?.status === 'True';
+}

@@ -33,8 +33,7 @@ import { isAlreadyExists, isConflict, isNotFound } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
-import { discoverResources, resourceForKind } from '../../client/discovery.js';
-import type { ApiResource } from '../../client/discovery.js';
+import { KindResolver } from '../../client/discovery.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import {
   CLUSTERS,
@@ -43,6 +42,8 @@ import {
   OVERRIDE_POLICIES,
   RESOURCE_BINDINGS,
   WORKS,
+  bindingKey,
+  keyOf,
 } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
 import type { ResourceRef } from '../../client/resource-path.js';
@@ -73,15 +74,15 @@ export class BindingController implements Runnable, Reconciler {
   readonly #cop: Informer<OverridePolicyObject>;
   readonly #clusters: Informer<Cluster>;
   readonly #controller: Controller;
-  #resources: ApiResource[] = [];
+  readonly #kindsServed: KindResolver;
   /** The spec last written to each Work and the generation the server gave it. */
   readonly #written = new Map<string, { spec: string; generation: number }>();
   /** Template kinds whose changes this controller follows (`apiVersion|kind`). */
   readonly #templateKinds = new Set<string>();
-  #discoveredAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: BindingControllerOptions) {
     this.#o = options;
+    this.#kindsServed = new KindResolver(options.client, { clock: options.clock });
     const i = options.informers;
     this.#rb = i.informer<ResourceBinding>(RESOURCE_BINDINGS);
     this.#crb = i.informer<ResourceBinding>(CLUSTER_RESOURCE_BINDINGS);
@@ -246,15 +247,13 @@ export class BindingController implements Runnable, Reconciler {
     signal: AbortSignal,
   ): Promise<{ template: KubeObject; ref: ResourceRef } | undefined> {
     const { apiVersion, kind, namespace, name } = binding.spec.resource;
-    let resource = resourceForKind(this.#resources, apiVersion, kind);
-    if (!resource && this.#o.clock.now() - this.#discoveredAt > 10_000) {
-      this.#resources = (await discoverResources(this.#o.client, signal)).resources;
-      this.#discoveredAt = this.#o.clock.now();
-      resource = resourceForKind(this.#resources, apiVersion, kind);
-    }
+    const resource = await this.#kindsServed.resolve(apiVersion, kind, signal);
     if (!resource) return undefined;
-    this.#watchTemplates(apiVersion, kind, resource.plural);
+    const informer = this.#watchTemplates(apiVersion, kind, resource.plural);
     const ref = { apiVersion, plural: resource.plural, ...(namespace ? { namespace } : {}) };
+    // The shared cache, unless it has not caught up with a template created a moment ago.
+    const cached = informer.hasSynced ? informer.get(namespace ? `${namespace}/${name}` : name) : undefined;
+    if (cached) return { template: { ...cached, apiVersion, kind }, ref };
     try {
       return { template: { ...(await this.#o.client.get(ref, name, { signal })), apiVersion, kind }, ref };
     } catch (err) {
@@ -264,19 +263,20 @@ export class BindingController implements Runnable, Reconciler {
   }
 
   /**
-   * Templates of a kind bring their binding back when their content changes (not when only their
-   * status does: that is this controller's own write).
+   * The shared informer of a template kind; its templates bring their binding back when their
+   * content changes (not when only their status does: that is this controller's own write).
    */
-  #watchTemplates(apiVersion: string, kind: string, plural: string): void {
+  #watchTemplates(apiVersion: string, kind: string, plural: string): Informer {
+    const informer = this.#o.informers.informer({ apiVersion, plural });
     const id = `${apiVersion}|${kind}`;
-    if (this.#templateKinds.has(id)) return;
+    if (this.#templateKinds.has(id)) return informer;
     this.#templateKinds.add(id);
     const enqueue = (t: KubeObject): void => {
       const ns = t.metadata.namespace;
       const name = bindingName({ ...t, kind });
-      this.#controller.enqueue(ns ? `rb/${ns}/${name}` : `crb//${name}`);
+      this.#controller.enqueue(bindingKey(ns ? 'rb' : 'crb', ns, name));
     };
-    this.#o.informers.informer({ apiVersion, plural }).addHandlers({
+    informer.addHandlers({
       onUpdate: (before, after) => {
         const { status: _b, metadata: mb, ...restBefore } = before as KubeObject & { status?: unknown };
         const { status: _a, metadata: ma, ...restAfter } = after as KubeObject & { status?: unknown };
@@ -288,6 +288,7 @@ export class BindingController implements Runnable, Reconciler {
           enqueue(after);
       },
     });
+    return informer;
   }
 
   async #applyWork(
@@ -360,10 +361,6 @@ export class BindingController implements Runnable, Reconciler {
 }
 
 const WORKS_IN = (namespace: string) => ({ ...WORKS, namespace });
-
-function keyOf(prefix: 'rb' | 'crb', b: ResourceBinding): string {
-  return `${prefix}/${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
-}
 
 /** The binding key a Work belongs to (from its labels; none for Works the hub did not make). */
 function bindingKeysOfWork(w: Work): string[] {

@@ -13,6 +13,7 @@ import { jsonEqual } from '../../api/json-equal.js';
 import type { JsonValue } from '../../api/meta.js';
 import { isNotFound } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
+import { withTimeout } from '../../base/clock.js';
 import { errorMessage } from '../../base/errors.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
@@ -169,13 +170,8 @@ export class ClusterStatusController implements Runnable, Reconciler {
   }
 
   async #probe(member: MemberState, signal: AbortSignal): Promise<{ probe: ProbeOutcome; version?: string }> {
-    const timer = new AbortController();
-    const timedOut = new AbortController();
-    this.#o.clock.sleep(this.#o.probeTimeoutMs ?? 5_000, timer.signal).then(
-      () => timedOut.abort(new Error('probe timed out')),
-      () => undefined, // the probe finished first
-    );
-    const options = { signal: AbortSignal.any([signal, timedOut.signal]) };
+    const timeout = withTimeout(this.#o.clock, this.#o.probeTimeoutMs ?? 5_000, { signal, what: 'probe' });
+    const options = { signal: timeout.signal };
     try {
       const readyz = await member.client.getText('/readyz', options);
       if (readyz.status !== 200)
@@ -188,7 +184,7 @@ export class ClusterStatusController implements Runnable, Reconciler {
       const info = await member.client.getPath<{ gitVersion?: string }>('/version', options);
       return { probe: { kind: 'ready' }, ...(info.gitVersion ? { version: info.gitVersion } : {}) };
     } finally {
-      timer.abort();
+      timeout.done();
     }
   }
 

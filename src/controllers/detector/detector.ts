@@ -22,8 +22,7 @@ import { isAlreadyExists } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
-import { discoverResources, resourceForKind } from '../../client/discovery.js';
-import type { ApiResource } from '../../client/discovery.js';
+import { KindResolver } from '../../client/discovery.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import {
   CLUSTER_PROPAGATION_POLICIES,
@@ -81,12 +80,12 @@ export class Detector implements Runnable, Reconciler {
   readonly #controller: Controller;
   /** Template informers by `apiVersion|kind`. */
   readonly #kinds = new Map<string, Informer>();
-  #resources: ApiResource[] = [];
-  #discoveredAt = Number.NEGATIVE_INFINITY;
+  readonly #kindsServed: KindResolver;
 
   constructor(options: DetectorOptions) {
     this.#o = options;
     this.#log = options.log.child({ controller: 'detector' });
+    this.#kindsServed = new KindResolver(options.client, { clock: options.clock });
     this.#pp = options.informers.informer<PolicyObject>(PROPAGATION_POLICIES);
     this.#cpp = options.informers.informer<PolicyObject>(CLUSTER_PROPAGATION_POLICIES);
     this.#rb = options.informers.informer<ResourceBinding>(RESOURCE_BINDINGS);
@@ -194,12 +193,7 @@ export class Detector implements Runnable, Reconciler {
     let missing = false;
     for (const [id, { apiVersion, kind }] of wanted) {
       if (this.#kinds.has(id)) continue;
-      let resource = resourceForKind(this.#resources, apiVersion, kind);
-      if (!resource && this.#o.clock.now() - this.#discoveredAt > 10_000) {
-        this.#resources = (await discoverResources(this.#o.client, signal)).resources;
-        this.#discoveredAt = this.#o.clock.now();
-        resource = resourceForKind(this.#resources, apiVersion, kind);
-      }
+      const resource = await this.#kindsServed.resolve(apiVersion, kind, signal);
       if (!resource || resource.apiVersion !== apiVersion) {
         missing = true; // a CRD not served (yet): look again later
         continue;
@@ -218,7 +212,7 @@ export class Detector implements Runnable, Reconciler {
     labels: Record<string, string | null>,
     signal: AbortSignal,
   ): Promise<void> {
-    const resource = resourceForKind(this.#resources, template.apiVersion, template.kind);
+    const resource = this.#kindsServed.known(template.apiVersion, template.kind);
     if (!resource) return;
     await this.#o.client.patch(
       {

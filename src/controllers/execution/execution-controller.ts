@@ -9,11 +9,13 @@
  * The outcome is the Work's `Applied` condition.
  */
 import type { Cluster, Condition } from '../../api/flotilla/cluster.js';
+import { isClusterReady } from '../../api/flotilla/cluster.js';
 import { MANAGED_LABEL, memberResource, workCluster } from '../../api/flotilla/work.js';
 import type { Work } from '../../api/flotilla/work.js';
 import type { KubeObject } from '../../api/meta.js';
 import { isNotFound } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
+import { withTimeout } from '../../base/clock.js';
 import { errorMessage } from '../../base/errors.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
@@ -86,10 +88,10 @@ export class ExecutionController implements Runnable, Reconciler {
     if (work.metadata.deletionTimestamp) {
       if (!(work.metadata.finalizers ?? []).includes(EXECUTION_FINALIZER)) return done;
       if (cluster && !work.spec.preserveResourcesOnDeletion) {
-        if (!ready(cluster)) return requeueAfter(10_000);
+        if (!isClusterReady(cluster)) return requeueAfter(10_000);
         const member = await this.#o.members.clientFor(cluster, signal);
         for (const m of work.spec.workload.manifests)
-          await this.#deleteFromMember({ member, cluster }, m, signal);
+          await this.#timed(signal, (s) => this.#deleteFromMember({ member, cluster }, m, s));
       }
       await this.#setFinalizer(work, false, signal);
       return done;
@@ -99,13 +101,15 @@ export class ExecutionController implements Runnable, Reconciler {
       await this.#setFinalizer(work, true, signal);
       return done; // the update brings the key back
     }
-    if (!ready(cluster)) return requeueAfter(10_000);
+    if (!isClusterReady(cluster)) return requeueAfter(10_000);
     let condition: Condition;
     try {
       const member = await this.#o.members.clientFor(cluster, signal);
       const problems: string[] = [];
       for (const m of work.spec.workload.manifests) {
-        const problem = await this.#applyToMember({ member, cluster }, { manifest: m, work }, signal);
+        const problem = await this.#timed(signal, (s) =>
+          this.#applyToMember({ member, cluster }, { manifest: m, work }, s),
+        );
         if (problem) problems.push(problem);
       }
       condition = problems.length
@@ -142,8 +146,8 @@ export class ExecutionController implements Runnable, Reconciler {
     const { manifest, work } = item;
     const ref = memberResource(cluster, manifest);
     const name = manifest.metadata.name ?? '';
-    const options = { signal: this.#withTimeout(signal) };
-    if (ref.namespace) await this.#ensureNamespace(member, ref.namespace, options.signal);
+    const options = { signal };
+    if (ref.namespace) await this.#ensureNamespace(member, ref.namespace, signal);
     let existing: KubeObject | undefined;
     try {
       existing = await member.get(ref, name, options);
@@ -175,7 +179,7 @@ export class ExecutionController implements Runnable, Reconciler {
   ): Promise<void> {
     const { member, cluster } = target;
     const ref = memberResource(cluster, manifest);
-    const options = { signal: this.#withTimeout(signal) };
+    const options = { signal };
     try {
       const existing = await member.get(ref, manifest.metadata.name ?? '', options);
       if (existing.metadata.labels?.[MANAGED_LABEL] !== 'true') return; // not ours (any more)
@@ -237,15 +241,15 @@ export class ExecutionController implements Runnable, Reconciler {
     }
   }
 
-  /** `signal`, also aborted after the member request timeout of the controller's clock. */
-  #withTimeout(signal: AbortSignal): AbortSignal {
-    const timer = new AbortController();
-    const timedOut = new AbortController();
-    this.#o.clock.sleep(this.#o.requestTimeoutMs ?? 10_000, AbortSignal.any([timer.signal, signal])).then(
-      () => timedOut.abort(new Error('member request timed out')),
-      () => undefined,
-    );
-    return AbortSignal.any([signal, timedOut.signal]);
+  /** Runs `fn` with `signal`, also aborted after the member request timeout of the clock. */
+  async #timed<T>(signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const what = 'member request';
+    const timeout = withTimeout(this.#o.clock, this.#o.requestTimeoutMs ?? 10_000, { signal, what });
+    try {
+      return await fn(timeout.signal);
+    } finally {
+      timeout.done();
+    }
   }
 }
 
@@ -260,8 +264,4 @@ function workKey(w: Work): string {
 /** The member cluster of a Work (from its namespace), or '' for a Work outside one. */
 function clusterOf(w: Work): string {
   return workCluster(w.metadata.namespace);
-}
-
-function ready(c: Cluster): boolean {
-  return c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') === true;
 }

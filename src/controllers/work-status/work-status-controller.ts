@@ -6,6 +6,7 @@
  * and interpreted health (api/flotilla/interpret.ts). The binding controller aggregates from there.
  */
 import type { Cluster } from '../../api/flotilla/cluster.js';
+import { isClusterReady } from '../../api/flotilla/cluster.js';
 import { interpretHealth } from '../../api/flotilla/interpret.js';
 import type { InterpretedObject } from '../../api/flotilla/interpret.js';
 import { MANAGED_LABEL, WORK_ANNOTATION, workCluster, memberResource } from '../../api/flotilla/work.js';
@@ -79,7 +80,7 @@ export class WorkStatusController implements Runnable, Reconciler {
     const clusterName = workCluster(ns);
     if (!work || work.metadata.deletionTimestamp || !clusterName) return done;
     const cluster = this.#clusters.get(clusterName);
-    if (!cluster?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return done;
+    if (!cluster || !isClusterReady(cluster)) return done;
     const watch = await this.#watch(cluster, signal);
     const statuses: ManifestStatus[] = [];
     let synced = true;

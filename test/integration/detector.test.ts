@@ -164,6 +164,37 @@ describe('Detector', () => {
     await eventually(async () => (await priority()) === 2000, { clock: env.clock, what: 'priority 2000' });
   });
 
+  it('writes dependency bindings, naming the workload, before the workload binding itself', async (t) => {
+    const env = await start(t);
+    const added: string[] = [];
+    const events = await env.client.watch(RB, { signal: env.signal });
+    void (async () => {
+      for await (const e of events) if (e.type === 'ADDED') added.push(e.object.metadata.name ?? '');
+    })();
+    const cms = { apiVersion: 'v1', plural: 'configmaps', namespace: 'default' };
+    await env.client.create(cms, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: 'default' },
+    });
+    await env.client.create(PP, policy('with-deps', { propagateDeps: true }));
+    const web = deployment('web', 2);
+    const spec = web.spec as { template: { spec: { containers: Record<string, unknown>[] } } };
+    spec.template.spec.containers[0] = {
+      ...spec.template.spec.containers[0],
+      envFrom: [{ configMapRef: { name: 'settings' } }, { secretRef: { name: 'absent' } }],
+    };
+    await env.client.create(DEPLOYMENTS, web);
+    await eventually(() => added.length === 2, { clock: env.clock, what: 'two bindings' });
+    assert.deepEqual(added, ['settings-configmap', 'web-deployment']);
+    const dep = await env.client.get<ResourceBinding>(RB, 'settings-configmap');
+    assert.deepEqual(
+      dep.spec.requiredBy?.map((r) => r.name),
+      ['web-deployment'],
+    );
+    assert.equal(dep.spec.placement, undefined);
+  });
+
   it('ignores templates in reserved namespaces', async (t) => {
     const env = await start(t);
     await env.client.create(

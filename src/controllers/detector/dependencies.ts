@@ -25,17 +25,23 @@ const PLURALS: Record<string, string> = {
   PersistentVolumeClaim: 'persistentvolumeclaims',
 };
 
-/** Brings the dependency bindings of `workload` (its binding `binding`) up to date. */
+/**
+ * Brings the dependency bindings of `workload` up to date: whether its policy propagates
+ * dependencies, and where its binding is placed so far. Called before the workload's own binding
+ * is written, so a dependency binding always exists (naming the workload in `requiredBy`) by the
+ * time the workload is placed, and the binding controller holds the workload back until it is
+ * applied.
+ */
 export async function syncDependencies(
   ctx: { client: ApiClient; bindings: Informer<ResourceBinding>; signal: AbortSignal },
-  workload: { template: KubeObject; binding: ResourceBinding | undefined },
+  workload: { template: KubeObject; propagateDeps: boolean; placed: readonly TargetCluster[] },
 ): Promise<void> {
   const { client, bindings, signal } = ctx;
   const namespace = workload.template.metadata.namespace;
   if (!namespace) return;
   const requirer = bindingName(workload.template);
-  const needed = workload.binding?.spec.propagateDeps ? workloadDependencies(workload.template) : [];
-  const clusters = (workload.binding?.spec.clusters ?? []).map((t) => ({ name: t.name }));
+  const needed = workload.propagateDeps ? workloadDependencies(workload.template) : [];
+  const clusters = workload.placed.map((t) => ({ name: t.name }));
   const kept = new Set<string>();
   for (const dep of needed) {
     let object: KubeObject;
@@ -139,10 +145,19 @@ async function upsert(
     };
     try {
       await client.create(ref, binding, { signal });
+      return;
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
     }
-    return;
+    // The cache was behind (another workload needs it too): add this one to the live binding.
+    const live = await client.get<ResourceBinding>(ref, d.name, { signal });
+    const requirers = new Set(d.requiredBy.map((r) => r.name));
+    const requiredBy = [
+      ...(live.spec.requiredBy ?? []).filter((r) => !requirers.has(r.name)),
+      ...d.requiredBy,
+    ];
+    requiredBy.sort((a, b) => (a.name < b.name ? -1 : 1));
+    return upsert(client, { ...d, existing: live, requiredBy }, signal);
   }
   const spec = {
     ...d.existing.spec,

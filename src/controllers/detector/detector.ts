@@ -141,10 +141,15 @@ export class Detector implements Runnable, Reconciler {
     const labels = claimLabelPatch(template, policy ? claimLabels(policy) : {});
     if (labels) await this.#patchLabels(template, labels, signal);
     if (policy) {
-      await this.#syncBinding(template, policy, signal);
+      // Dependencies first, so their bindings exist before the workload can be placed.
       const binding = this.#rb.get(`${template.metadata.namespace ?? ''}/${bindingName(template)}`);
       const ctx = { client: this.#o.client, bindings: this.#rb, signal };
-      await syncDependencies(ctx, { template, binding });
+      await syncDependencies(ctx, {
+        template,
+        propagateDeps: policy.spec.propagateDeps === true,
+        placed: binding?.spec.clusters ?? [],
+      });
+      await this.#syncBinding(template, policy, signal);
     }
     return done;
   }

@@ -38,9 +38,18 @@ export function count(flag: string, text: string): number {
   return Number(text);
 }
 
-/** The process logger (pino to stderr) at `level`. */
-export function buildLogger(level: string): Logger {
-  const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-  if (!levels.includes(level)) throw new UsageError(`--log-level must be one of ${levels.join(', ')}`);
-  return pino({ level, base: { app: 'flotilla' } }, pino.destination(2));
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** `--log-level`'s value, checked. */
+export function logLevel(text: string): string {
+  if (!LOG_LEVELS.includes(text)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  return text;
+}
+
+/** The process logger at `level`: pino to stderr, or appending to `file`. */
+export function buildLogger(level: string, file?: string): Logger {
+  return pino(
+    { level: logLevel(level), base: { app: 'flotilla' } },
+    pino.destination(file === undefined ? 2 : { dest: file, append: true, sync: false }),
+  );
 }

@@ -8,6 +8,10 @@ import { runJoin, runUnjoin } from './join-command.js';
 import { HubStoppedError, startHub } from './hub.js';
 import { runExplain } from './explain-command.js';
 import { runSim } from './sim-command.js';
+import { runUp } from './up-command.js';
+import { runGet } from './get-command.js';
+import { runDescribe } from './describe-command.js';
+import { runCordon, runTaint } from './cluster-commands.js';
 
 const HELP = `flotilla — a multi-cluster Kubernetes control plane
 
@@ -15,10 +19,14 @@ Usage: flotilla <command> [flags]
 
 Commands:
   hub     run the hub API server (Kubernetes-compatible; kubectl works against it)
-  up      run the hub with its state in ./.flotilla (what \`npm start\` runs)
+  up      run the hub and a simulated fleet, joined and Ready (what \`npm start\` runs)
   sim     run a fleet of simulated Kubernetes clusters; inject faults into it
   explain show where the scheduler would place a workload, and why (dry run)
   join    register a member cluster with the hub (unjoin removes it)
+  get     list clusters, bindings or works (tables, -o wide|json|yaml)
+  describe show one cluster or binding in detail, with its events
+  cordon  stop new placements on a member cluster (uncordon allows them again)
+  taint   add or remove taints of a member cluster
 
 Run 'flotilla <command> --help' for a command's flags.
 `;
@@ -30,7 +38,7 @@ and DIR/kubeconfig (context "flotilla"); later starts reuse them and the stored 
 
 Flags:
   --data-dir DIR        state, certificates and kubeconfig (default .flotilla)
-  --listen HOST:PORT    address to serve HTTPS on (default 127.0.0.1:6443; port 0 = any free port)
+  --listen HOST:PORT    address to serve HTTPS on (default 127.0.0.1:7443; port 0 = any free port)
   --storage KIND        sqlite (default, durable) or memory (lost on exit)
   --log-level LEVEL     trace|debug|info|warn|error (default info)
   --min-request-timeout S   watches without timeoutSeconds end after S×[1,2) seconds (default 1800)
@@ -41,12 +49,12 @@ Flags:
   --cluster-grace-period S    seconds a Ready member may fail probes before NotReady (default 40)
 `;
 
-async function runHub(args: string[], defaults: { help: string }): Promise<number> {
+async function runHub(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       'data-dir': { type: 'string', default: '.flotilla' },
-      listen: { type: 'string', default: '127.0.0.1:6443' },
+      listen: { type: 'string', default: '127.0.0.1:7443' },
       storage: { type: 'string', default: 'sqlite' },
       'log-level': { type: 'string', default: 'info' },
       'min-request-timeout': { type: 'string', default: '1800' },
@@ -61,7 +69,7 @@ async function runHub(args: string[], defaults: { help: string }): Promise<numbe
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write(defaults.help);
+    process.stdout.write(HUB_HELP);
     return 0;
   }
   const { host, port } = parseListen(values.listen);
@@ -125,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP);
         return command === undefined ? 2 : 0;
       case 'hub':
-        return await runHub(rest, { help: HUB_HELP });
+        return await runHub(rest);
       case 'sim':
         return await runSim(rest);
       case 'explain':
@@ -135,7 +143,17 @@ export async function main(argv: string[]): Promise<number> {
       case 'unjoin':
         return await runUnjoin(rest);
       case 'up':
-        return await runHub(rest, { help: HUB_HELP.replace('flotilla hub', 'flotilla up') });
+        return await runUp(rest);
+      case 'get':
+        return await runGet(rest);
+      case 'describe':
+        return await runDescribe(rest);
+      case 'cordon':
+        return await runCordon(rest, true);
+      case 'uncordon':
+        return await runCordon(rest, false);
+      case 'taint':
+        return await runTaint(rest);
       default:
         throw new UsageError(`unknown command "${command}"; run 'flotilla --help'`);
     }

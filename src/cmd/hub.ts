@@ -60,6 +60,8 @@ export interface HubOptions {
   signal?: AbortSignal;
   /** Called when another hub is active on the data directory and this one stands by. */
   onStandby?: () => void;
+  /** The data directory's lock, already taken (`lockDataDir`); released when the hub stops. */
+  lock?: DataDirLock;
 }
 
 /** The hub was stopped before it became active. */
@@ -79,34 +81,42 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
+/**
+ * One active hub per SQLite data directory: resolves with the directory's lock once no other hub
+ * holds it (calling `onStandby` if it has to wait); a `HubStoppedError` if `signal` aborts first.
+ */
+export async function lockDataDir(
+  options: Pick<HubOptions, 'dataDir' | 'log' | 'signal' | 'onStandby'>,
+  clock: Clock,
+): Promise<DataDirLock> {
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  // A referenced timer keeps the process alive while standing by: the clock's timers do not.
+  const standing = setInterval(() => undefined, 60_000);
+  try {
+    const lock = await acquireLock(join(options.dataDir, 'hub.lock'), {
+      me: { id: `${hostname()}:${process.pid}`, since: new Date(clock.now()).toISOString() },
+      clock,
+      signal: options.signal ?? new AbortController().signal,
+      onWait: () => {
+        options.log.warn(
+          { dataDir: options.dataDir },
+          'another hub is active on this data directory; standing by',
+        );
+        options.onStandby?.();
+      },
+    });
+    if (!lock) throw new HubStoppedError('stopped while standing by');
+    return lock;
+  } finally {
+    clearInterval(standing);
+  }
+}
+
 /** Starts a hub and resolves once it accepts connections. */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const clock = options.clock ?? new SystemClock();
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  // One active hub per SQLite data directory; another one stands by until this one exits
-  // (a referenced timer keeps the process alive meanwhile: the clock's timers do not).
-  const standing = setInterval(() => undefined, 60_000);
-  let lock: DataDirLock | undefined;
-  try {
-    lock =
-      options.storage === 'sqlite'
-        ? await acquireLock(join(options.dataDir, 'hub.lock'), {
-            me: { id: `${hostname()}:${process.pid}`, since: new Date(clock.now()).toISOString() },
-            clock,
-            signal: options.signal ?? new AbortController().signal,
-            onWait: () => {
-              options.log.warn(
-                { dataDir: options.dataDir },
-                'another hub is active on this data directory; standing by',
-              );
-              options.onStandby?.();
-            },
-          })
-        : undefined;
-  } finally {
-    clearInterval(standing);
-  }
-  if (options.storage === 'sqlite' && !lock) throw new HubStoppedError('stopped while standing by');
+  const lock = options.lock ?? (options.storage === 'sqlite' ? await lockDataDir(options, clock) : undefined);
   const pki = await ensurePki(options.dataDir, options.host);
   const metrics = new ApiMetrics();
   const raw: Store =

@@ -1,19 +1,15 @@
 /**
  * `flotilla join NAME --kubeconfig FILE [--context C] [--region R] [--zone Z…] [--provider P]`:
- * registers a member in push mode. It reads the member's context, checks that the member answers
- * (its kube-system namespace UID becomes the cluster ID, its version is shown), stores the
- * credentials as a Secret in `flotilla-system` (a one-context kubeconfig with everything inline)
- * and creates the Cluster. Joining the same member again refreshes its credentials; a different
- * member under a taken name is refused. `flotilla unjoin NAME` removes the Cluster and its Secret;
+ * registers a member in push mode (join-cluster.ts does the work). Joining the same member again
+ * refreshes its credentials. `flotilla unjoin NAME` removes the Cluster and its Secret;
  * with `--purge` it also deletes from the member what Flotilla put there (the objects its Works
  * hold that still carry Flotilla's tracking label).
  */
 import { join as joinPath } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
 import type { Cluster } from '../api/flotilla/cluster.js';
-import type { KubeObject } from '../api/meta.js';
 import { StatusError, isNotFound } from '../api/status.js';
+import { validateLabels } from '../api/validation/objectmeta.js';
 import { isDNS1123Label } from '../api/validation/names.js';
 import { ApiClient } from '../client/api-client.js';
 import { HttpsTransport } from '../client/https-transport.js';
@@ -24,8 +20,9 @@ import { MANAGED_LABEL, memberResource, workNamespace } from '../api/flotilla/wo
 import type { Work } from '../api/flotilla/work.js';
 import { SecretMemberClients } from '../members/secret-member-clients.js';
 import { CommandError, UsageError } from './flags.js';
+import { CLUSTER_SECRETS, SYSTEM_NAMESPACE, getOrUndefined, joinCluster } from './join-cluster.js';
 
-export const JOIN_HELP = `Usage: flotilla join NAME --kubeconfig FILE [--context C] [--region R] [--zone Z]… [--provider P]
+export const JOIN_HELP = `Usage: flotilla join NAME --kubeconfig FILE [--context C] [--region R] [--zone Z]… [--provider P] [--label K=V]…
        flotilla unjoin NAME [--purge]
 
 join registers a member cluster with the hub (push mode: the hub reaches the member's API server).
@@ -36,14 +33,11 @@ Flags:
   --kubeconfig FILE      the member's kubeconfig (required)
   --context NAME         its context (default: the current one)
   --region R, --zone Z, --provider P   the member's topology (used by placement and spread)
+  --label KEY=VALUE      a label for the Cluster (repeatable; policies select clusters by them)
   --hub-kubeconfig FILE  the hub's kubeconfig (default .flotilla/kubeconfig)
   --hub-context NAME     its context (default: the current one)
   --purge                (unjoin) also delete from the member what Flotilla put there
 `;
-
-const SYSTEM_NAMESPACE = 'flotilla-system';
-const NAMESPACES = { apiVersion: 'v1', plural: 'namespaces' };
-const SECRETS = { apiVersion: 'v1', plural: 'secrets', namespace: SYSTEM_NAMESPACE };
 
 const HUB_FLAGS = {
   'hub-kubeconfig': { type: 'string', default: joinPath('.flotilla', 'kubeconfig') },
@@ -61,6 +55,7 @@ export async function runJoin(args: string[]): Promise<number> {
       region: { type: 'string' },
       zone: { type: 'string', multiple: true },
       provider: { type: 'string' },
+      label: { type: 'string', multiple: true },
       ...HUB_FLAGS,
     },
     strict: true,
@@ -73,52 +68,37 @@ export async function runJoin(args: string[]): Promise<number> {
   const name = clusterName(positionals, 'join');
   if (!values.kubeconfig) throw new UsageError('--kubeconfig FILE (the member cluster) is required');
   const member = await transportOf(values.kubeconfig, values.context, 'member');
+  const labels = labelsOf(values.label ?? []);
   const hub = new ApiClient(
     new HttpsTransport(await transportOf(values['hub-kubeconfig'], values['hub-context'], 'hub')),
   );
-  const memberClient = new ApiClient(new HttpsTransport(member));
-  let id: string;
-  let version: string;
-  try {
-    const ns = await memberClient.get(NAMESPACES, 'kube-system');
-    id = ns.metadata.uid ?? '';
-    version = (await memberClient.getPath<{ gitVersion?: string }>('/version')).gitVersion ?? 'unknown';
-  } catch (err) {
-    throw new CommandError(`cannot reach the member at ${member.server}: ${(err as Error).message}`);
-  }
-  await reach(async () => {
-    const existing = await getOrUndefined<Cluster>(hub, CLUSTERS, name);
-    if (existing?.spec?.id && existing.spec.id !== id)
-      throw new CommandError(
-        `cluster ${name} is already joined with another member (ID ${existing.spec.id})`,
-      );
-    await ensureNamespace(hub);
-    await upsert(hub, SECRETS, {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name, namespace: SYSTEM_NAMESPACE, labels: { 'cluster.flotilla.io/name': name } },
-      type: 'Opaque',
-      data: { kubeconfig: Buffer.from(memberKubeconfig(name, member)).toString('base64') },
-    });
-    const spec: Cluster['spec'] = {
-      ...existing?.spec,
-      syncMode: 'Push',
-      apiEndpoint: member.server,
-      secretRef: { namespace: SYSTEM_NAMESPACE, name },
-      id,
+  const { id, version } = await reach(() =>
+    joinCluster(hub, {
+      name,
+      member,
       ...(values.region ? { region: values.region } : {}),
       ...(values.zone ? { zones: values.zone } : {}),
       ...(values.provider ? { provider: values.provider } : {}),
-    };
-    await upsert(hub, CLUSTERS, {
-      apiVersion: 'cluster.flotilla.io/v1alpha1',
-      kind: 'Cluster',
-      metadata: { ...(existing?.metadata ?? {}), name },
-      spec,
-    });
-  });
+      labels,
+    }),
+  );
   process.stdout.write(`cluster ${name} joined (${member.server}, Kubernetes ${version}, ID ${id})\n`);
   return 0;
+}
+
+/** `KEY=VALUE` flags as labels; a bad key or value is a usage error. */
+function labelsOf(flags: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    const key = eq < 0 ? flag : flag.slice(0, eq);
+    const value = eq < 0 ? undefined : flag.slice(eq + 1);
+    const problem =
+      value === undefined ? 'must be KEY=VALUE' : validateLabels({ [key]: value }, 'label')[0]?.detail;
+    if (problem) throw new UsageError(`--label "${flag}": ${problem}`);
+    labels[key] = value ?? '';
+  }
+  return labels;
 }
 
 /** Runs `flotilla unjoin`. */
@@ -149,7 +129,7 @@ export async function runUnjoin(args: string[]): Promise<number> {
     await hub.delete(CLUSTERS, name);
     const ref = cluster.spec?.secretRef;
     if (ref?.namespace === SYSTEM_NAMESPACE)
-      await hub.delete({ ...SECRETS, namespace: ref.namespace }, ref.name).catch((err: unknown) => {
+      await hub.delete({ ...CLUSTER_SECRETS, namespace: ref.namespace }, ref.name).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
       });
     if (member) purged = await purge(member, cluster, works);
@@ -207,77 +187,12 @@ async function transportOf(
 }
 
 /** Runs `fn` against the hub; a refused or unreachable hub is a one-line failure. */
-async function reach(fn: () => Promise<void>): Promise<void> {
+async function reach<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    await fn();
+    return await fn();
   } catch (err) {
     if (err instanceof UsageError || err instanceof CommandError) throw err;
     if (err instanceof StatusError) throw new CommandError(`the hub refused: ${err.message}`);
     throw new CommandError(`cannot reach the hub: ${(err as Error).message}`);
   }
-}
-
-async function getOrUndefined<T extends KubeObject>(
-  client: ApiClient,
-  ref: { apiVersion: string; plural: string; namespace?: string },
-  name: string,
-): Promise<T | undefined> {
-  try {
-    return await client.get<T>(ref, name);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
-async function ensureNamespace(hub: ApiClient): Promise<void> {
-  if (await getOrUndefined(hub, NAMESPACES, SYSTEM_NAMESPACE)) return;
-  await hub.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: SYSTEM_NAMESPACE } });
-}
-
-/** Creates `obj`, or replaces the stored one (keeping its resourceVersion). */
-async function upsert(
-  hub: ApiClient,
-  ref: { apiVersion: string; plural: string; namespace?: string },
-  obj: KubeObject,
-): Promise<void> {
-  const existing = await getOrUndefined(hub, ref, obj.metadata.name ?? '');
-  if (!existing) await hub.create(ref, obj);
-  else
-    await hub.update(ref, {
-      ...obj,
-      metadata: { ...obj.metadata, resourceVersion: existing.metadata.resourceVersion ?? '' },
-    });
-}
-
-/** A one-context kubeconfig for the member with every credential inline. */
-function memberKubeconfig(name: string, o: HttpsTransportOptions): string {
-  const b64 = (s: string): string => Buffer.from(s).toString('base64');
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    'current-context': name,
-    clusters: [
-      {
-        name,
-        cluster: {
-          server: o.server,
-          ...(o.caPem ? { 'certificate-authority-data': b64(o.caPem) } : {}),
-          ...(o.insecureSkipTlsVerify ? { 'insecure-skip-tls-verify': true } : {}),
-        },
-      },
-    ],
-    users: [
-      {
-        name,
-        user: {
-          ...(o.token ? { token: o.token } : {}),
-          ...(o.certPem && o.keyPem
-            ? { 'client-certificate-data': b64(o.certPem), 'client-key-data': b64(o.keyPem) }
-            : {}),
-        },
-      },
-    ],
-    contexts: [{ name, context: { cluster: name, user: name } }],
-  });
 }

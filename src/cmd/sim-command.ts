@@ -94,7 +94,8 @@ export async function runSim(args: string[]): Promise<number> {
   return 0;
 }
 
-async function fleetSpec(values: {
+/** The fleet `--clusters N` or `--fleet FILE` asks for (3 generated clusters by default). */
+export async function fleetSpec(values: {
   clusters?: string | undefined;
   fleet?: string | undefined;
 }): Promise<FleetSpec> {

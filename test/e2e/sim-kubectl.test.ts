@@ -14,6 +14,7 @@ import {
   manifest,
   runFlotilla,
   startFlotillaProcess,
+  tempFile,
 } from './harness.js';
 import type { Hub } from './harness.js';
 
@@ -55,8 +56,21 @@ const deployment = (
 describe('flotilla sim with kubectl', () => {
   let sim: Hub;
   before(async () => {
+    // Two clusters of three 8-CPU nodes each: the capacity the assertions below count on.
+    const fleet = CLUSTERS.map((name) => ({
+      name,
+      region: name.replace(/-1$/, ''),
+      nodePools: [{ name: 'general', count: 3, cpu: '8', memory: '32Gi' }],
+    }));
     sim = await startFlotillaProcess('sim', {
-      args: ['--clusters', '2', '--storage', 'memory', '--speed', '10'],
+      args: [
+        '--fleet',
+        tempFile('fleet.yaml', JSON.stringify({ clusters: fleet })),
+        '--storage',
+        'memory',
+        '--speed',
+        '10',
+      ],
     });
   });
   after(async () => {

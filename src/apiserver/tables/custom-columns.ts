@@ -6,7 +6,7 @@
 import { evaluateJsonPath, parseJsonPath } from '../../api/jsonpath.js';
 import type { JsonValue } from '../../api/meta.js';
 import type { PrinterColumn } from '../../api/resource-info.js';
-import { age, parseTimestamp } from './human-duration.js';
+import { age, parseTimestamp } from '../../api/human-duration.js';
 import { CREATED_DESCRIPTION, column, nameColumn, printer } from './printer.js';
 import type { Printer } from './printer.js';
 

@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../api/meta.js';
 import { get, int, str } from './fields.js';
-import { age, parseTimestamp } from './human-duration.js';
+import { age, parseTimestamp } from '../../api/human-duration.js';
 import { column, nameColumn, printer, wide } from './printer.js';
 import type { Printer } from './printer.js';
 

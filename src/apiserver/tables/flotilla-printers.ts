@@ -4,7 +4,7 @@
  */
 import type { KubeObject } from '../../api/meta.js';
 import { get, list, str } from './fields.js';
-import { age } from './human-duration.js';
+import { age } from '../../api/human-duration.js';
 import { ageColumn, column, nameColumn, printer, wide } from './printer.js';
 import type { Printer } from './printer.js';
 

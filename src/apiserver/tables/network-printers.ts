@@ -1,7 +1,7 @@
 /** Printers for services, endpoints, endpointslices and ingresses. */
 import type { KubeObject } from '../../api/meta.js';
 import { formatLabels, get, int, list, listWithMore, loadBalancerIngress, str } from './fields.js';
-import { age } from './human-duration.js';
+import { age } from '../../api/human-duration.js';
 import { ageColumn, column, nameColumn, wide, printer } from './printer.js';
 import type { Printer } from './printer.js';
 

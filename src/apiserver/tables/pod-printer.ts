@@ -5,7 +5,7 @@
  */
 import type { JsonValue, KubeObject } from '../../api/meta.js';
 import { get, int, list, str } from './fields.js';
-import { age, humanDuration, parseTimestamp } from './human-duration.js';
+import { age, humanDuration, parseTimestamp } from '../../api/human-duration.js';
 import { ageColumn, column, nameColumn, wide } from './printer.js';
 import type { PrintedRow, Printer, TableRowCondition } from './printer.js';
 

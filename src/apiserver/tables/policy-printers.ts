@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../api/meta.js';
 import { get, int, intOrString, list, quantity, str } from './fields.js';
-import { age } from './human-duration.js';
+import { age } from '../../api/human-duration.js';
 import { ageColumn, column, nameColumn, wide, printer } from './printer.js';
 import type { Printer } from './printer.js';
 

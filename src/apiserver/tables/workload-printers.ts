@@ -13,7 +13,7 @@ import {
   selectorString,
   str,
 } from './fields.js';
-import { age, humanDuration, parseTimestamp } from './human-duration.js';
+import { age, humanDuration, parseTimestamp } from '../../api/human-duration.js';
 import { ageColumn, column, nameColumn, printer, templateColumns } from './printer.js';
 import type { Printer } from './printer.js';
 

@@ -4,8 +4,9 @@
  * (discovery, refreshed every `discoveryIntervalMs`) and node and resource summaries from
  * informers on the member's nodes and pods (never repeated full lists). The Ready condition
  * follows health.ts (grace period before NotReady/Unknown), and unhealthy clusters get the
- * `not-ready` / `unreachable` NoSchedule taints. Status is written when it changes, and at least
- * every `heartbeatIntervalMs` (`lastHeartbeatTime`). Pull-mode clusters (their agent reports) and
+ * `not-ready` / `unreachable` NoSchedule taints. Status is written when it changes, on this
+ * controller's first probe of a cluster (so a restarted hub's heartbeat says it sees the member),
+ * and at least every `heartbeatIntervalMs` (`lastHeartbeatTime`). Pull-mode clusters (their agent reports) and
  * clusters without `spec.secretRef` (whoever wrote them keeps their status) are left alone.
  */
 import type { Cluster, ClusterStatus, Condition } from '../../api/flotilla/cluster.js';
@@ -53,13 +54,16 @@ export interface ClusterStatusOptions {
   heartbeatIntervalMs?: number;
 }
 
+/** How long after a node or pod change the cluster is looked at again (changes batch up meanwhile). */
+const SUMMARY_DELAY_MS = 1_000;
+
 /** What the controller keeps per member between probes. */
 interface MemberState {
   client: ApiClient;
   stop: AbortController;
   nodes: Informer<NodeLike>;
   pods: Informer<PodLike>;
-  lastSuccessMs?: number;
+  lastSuccessMs: number;
   discoveredAtMs?: number;
   enablements?: ClusterStatus['apiEnablements'];
 }
@@ -71,6 +75,8 @@ export class ClusterStatusController implements Runnable, Reconciler {
   readonly #clusters: Informer<Cluster>;
   readonly #controller: Controller;
   readonly #members = new Map<string, MemberState>();
+  /** Clusters whose status this controller has written: the first write always carries a heartbeat. */
+  readonly #reported = new Set<string>();
 
   constructor(options: ClusterStatusOptions) {
     this.#o = options;
@@ -157,8 +163,15 @@ export class ClusterStatusController implements Runnable, Reconciler {
       stop,
       nodes: informers.informer<NodeLike>({ apiVersion: 'v1', plural: 'nodes' }),
       pods: informers.informer<PodLike>({ apiVersion: 'v1', plural: 'pods' }),
-      ...(known?.lastSuccessMs !== undefined ? { lastSuccessMs: known.lastSuccessMs } : {}),
+      // A member this controller has not probed yet counts from now, as kube-controller-manager
+      // does for nodes: a restarted hub gives every Ready member its whole grace period.
+      lastSuccessMs: known?.lastSuccessMs ?? this.#o.clock.now(),
     };
+    // Capacity changes reach the Cluster within a second, not at the next probe: the scheduler
+    // places replicas by it. (Of several pending requeues the earliest wins.)
+    const changed = (): void => this.#controller.enqueueAfter(name, SUMMARY_DELAY_MS);
+    for (const informer of [state.nodes, state.pods] as Informer[])
+      informer.addHandlers({ onAdd: changed, onUpdate: changed, onDelete: changed });
     void informers.start(stop.signal);
     this.#members.set(name, state);
     return state;
@@ -167,6 +180,7 @@ export class ClusterStatusController implements Runnable, Reconciler {
   #forget(name: string): void {
     this.#members.get(name)?.stop.abort();
     this.#members.delete(name);
+    this.#reported.delete(name);
   }
 
   async #probe(member: MemberState, signal: AbortSignal): Promise<{ probe: ProbeOutcome; version?: string }> {
@@ -238,8 +252,11 @@ export class ClusterStatusController implements Runnable, Reconciler {
     const { lastHeartbeatTime, ...before } = cluster.status ?? {};
     const { lastHeartbeatTime: _, ...after } = status;
     const now = this.#o.clock.now();
+    const name = cluster.metadata.name ?? '';
     const stale =
-      !lastHeartbeatTime || now - Date.parse(lastHeartbeatTime) >= (this.#o.heartbeatIntervalMs ?? 60_000);
+      !this.#reported.has(name) ||
+      !lastHeartbeatTime ||
+      now - Date.parse(lastHeartbeatTime) >= (this.#o.heartbeatIntervalMs ?? 60_000);
     if (!stale && jsonEqual(before as unknown as JsonValue, after as unknown as JsonValue)) return;
     try {
       // A whole-status update: a merge patch would keep resources that vanished from a summary.
@@ -251,6 +268,7 @@ export class ClusterStatusController implements Runnable, Reconciler {
         },
         { signal },
       );
+      this.#reported.add(name);
     } catch (err) {
       if (isNotFound(err)) return; // the cluster was removed meanwhile
       throw err;

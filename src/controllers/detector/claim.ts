@@ -1,25 +1,19 @@
 /**
  * How a template (and its binding) names the policy that claimed it: labels, as Karmada marks
  * them — `propagationpolicy.flotilla.io/namespace` + `…/name`, or
- * `clusterpropagationpolicy.flotilla.io/name`.
+ * `clusterpropagationpolicy.flotilla.io/name`. The labels and `claimOf` live in
+ * api/flotilla/claim-labels.ts (the CLI reads them too); here is how the detector writes them.
  */
-import type { PolicyClaim, PolicyObject } from '../../api/flotilla/policy-match.js';
+import type { PolicyObject } from '../../api/flotilla/policy-match.js';
 import type { KubeObject } from '../../api/meta.js';
+import {
+  CLAIM_LABELS,
+  CPP_NAME_LABEL,
+  PP_NAME_LABEL,
+  PP_NAMESPACE_LABEL,
+} from '../../api/flotilla/claim-labels.js';
 
-export const PP_NAMESPACE_LABEL = 'propagationpolicy.flotilla.io/namespace';
-export const PP_NAME_LABEL = 'propagationpolicy.flotilla.io/name';
-export const CPP_NAME_LABEL = 'clusterpropagationpolicy.flotilla.io/name';
-const CLAIM_LABELS = [PP_NAMESPACE_LABEL, PP_NAME_LABEL, CPP_NAME_LABEL];
-
-/** The claim `obj`'s labels record, if any. */
-export function claimOf(obj: KubeObject): PolicyClaim | undefined {
-  const labels = obj.metadata.labels ?? {};
-  const cpp = labels[CPP_NAME_LABEL];
-  if (cpp) return { kind: 'ClusterPropagationPolicy', name: cpp };
-  const pp = labels[PP_NAME_LABEL];
-  if (pp) return { kind: 'PropagationPolicy', name: pp, namespace: labels[PP_NAMESPACE_LABEL] ?? '' };
-  return undefined;
-}
+export { claimOf } from '../../api/flotilla/claim-labels.js';
 
 /** The claim labels for `policy`. */
 export function claimLabels(policy: PolicyObject): Record<string, string> {

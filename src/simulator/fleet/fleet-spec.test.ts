@@ -91,16 +91,18 @@ describe('examples/fleet.yaml', () => {
 
 describe('generatedFleet', () => {
   it('spreads clusters over three regions with mixed sizes', () => {
-    const fleet = generatedFleet(4);
+    const fleet = generatedFleet(6);
     assert.deepEqual(
       fleet.clusters.map(
         (c) => `${c.name}/${c.region}/${c.provider}/${c.nodePools[0]?.count}x${c.nodePools[0]?.cpu}`,
       ),
       [
         'us-east-1/us-east/aws/3x8',
-        'us-west-1/us-west/gcp/3x8',
-        'eu-west-1/eu-west/azure/3x8',
+        'us-west-1/us-west/gcp/5x16',
+        'eu-west-1/eu-west/azure/2x4',
         'us-east-2/us-east/aws/5x16',
+        'us-west-2/us-west/gcp/2x4',
+        'eu-west-2/eu-west/azure/3x8',
       ],
     );
     assert.equal(generatedFleet(2, { nodesPerCluster: 100 }).clusters[1]?.nodePools[0]?.count, 100);

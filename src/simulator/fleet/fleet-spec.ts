@@ -209,14 +209,15 @@ const SIZES = [
 
 /**
  * `--clusters N`: N clusters spread round-robin over us-east, us-west and eu-west (one provider
- * each), with three sizes in turn, named `<region>-<k>`; N = 3 gives us-east-1, us-west-1, eu-west-1.
+ * each), named `<region>-<k>`, with three sizes in turn so that no region is all one size; N = 3
+ * gives us-east-1 (3 nodes of 8 CPUs), us-west-1 (5 of 16) and eu-west-1 (2 of 4).
  */
 export function generatedFleet(n: number, options: { nodesPerCluster?: number } = {}): FleetSpec {
   const clusters: ClusterSpec[] = [];
   for (let i = 0; i < n; i++) {
     const r = REGIONS[i % REGIONS.length] ?? REGIONS[0];
-    const size = SIZES[Math.floor(i / REGIONS.length) % SIZES.length] ?? SIZES[0];
     const k = Math.floor(i / REGIONS.length) + 1;
+    const size = SIZES[(i + k - 1) % SIZES.length] ?? SIZES[0];
     clusters.push({
       name: `${r.region}-${k}`,
       region: r.region,

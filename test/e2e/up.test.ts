@@ -1,0 +1,157 @@
+/**
+ * `flotilla up` as a new user meets it: run in a pseudo-terminal (util-linux `script`), it shows
+ * progress and a summary, brings up a Ready fleet the real kubectl sees through the hub, and stops
+ * cleanly on Ctrl-C; run again (piped this time) it resumes the same fleet and state; bad flags
+ * are refused in one line with exit 2 and change nothing.
+ */
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KUBECTL_VERSIONS, Kubectl, runFlotilla, tempFile } from './harness.js';
+
+const ESC = String.fromCharCode(27);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface Up {
+  proc: ChildProcess;
+  output(): string;
+  /** Resolves with the output once `text` appears in it (rejects if the process ends first). */
+  until(text: string): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+/** `flotilla up` in a pseudo-terminal (`tty`) or with piped output. */
+function startUp(dir: string, o: { tty: boolean; args?: readonly string[] }): Up {
+  const args = [join(root, 'bin', 'flotilla.js'), 'up', '--data-dir', dir, '--listen', '127.0.0.1:0'];
+  const command = [process.execPath, ...args, ...(o.args ?? [])].map((a) => `'${a}'`).join(' ');
+  const proc = o.tty
+    ? spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: root })
+    : spawn(process.execPath, [...args, ...(o.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
+  let out = '';
+  const waiters: (() => void)[] = [];
+  const onData = (d: Buffer): void => {
+    out += d.toString();
+    for (const w of waiters.splice(0)) w();
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
+  const exited = new Promise<number | null>((r) => proc.once('close', (code) => r(code)));
+  const until = (text: string): Promise<string> =>
+    new Promise((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`no "${text}" in 60 s:\n${out}`)), 60_000);
+      const check = (): void => {
+        if (out.includes(text)) {
+          clearTimeout(timer);
+          res(out);
+        } else waiters.push(check);
+      };
+      void exited.then(() => {
+        clearTimeout(timer);
+        if (!out.includes(text)) rej(new Error(`up exited before "${text}":\n${out}`));
+      });
+      check();
+    });
+  return { proc, output: () => out, until, exited };
+}
+
+describe('flotilla up', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-e2e-up-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('brings up a Ready fleet in a terminal, with progress and a summary, and stops cleanly on Ctrl-C', async () => {
+    const up = startUp(dir, { tty: true });
+    try {
+      const out = await up.until('resume this fleet.');
+      assert.ok(
+        out.includes(`${ESC}[32m✓${ESC}[0m 3 simulated cluster(s) started`),
+        'a green tick on a terminal',
+      );
+      assert.match(out, /Flotilla is up \(\d+\.\d s\)/);
+      assert.match(out, /Hub {9}https:\/\/127\.0\.0\.1:\d+ /);
+      assert.ok(out.includes(`Kubeconfig  ${join(dir, 'kubeconfig')}`), out);
+      for (const c of [
+        'us-east-1 +us-east +aws +3 ',
+        'us-west-1 +us-west +gcp +5 ',
+        'eu-west-1 +eu-west +azure +2 ',
+      ])
+        assert.match(out, new RegExp(`${c}.*True\\r?\\n`), out);
+      for (const version of KUBECTL_VERSIONS) {
+        const k = new Kubectl(version, join(dir, 'kubeconfig'));
+        try {
+          const clusters = await k.ok(['--context', 'flotilla', 'get', 'clusters', '--no-headers']);
+          assert.deepEqual(
+            clusters
+              .trim()
+              .split('\n')
+              .map((l) => l.split(/\s+/).filter((_, i) => i === 0 || i === 3)),
+            [
+              ['eu-west-1', 'True'],
+              ['us-east-1', 'True'],
+              ['us-west-1', 'True'],
+            ],
+          );
+          assert.match(await k.ok(['--context', 'us-west-1', 'get', 'nodes', '--no-headers']), /Ready/);
+        } finally {
+          k.cleanup();
+        }
+      }
+      const k = new Kubectl('1.33', join(dir, 'kubeconfig'));
+      await k.ok(['create', 'configmap', 'kept', '--from-literal=a=1']);
+      k.cleanup();
+      up.proc.stdin?.write('\x03'); // Ctrl-C, through the terminal's line discipline
+      assert.equal(await up.exited, 0, up.output());
+      assert.match(up.output(), /\^C\r?\nStopping …\r?\nStopped\. Run it again to resume this fleet/);
+    } finally {
+      up.proc.kill('SIGKILL');
+    }
+  });
+
+  it('resumes the same fleet and state when run again, piped: no colour or cursor control', async () => {
+    const up = startUp(dir, { tty: false });
+    try {
+      const out = await up.until('resume this fleet.');
+      assert.ok(!out.includes(ESC), out);
+      assert.match(out, /^ {2}✓ every cluster Ready \(\d+\.\d s\)$/m);
+      const k = new Kubectl('1.27', join(dir, 'kubeconfig'));
+      try {
+        assert.equal(await k.ok(['get', 'configmap', 'kept', '-o', 'jsonpath={.data.a}']), '1');
+        assert.equal((await k.ok(['get', 'clusters', '--no-headers'])).trim().split('\n').length, 3);
+      } finally {
+        k.cleanup();
+      }
+      up.proc.kill('SIGTERM');
+      assert.equal(await up.exited, 0, up.output());
+    } finally {
+      up.proc.kill('SIGKILL');
+    }
+  });
+
+  it('refuses bad input in one line with exit 2, and changes nothing', async () => {
+    const fleetFile = join(dir, 'fleet.yaml');
+    const before = readFileSync(fleetFile, 'utf8');
+    const bad: [string[], RegExp][] = [
+      [['--clusters', '0'], /--clusters must be at least 1/],
+      [['--clusters', 'many'], /--clusters must be a whole number/],
+      [['--clusters', '2', '--fleet', 'examples/fleet.yaml'], /cannot be used together/],
+      [['--fleet', '/nonexistent.yaml'], /cannot read fleet file/],
+      [['--fleet', tempFile('fleet.yaml', 'clusters: [{ name: Bad_Name }]')], /clusters\[0\]\.name/],
+      [['--listen', 'nowhere'], /--listen must be HOST:PORT/],
+      [['--log-level', 'loud'], /--log-level must be one of/],
+      [['--bogus'], /Unknown option '--bogus'/],
+      [['--clusters', '2'], /already holds a fleet of 3 cluster\(s\) \(us-east-1,us-west-1,eu-west-1\)/],
+    ];
+    for (const [args, reason] of bad) {
+      const r = await runFlotilla(['up', '--data-dir', dir, '--listen', '127.0.0.1:0', ...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, reason);
+      assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+      assert.equal(r.stdout, '');
+    }
+    assert.equal(readFileSync(fleetFile, 'utf8'), before);
+  });
+});

@@ -18,15 +18,15 @@ const HELP = `flotilla — a multi-cluster Kubernetes control plane
 Usage: flotilla <command> [flags]
 
 Commands:
-  hub     run the hub API server (Kubernetes-compatible; kubectl works against it)
-  up      run the hub and a simulated fleet, joined and Ready (what \`npm start\` runs)
-  sim     run a fleet of simulated Kubernetes clusters; inject faults into it
-  explain show where the scheduler would place a workload, and why (dry run)
-  join    register a member cluster with the hub (unjoin removes it)
-  get     list clusters, bindings or works (tables, -o wide|json|yaml)
-  describe show one cluster or binding in detail, with its events
-  cordon  stop new placements on a member cluster (uncordon allows them again)
-  taint   add or remove taints of a member cluster
+  hub       run the hub API server (Kubernetes-compatible; kubectl works against it)
+  up        run the hub and a simulated fleet, joined and Ready (what \`npm start\` runs)
+  sim       run a fleet of simulated Kubernetes clusters; inject faults into it
+  explain   show where the scheduler would place a workload, and why (dry run)
+  join      register a member cluster with the hub (unjoin removes it)
+  get       list clusters, bindings or works (tables, -o wide|json|yaml)
+  describe  show one cluster or binding in detail, with its events
+  cordon    stop new placements on a member cluster (uncordon allows them again)
+  taint     add or remove taints of a member cluster
 
 Run 'flotilla <command> --help' for a command's flags.
 `;

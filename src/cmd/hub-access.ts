@@ -46,7 +46,7 @@ export async function openHub(kubeconfig: string, context: string | undefined): 
       signal: AbortSignal.timeout(HUB_DEADLINE_MS),
     };
   } catch (err) {
-    if (err instanceof KubeconfigError) throw new UsageError(err.message);
+    if (err instanceof KubeconfigError) throw new UsageError(`hub kubeconfig: ${err.message}`);
     throw err;
   }
 }

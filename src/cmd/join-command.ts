@@ -5,14 +5,12 @@
  * with `--purge` it also deletes from the member what Flotilla put there (the objects its Works
  * hold that still carry Flotilla's tracking label).
  */
-import { join as joinPath } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Cluster } from '../api/flotilla/cluster.js';
 import { StatusError, isNotFound } from '../api/status.js';
 import { validateLabels } from '../api/validation/objectmeta.js';
 import { isDNS1123Label } from '../api/validation/names.js';
-import { ApiClient } from '../client/api-client.js';
-import { HttpsTransport } from '../client/https-transport.js';
+import type { ApiClient } from '../client/api-client.js';
 import type { HttpsTransportOptions } from '../client/https-transport.js';
 import { KubeconfigError, kubeconfigTransport } from '../client/kubeconfig.js';
 import { CLUSTERS, WORKS } from '../client/flotilla-resources.js';
@@ -20,6 +18,7 @@ import { MANAGED_LABEL, memberResource, workNamespace } from '../api/flotilla/wo
 import type { Work } from '../api/flotilla/work.js';
 import { SecretMemberClients } from '../members/secret-member-clients.js';
 import { CommandError, UsageError } from './flags.js';
+import { DEFAULT_HUB_KUBECONFIG, openHub, withHub } from './hub-access.js';
 import { CLUSTER_SECRETS, SYSTEM_NAMESPACE, getOrUndefined, joinCluster } from './join-cluster.js';
 
 export const JOIN_HELP = `Usage: flotilla join NAME --kubeconfig FILE [--context C] [--region R] [--zone Z]… [--provider P] [--label K=V]…
@@ -40,7 +39,7 @@ Flags:
 `;
 
 const HUB_FLAGS = {
-  'hub-kubeconfig': { type: 'string', default: joinPath('.flotilla', 'kubeconfig') },
+  'hub-kubeconfig': { type: 'string', default: DEFAULT_HUB_KUBECONFIG },
   'hub-context': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -69,11 +68,9 @@ export async function runJoin(args: string[]): Promise<number> {
   if (!values.kubeconfig) throw new UsageError('--kubeconfig FILE (the member cluster) is required');
   const member = await transportOf(values.kubeconfig, values.context, 'member');
   const labels = labelsOf(values.label ?? []);
-  const hub = new ApiClient(
-    new HttpsTransport(await transportOf(values['hub-kubeconfig'], values['hub-context'], 'hub')),
-  );
-  const { id, version } = await reach(() =>
-    joinCluster(hub, {
+  const hub = await openHub(values['hub-kubeconfig'], values['hub-context']);
+  const { id, version } = await withHub(hub, () =>
+    joinCluster(hub.client, {
       name,
       member,
       ...(values.region ? { region: values.region } : {}),
@@ -114,11 +111,10 @@ export async function runUnjoin(args: string[]): Promise<number> {
     return 0;
   }
   const name = clusterName(positionals, 'unjoin');
-  const hub = new ApiClient(
-    new HttpsTransport(await transportOf(values['hub-kubeconfig'], values['hub-context'], 'hub')),
-  );
+  const access = await openHub(values['hub-kubeconfig'], values['hub-context']);
+  const hub = access.client;
   let purged = 0;
-  await reach(async () => {
+  await withHub(access, async () => {
     const cluster = await getOrUndefined<Cluster>(hub, CLUSTERS, name);
     if (!cluster) throw new UsageError(`cluster ${name} is not joined`);
     // Read what the member holds for the hub before the Cluster (and its credentials) go.
@@ -183,16 +179,5 @@ async function transportOf(
   } catch (err) {
     if (err instanceof KubeconfigError) throw new UsageError(`${what} kubeconfig: ${err.message}`);
     throw err;
-  }
-}
-
-/** Runs `fn` against the hub; a refused or unreachable hub is a one-line failure. */
-async function reach<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof CommandError) throw err;
-    if (err instanceof StatusError) throw new CommandError(`the hub refused: ${err.message}`);
-    throw new CommandError(`cannot reach the hub: ${(err as Error).message}`);
   }
 }

@@ -27,10 +27,11 @@ import type { EventRecorder } from '../client/event-recorder.js';
 import type { Informer } from '../client/informer.js';
 import type { SharedInformers } from '../client/shared-informers.js';
 import type { Runnable } from '../runtime/runnable.js';
-import { sameTargets, scheduledStatus } from './binding-status.js';
+import { dependencyResult, sameTargets, scheduledStatus } from './binding-status.js';
 import type { ScheduleTrigger } from './binding-status.js';
 import { planPreemption } from './core/preempt.js';
 import type { Preemption, PreemptionCandidate, PreemptionPlan } from './core/preempt.js';
+import { Reservations } from './reservations.js';
 import { schedule } from './core/schedule.js';
 import type { ScheduleResult } from './core/schedule.js';
 import { preemptedMessage, preemptionCandidate, preemptionSummary, shrunkDecision } from './preemption.js';
@@ -83,6 +84,8 @@ export class BindingScheduler implements Runnable {
   #capacityEpoch = 0;
   /** Preempted bindings and the capacity epoch they were preempted in. */
   readonly #preempted = new Map<string, number>();
+  /** Capacity preemptions freed, held for their preemptors until the summaries catch up. */
+  readonly #reservations = new Reservations();
   /** Where each workload group runs. */
   readonly #groups = new WorkloadGroups();
 
@@ -104,13 +107,18 @@ export class BindingScheduler implements Runnable {
         },
         onUpdate: (before, after) => {
           this.#groupsChanged(this.#groups.set(keyOf(prefix, after), after));
+          // A preemptor's replicas report Healthy: the capacity held for them is counted now.
+          if (this.#reservations.settle(keyOf(prefix, after), after)) this.#clustersChanged(false);
           if (
             before.metadata.generation !== after.metadata.generation ||
             before.spec.rescheduleTriggeredAt !== after.spec.rescheduleTriggeredAt
           )
             this.#enqueue(prefix, after);
         },
-        onDelete: (b) => this.#groupsChanged(this.#groups.delete(keyOf(prefix, b))),
+        onDelete: (b) => {
+          this.#groupsChanged(this.#groups.delete(keyOf(prefix, b)));
+          if (this.#reservations.settle(keyOf(prefix, b), undefined)) this.#clustersChanged(false);
+        },
       });
     }
     this.#clusters.addHandlers({
@@ -184,13 +192,22 @@ export class BindingScheduler implements Runnable {
     if (!binding || binding.metadata.deletionTimestamp) {
       this.#written.delete(key);
       this.#preempted.delete(key);
+      if (this.#reservations.settle(key, undefined)) this.#clustersChanged(false);
       return;
     }
     // A preemptor is rewriting this victim's decision; it parks the victim when done.
     if (this.#writing.has(key)) return;
-    // A dependency's binding goes where the workloads that need it go (the detector sets it).
-    if (!binding.spec.placement && binding.spec.requiredBy?.length) return;
     const generation = binding.metadata.generation ?? 0;
+    // A dependency's binding goes where the workloads that need it go (the detector sets it);
+    // the scheduler only records that in its status.
+    if (!binding.spec.placement && binding.spec.requiredBy?.length) {
+      if (binding.status?.schedulerObservedGeneration !== generation) {
+        const result = dependencyResult(binding);
+        const trigger = binding.status?.schedulerObservedGeneration === undefined ? 'Initial' : 'SpecChange';
+        await this.#writeDecision(key, binding, { result, clusters: result.clusters, trigger, signal });
+      }
+      return;
+    }
     // Our own spec write bumped the generation; its status write may not be in the cache yet.
     if (this.#written.get(key) === generation && binding.status?.schedulerObservedGeneration !== generation)
       return;
@@ -208,13 +225,21 @@ export class BindingScheduler implements Runnable {
     const { unit, fresh } = unitFromBinding(binding);
     const workloadGroups = this.#groups.of(key, binding);
     if (workloadGroups) unit.workloadGroups = workloadGroups;
-    const input = { unit, clusters, fresh, ...(this.#o.plugins ? { plugins: this.#o.plugins } : {}) };
+    const held = this.#reservations.overlayFor(key, this.#o.clock.now());
+    const input = {
+      unit,
+      clusters,
+      fresh,
+      ...(held ? { freed: held } : {}),
+      ...(this.#o.plugins ? { plugins: this.#o.plugins } : {}),
+    };
     let result = schedule(input);
     let plan: PreemptionPlan | undefined;
     if (!result.scheduled && binding.spec.schedulePriority?.preemptionPolicy !== 'Never') {
       plan = planPreemption(input, priority, this.#preemptionCandidates(key, priority));
       if (plan) {
         await this.#preemptVictims(binding, plan.preemptions, signal);
+        this.#reservations.hold(key, plan.freed, this.#o.clock.now());
         result = { ...plan.result, message: `${plan.result.message} ${preemptionSummary(plan.preemptions)}` };
       }
     }
@@ -223,6 +248,7 @@ export class BindingScheduler implements Runnable {
     if (trigger === 'ClusterChange' && result.scheduled && sameTargets(previous, next)) return;
     const current = await this.#writeDecision(key, binding, { result, clusters: next, trigger, signal });
     if (result.scheduled) {
+      this.#reservations.placed(key);
       this.stats.scheduled++;
       queue.forget(key);
       if (plan)

@@ -10,6 +10,7 @@ import type {
   TargetCluster,
 } from '../api/flotilla/binding.js';
 import type { Condition } from '../api/flotilla/cluster.js';
+import type { ResourceBinding } from '../api/flotilla/binding.js';
 import type { ScheduleResult } from './core/schedule.js';
 
 /** Entries kept in `status.schedulingHistory`. */
@@ -75,4 +76,22 @@ export function scheduledStatus(
 /** True when two decisions name the same clusters with the same replicas, in the same order. */
 export function sameTargets(a: readonly TargetCluster[], b: readonly TargetCluster[]): boolean {
   return a.length === b.length && a.every((t, i) => t.name === b[i]?.name && t.replicas === b[i]?.replicas);
+}
+
+/**
+ * The outcome the scheduler records for a dependency's binding (no placement of its own, placed
+ * by the detector where the workloads that need it are), so it reads Scheduled like the others.
+ */
+export function dependencyResult(binding: ResourceBinding): ScheduleResult {
+  const requirers = (binding.spec.requiredBy ?? []).map((r) =>
+    r.namespace ? `${r.namespace}/${r.name}` : r.name,
+  );
+  return {
+    scheduled: true,
+    reason: 'Success',
+    message: `Placed with the workloads that need it: ${requirers.join(', ')}.`,
+    clusters: [...(binding.spec.clusters ?? [])],
+    candidates: [],
+    strategy: 'Duplicated',
+  };
 }

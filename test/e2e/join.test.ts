@@ -355,6 +355,12 @@ describe('flotilla join', () => {
         dep.spec.clusters.map((c) => c.name),
         ['eu-west', 'us-east', 'us-west'],
       );
+      // kubectl get rb shows the dependency Scheduled, like the workload it follows.
+      await eventually(
+        async () =>
+          /^api-config-configmap +True +eu-west,us-east,us-west +True/m.test(await k.ok(['get', 'rb'])),
+        { what: 'the dependency binding Scheduled', timeoutMs: 30_000 },
+      );
       // Each member's Deployment Work was written only after its dependencies were applied there
       // (creationTimestamp has whole seconds).
       const works = JSON.parse(await k.ok(['get', 'works', '-A', '-o', 'json'])) as {

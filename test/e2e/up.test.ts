@@ -6,58 +6,13 @@
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { KUBECTL_VERSIONS, Kubectl, runFlotilla, tempFile } from './harness.js';
+import { startUp } from './up-process.js';
 
 const ESC = String.fromCharCode(27);
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-interface Up {
-  proc: ChildProcess;
-  output(): string;
-  /** Resolves with the output once `text` appears in it (rejects if the process ends first). */
-  until(text: string): Promise<string>;
-  exited: Promise<number | null>;
-}
-
-/** `flotilla up` in a pseudo-terminal (`tty`) or with piped output. */
-function startUp(dir: string, o: { tty: boolean; args?: readonly string[] }): Up {
-  const args = [join(root, 'bin', 'flotilla.js'), 'up', '--data-dir', dir, '--listen', '127.0.0.1:0'];
-  const command = [process.execPath, ...args, ...(o.args ?? [])].map((a) => `'${a}'`).join(' ');
-  const proc = o.tty
-    ? spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: root })
-    : spawn(process.execPath, [...args, ...(o.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
-  let out = '';
-  const waiters: (() => void)[] = [];
-  const onData = (d: Buffer): void => {
-    out += d.toString();
-    for (const w of waiters.splice(0)) w();
-  };
-  proc.stdout?.on('data', onData);
-  proc.stderr?.on('data', onData);
-  const exited = new Promise<number | null>((r) => proc.once('close', (code) => r(code)));
-  const until = (text: string): Promise<string> =>
-    new Promise((res, rej) => {
-      const timer = setTimeout(() => rej(new Error(`no "${text}" in 60 s:\n${out}`)), 60_000);
-      const check = (): void => {
-        if (out.includes(text)) {
-          clearTimeout(timer);
-          res(out);
-        } else waiters.push(check);
-      };
-      void exited.then(() => {
-        clearTimeout(timer);
-        if (!out.includes(text)) rej(new Error(`up exited before "${text}":\n${out}`));
-      });
-      check();
-    });
-  return { proc, output: () => out, until, exited };
-}
 
 describe('flotilla up', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-e2e-up-'));

@@ -19,6 +19,9 @@ import { SharedInformers } from '../../src/client/shared-informers.js';
 import { CLUSTERS, RESOURCE_BINDINGS } from '../../src/scheduler/binding-refs.js';
 import { BindingScheduler } from '../../src/scheduler/binding-scheduler.js';
 import { makeCluster } from '../../src/scheduler/testing/fixtures.js';
+import { ApiClient } from '../../src/client/api-client.js';
+import { localTransport } from '../../src/client/local-transport.js';
+import type { Transport } from '../../src/client/transport.js';
 import { eventually, newEnv } from './harness.js';
 import type { Env } from './harness.js';
 
@@ -34,11 +37,19 @@ const DYNAMIC: Placement = {
   },
 };
 
-async function start(t: TestContext): Promise<Env & { scheduler: BindingScheduler }> {
+/**
+ * Starts a server and a scheduler. `transport` wraps what the scheduler's client sends (to make
+ * one of its writes fail, say).
+ */
+async function start(
+  t: TestContext,
+  transport: (inner: Transport) => Transport = (inner) => inner,
+): Promise<Env & { scheduler: BindingScheduler }> {
   const env = await newEnv(t, {
     resources: compiledInResources(flotillaCrds() as unknown as CrdObject[], FLOTILLA_VALIDATORS),
   });
-  const informers = new SharedInformers({ client: env.client, clock: env.clock, log: noopLogger });
+  const client = new ApiClient(transport(localTransport(env.server)));
+  const informers = new SharedInformers({ client, clock: env.clock, log: noopLogger });
   const recorder = new EventRecorder({
     client: env.client,
     clock: env.clock,
@@ -46,7 +57,7 @@ async function start(t: TestContext): Promise<Env & { scheduler: BindingSchedule
     component: 'flotilla-scheduler',
   });
   const scheduler = new BindingScheduler({
-    client: env.client,
+    client,
     informers,
     clock: env.clock,
     log: noopLogger,
@@ -239,6 +250,81 @@ describe('BindingScheduler', () => {
     assert.equal(decision(await get('low')), 'a:3');
     assert.equal(decision(await get('high')), 'a:3');
     assert.equal(env.scheduler.stats.preempted, 1);
+  });
+
+  it('preempts once: a preemptor whose own write failed counts the capacity its victims gave up', async (t) => {
+    // The first write of high's decision is refused as a conflict, as when the detector updated
+    // the binding meanwhile; low's pods are still in the cluster's summary when high retries.
+    let refused = 0;
+    const conflictOnce = (inner: Transport): Transport => ({
+      request: (req) => {
+        if (req.method === 'PATCH' && req.path.endsWith('/resourcebindings/high') && refused++ === 0)
+          return Promise.resolve({
+            status: 409,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              kind: 'Status',
+              apiVersion: 'v1',
+              status: 'Failure',
+              reason: 'Conflict',
+              code: 409,
+              message:
+                'the object has been modified; please apply your changes to the latest version and try again',
+            }),
+          });
+        return inner.request(req);
+      },
+    });
+    const env = await start(t, conflictOnce);
+    await addCluster(
+      env,
+      makeCluster('a')
+        .free({ pods: '10' }, { allocated: { pods: '10' } })
+        .obj(),
+    );
+    const low = binding('low', 6, DYNAMIC);
+    low.spec.clusters = [{ name: 'a', replicas: 6 }];
+    await env.client.create(RB, low);
+    const get = (name: string): Promise<ResourceBinding> => env.client.get<ResourceBinding>(RB, name);
+    await eventually(async () => scheduled(await get('low')) === 'Success', {
+      clock: env.clock,
+      what: 'low kept its replicas',
+    });
+    const high = binding('high', 3, DYNAMIC);
+    high.spec.schedulePriority = { priority: 100 };
+    await env.client.create(RB, high);
+    await eventually(async () => scheduled(await get('high')) === 'Success', {
+      clock: env.clock,
+      what: 'high scheduled after its first write was refused',
+    });
+    assert.ok(refused >= 2, 'the first write was refused and a later one went through');
+    assert.equal(decision(await get('high')), 'a:3');
+    assert.equal(decision(await get('low')), 'a:3', 'low gave up three replicas, not six');
+    assert.equal(env.scheduler.stats.preempted, 1);
+
+    // low's three pods are gone, high's not there yet: the room is high's, low does not take it
+    // (without the hold, low would be back to a:6 here).
+    await setPods(env, 'a', { pods: 10, allocated: 7 });
+    await eventually(async () => scheduled(await get('low')) === 'Unschedulable', {
+      clock: env.clock,
+      what: 'low retried',
+    });
+    assert.equal(decision(await get('low')), 'a:3');
+    // high runs there (the summary counts it) and reports Healthy: nothing is held any more.
+    await setPods(env, 'a', { pods: 10, allocated: 10 });
+    const running = await get('high');
+    await env.client.updateStatus<ResourceBinding>(RB, {
+      ...running,
+      status: {
+        ...running.status,
+        aggregatedStatus: [{ clusterName: 'a', applied: true, health: 'Healthy' }],
+      },
+    });
+    await setPods(env, 'a', { pods: 13, allocated: 10 });
+    await eventually(async () => decision(await get('low')) === 'a:6', {
+      clock: env.clock,
+      what: 'low scaled back up into new room',
+    });
   });
 
   it('keeps affinity groups together and anti-affinity groups apart', async (t) => {

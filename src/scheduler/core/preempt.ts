@@ -48,6 +48,11 @@ export interface PreemptionPlan {
   /** The preemptor's decision with the victims' capacity freed. */
   result: ScheduleResult;
   preemptions: Preemption[];
+  /**
+   * The capacity the decision counts on per cluster (`input.freed` plus what the victims give
+   * up): until the victims' pods are gone, the clusters' own summaries do not show it.
+   */
+  freed: Map<string, FreedCapacity>;
 }
 
 /** Placements considered at most, so one plan stays cheap on a large fleet. */
@@ -76,7 +81,8 @@ export function planPreemption(
   const slots = candidateSlots(priority, others);
   if (slots.length === 0) return undefined;
   let take = slots.map((s) => s.held);
-  const run = (): ScheduleResult => schedule({ ...input, freed: freedBy(slots, take) });
+  const overlay = (): Map<string, FreedCapacity> => freedBy(slots, take, input.freed);
+  const run = (): ScheduleResult => schedule({ ...input, freed: overlay() });
   let result = run();
   if (!result.scheduled) return undefined;
 
@@ -112,7 +118,7 @@ export function planPreemption(
     const n = take[i] as number;
     if (n > 0) preemptions.push({ key: s.key, cluster: s.cluster, replicas: n, remaining: s.held - n });
   });
-  return { result, preemptions };
+  return { result, preemptions, freed: overlay() };
 }
 
 /** Lower-priority placements holding replicas, most willing to give way first. */
@@ -138,9 +144,18 @@ function candidateSlots(priority: number, others: readonly PreemptionCandidate[]
   return slots;
 }
 
-/** The capacity each cluster regains when `take[i]` replicas of `slots[i]` give way. */
-function freedBy(slots: readonly Slot[], take: readonly number[]): Map<string, FreedCapacity> {
+/**
+ * The capacity each cluster regains when `take[i]` replicas of `slots[i]` give way, on top of
+ * what `already` freed.
+ */
+function freedBy(
+  slots: readonly Slot[],
+  take: readonly number[],
+  already: ReadonlyMap<string, FreedCapacity> = new Map(),
+): Map<string, FreedCapacity> {
   const freed = new Map<string, { amounts: ResourceAmounts; largest: ResourceAmounts }>();
+  for (const [cluster, f] of already)
+    freed.set(cluster, { amounts: { ...f.amounts }, largest: { ...f.largest } });
   slots.forEach((slot, i) => {
     const n = take[i] as number;
     if (n === 0) return;

@@ -8,6 +8,7 @@ import { runPropagation } from './propagation.js';
 import { runRss100k } from './rss-100k.js';
 import { runScheduler } from './scheduler.js';
 import { runSimFleet } from './sim-fleet.js';
+import { runUp } from './up.js';
 import { runWatchFanout } from './watch-fanout.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   sim: runSimFleet,
   scheduler: runScheduler,
   propagation: runPropagation,
+  up: runUp,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

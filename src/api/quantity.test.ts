@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuantityError, milliCpu, parseQuantity, quantityOrUndefined } from './quantity.js';
+import { QuantityError, formatBytes, milliCpu, parseQuantity, quantityOrUndefined } from './quantity.js';
 
 describe('parseQuantity', () => {
   const cases: [string, number][] = [
@@ -33,5 +33,15 @@ describe('parseQuantity', () => {
     assert.equal(milliCpu('1.5'), 1500);
     assert.equal(milliCpu('0.0001'), 1);
     assert.equal(milliCpu(2), 2000);
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses the largest binary suffix that divides exactly, else the plain number', () => {
+    assert.equal(formatBytes(67108864), '64Mi');
+    assert.equal(formatBytes(1536 * 1024), '1536Ki');
+    assert.equal(formatBytes(2 * 2 ** 30), '2Gi');
+    assert.equal(formatBytes(1000), '1000');
+    assert.equal(formatBytes(0), '0');
   });
 });

@@ -60,3 +60,13 @@ export function quantityOrUndefined(text: unknown): number | undefined {
 export function milliCpu(text: string | number): number {
   return Math.ceil(parseQuantity(text) * 1000 - 1e-9);
 }
+
+/**
+ * A whole number of bytes as Kubernetes writes it canonically: the largest binary suffix that
+ * divides it exactly (67108864 → "64Mi"), or the plain number.
+ */
+export function formatBytes(bytes: number): string {
+  for (const [suffix, factor] of Object.entries(BINARY).sort((a, b) => b[1] - a[1]))
+    if (bytes !== 0 && bytes % factor === 0) return `${bytes / factor}${suffix}`;
+  return String(bytes);
+}

@@ -53,3 +53,29 @@ export function buildLogger(level: string, file?: string): Logger {
     pino.destination(file === undefined ? 2 : { dest: file, append: true, sync: false }),
   );
 }
+
+/** Flags `flotilla hub` and `flotilla up` share, for `util.parseArgs`. */
+export const HUB_PROCESS_OPTIONS = {
+  'data-dir': { type: 'string', default: '.flotilla' },
+  listen: { type: 'string', default: '127.0.0.1:7443' },
+  'log-level': { type: 'string', default: 'info' },
+  'cluster-probe-interval': { type: 'string', default: '10' },
+  'cluster-grace-period': { type: 'string', default: '40' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** Their help lines for member health. */
+export const CLUSTER_HEALTH_HELP = `  --cluster-probe-interval S  seconds between health probes of each member (default 10)
+  --cluster-grace-period S    seconds a Ready member may fail probes before NotReady (default 40)
+`;
+
+/** The cluster-status settings `--cluster-probe-interval` and `--cluster-grace-period` give. */
+export function clusterHealthOptions(values: {
+  'cluster-probe-interval': string;
+  'cluster-grace-period': string;
+}): { probeIntervalMs: number; gracePeriodMs: number } {
+  return {
+    probeIntervalMs: seconds('--cluster-probe-interval', values['cluster-probe-interval']) * 1000,
+    gracePeriodMs: seconds('--cluster-grace-period', values['cluster-grace-period']) * 1000,
+  };
+}

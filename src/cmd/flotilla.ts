@@ -3,7 +3,17 @@
  * clock) and runs a subcommand. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.
  */
 import { parseArgs } from 'node:util';
-import { CommandError, UsageError, buildLogger, count, parseListen, seconds } from './flags.js';
+import {
+  CLUSTER_HEALTH_HELP,
+  CommandError,
+  HUB_PROCESS_OPTIONS,
+  UsageError,
+  buildLogger,
+  clusterHealthOptions,
+  count,
+  parseListen,
+  seconds,
+} from './flags.js';
 import { runJoin, runUnjoin } from './join-command.js';
 import { HubStoppedError, startHub } from './hub.js';
 import { runExplain } from './explain-command.js';
@@ -45,25 +55,18 @@ Flags:
   --history-retention S     seconds of change history kept for watches and lists (default 300)
   --compaction-interval S   seconds between history compactions (default 60)
   --history-min-revisions N revisions always kept, whatever their age (default 1000)
-  --cluster-probe-interval S  seconds between health probes of each member (default 10)
-  --cluster-grace-period S    seconds a Ready member may fail probes before NotReady (default 40)
-`;
+${CLUSTER_HEALTH_HELP}`;
 
 async function runHub(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      'data-dir': { type: 'string', default: '.flotilla' },
-      listen: { type: 'string', default: '127.0.0.1:7443' },
+      ...HUB_PROCESS_OPTIONS,
       storage: { type: 'string', default: 'sqlite' },
-      'log-level': { type: 'string', default: 'info' },
       'min-request-timeout': { type: 'string', default: '1800' },
       'history-retention': { type: 'string', default: '300' },
       'compaction-interval': { type: 'string', default: '60' },
       'history-min-revisions': { type: 'string', default: '1000' },
-      'cluster-probe-interval': { type: 'string', default: '10' },
-      'cluster-grace-period': { type: 'string', default: '40' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -104,10 +107,7 @@ async function runHub(args: string[]): Promise<number> {
         interval: seconds('--compaction-interval', values['compaction-interval']) * 1000,
         minRetainRevisions: count('--history-min-revisions', values['history-min-revisions']),
       },
-      clusterStatus: {
-        probeIntervalMs: seconds('--cluster-probe-interval', values['cluster-probe-interval']) * 1000,
-        gracePeriodMs: seconds('--cluster-grace-period', values['cluster-grace-period']) * 1000,
-      },
+      clusterStatus: clusterHealthOptions(values),
     });
   } catch (err) {
     if (err instanceof HubStoppedError) return 0;

@@ -15,7 +15,15 @@ import { Progress, duration } from '../cli/progress.js';
 import { formatTable } from '../cli/table.js';
 import { FleetSpecError, parseFleetSpec } from '../simulator/fleet/fleet-spec.js';
 import type { FleetSpec } from '../simulator/fleet/fleet-spec.js';
-import { UsageError, buildLogger, logLevel, parseListen, seconds } from './flags.js';
+import {
+  CLUSTER_HEALTH_HELP,
+  HUB_PROCESS_OPTIONS,
+  UsageError,
+  buildLogger,
+  clusterHealthOptions,
+  logLevel,
+  parseListen,
+} from './flags.js';
 import { fleetSpec } from './sim-command.js';
 import { startUp } from './up.js';
 import type { RunningUp, UpStep } from './up.js';
@@ -35,9 +43,7 @@ Flags:
   --listen HOST:PORT    the hub's address (default 127.0.0.1:7443); the fleet listens on the next
                         port and its clusters on the ports after it (port 0 = any free ports)
   --log-level LEVEL     trace|debug|info|warn|error (default info), written to DIR/flotilla.log
-  --cluster-probe-interval S  seconds between health probes of each member (default 10)
-  --cluster-grace-period S    seconds a Ready member may fail probes before NotReady (default 40)
-`;
+${CLUSTER_HEALTH_HELP}`;
 
 const STEPS: Record<UpStep, { doing: string; done: (n: number) => string }> = {
   fleet: { doing: 'starting the simulated fleet', done: (n) => `${n} simulated cluster(s) started` },
@@ -51,14 +57,9 @@ export async function runUp(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
+      ...HUB_PROCESS_OPTIONS,
       clusters: { type: 'string' },
       fleet: { type: 'string' },
-      'data-dir': { type: 'string', default: '.flotilla' },
-      listen: { type: 'string', default: '127.0.0.1:7443' },
-      'log-level': { type: 'string', default: 'info' },
-      'cluster-probe-interval': { type: 'string', default: '10' },
-      'cluster-grace-period': { type: 'string', default: '40' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -70,10 +71,7 @@ export async function runUp(args: string[]): Promise<number> {
   const dir = values['data-dir'];
   const { host, port } = parseListen(values.listen);
   const level = logLevel(values['log-level']);
-  const clusterStatus = {
-    probeIntervalMs: seconds('--cluster-probe-interval', values['cluster-probe-interval']) * 1000,
-    gracePeriodMs: seconds('--cluster-grace-period', values['cluster-grace-period']) * 1000,
-  };
+  const clusterStatus = clusterHealthOptions(values);
   const spec = await resolveFleet(dir, values);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const log = buildLogger(level, join(dir, 'flotilla.log'));

@@ -59,8 +59,9 @@ const clusters = tempFile(
 describe('flotilla explain', () => {
   it('prints what the README shows for the example files', async () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const command = /\n(npx flotilla explain [^\n]+)\n/.exec(readme)?.[1] ?? '';
-    const shown = /\n```\n(Deployment default\/web[\s\S]*?)```\n/.exec(readme)?.[1] ?? '';
+    // The README's console block: `$ npx flotilla explain …`, then exactly what it prints.
+    const [, command = '', shown = ''] =
+      /\n\$ (npx flotilla explain [^\n]+)\n([\s\S]*?)```\n/.exec(readme) ?? [];
     assert.ok(command && shown, 'the README has the explain walkthrough');
     const r = await runFlotilla(command.split(' ').slice(2), undefined, { cwd: root });
     assert.equal(r.code, 0, r.stderr);

@@ -8,11 +8,13 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { KUBECTL_VERSIONS, Kubectl, runFlotilla, tempFile } from './harness.js';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KUBECTL_VERSIONS, Kubectl, eventually, runFlotilla, tempFile } from './harness.js';
 import { startUp } from './up-process.js';
 
 const ESC = String.fromCharCode(27);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('flotilla up', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-e2e-up-'));
@@ -57,6 +59,12 @@ describe('flotilla up', () => {
       }
       const k = new Kubectl('1.33', join(dir, 'kubeconfig'));
       await k.ok(['create', 'configmap', 'kept', '--from-literal=a=1']);
+      await k.ok(['apply', '-f', join(root, 'examples', 'propagation', 'web.yaml')]);
+      await eventually(
+        async () =>
+          (await k.ok(['get', 'rb', 'web-deployment', '--no-headers'])).includes('us-east-1:4,us-west-1:2'),
+        { what: 'web placed', timeoutMs: 30_000 },
+      );
       k.cleanup();
       up.proc.stdin?.write('\x03'); // Ctrl-C, through the terminal's line discipline
       assert.equal(await up.exited, 0, up.output());
@@ -75,6 +83,22 @@ describe('flotilla up', () => {
       const k = new Kubectl('1.27', join(dir, 'kubeconfig'));
       try {
         assert.equal(await k.ok(['get', 'configmap', 'kept', '-o', 'jsonpath={.data.a}']), '1');
+        // The policy and the workload are kept, and still placed in the members.
+        assert.match(await k.ok(['get', 'pp', 'web', '-o', 'name']), /web/);
+        assert.match(await k.ok(['get', 'rb', 'web-deployment', '--no-headers']), /us-east-1:4,us-west-1:2/);
+        await eventually(
+          async () =>
+            (await k.ok([
+              '--context',
+              'us-east-1',
+              'get',
+              'deploy',
+              'web',
+              '-o',
+              'jsonpath={.status.readyReplicas}',
+            ])) === '4',
+          { what: 'web running in us-east-1 after the restart', timeoutMs: 30_000 },
+        );
         assert.equal((await k.ok(['get', 'clusters', '--no-headers'])).trim().split('\n').length, 3);
       } finally {
         k.cleanup();

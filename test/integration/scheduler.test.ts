@@ -112,6 +112,31 @@ function binding(name: string, replicas: number, placement: Placement): Resource
   };
 }
 
+/**
+ * Cluster `a` full with binding `low` (6 replicas, priority 0) on it; then `high` (3 replicas,
+ * priority 100) arrives. Returns a getter for bindings.
+ */
+async function lowThenHigh(env: Env): Promise<(name: string) => Promise<ResourceBinding>> {
+  await addCluster(
+    env,
+    makeCluster('a')
+      .free({ pods: '10' }, { allocated: { pods: '10' } })
+      .obj(),
+  );
+  const low = binding('low', 6, DYNAMIC);
+  low.spec.clusters = [{ name: 'a', replicas: 6 }];
+  await env.client.create(RB, low);
+  const get = (name: string): Promise<ResourceBinding> => env.client.get<ResourceBinding>(RB, name);
+  await eventually(async () => scheduled(await get('low')) === 'Success', {
+    clock: env.clock,
+    what: 'low kept its replicas',
+  });
+  const high = binding('high', 3, DYNAMIC);
+  high.spec.schedulePriority = { priority: 100 };
+  await env.client.create(RB, high);
+  return get;
+}
+
 const decision = (b: ResourceBinding): string =>
   (b.spec.clusters ?? []).map((c) => `${c.name}:${c.replicas ?? '-'}`).join(' ');
 const scheduled = (b: ResourceBinding): string | undefined =>
@@ -198,23 +223,7 @@ describe('BindingScheduler', () => {
 
   it('preempts lower-priority replicas for a higher-priority binding, never the other way round', async (t) => {
     const env = await start(t);
-    await addCluster(
-      env,
-      makeCluster('a')
-        .free({ pods: '10' }, { allocated: { pods: '10' } })
-        .obj(),
-    );
-    const low = binding('low', 6, DYNAMIC);
-    low.spec.clusters = [{ name: 'a', replicas: 6 }];
-    await env.client.create(RB, low);
-    const get = (name: string): Promise<ResourceBinding> => env.client.get<ResourceBinding>(RB, name);
-    await eventually(async () => scheduled(await get('low')) === 'Success', {
-      clock: env.clock,
-      what: 'low kept its replicas',
-    });
-    const high = binding('high', 3, DYNAMIC);
-    high.spec.schedulePriority = { priority: 100 };
-    await env.client.create(RB, high);
+    const get = await lowThenHigh(env);
     await eventually(async () => scheduled(await get('high')) === 'Success', {
       clock: env.clock,
       what: 'high scheduled',
@@ -276,23 +285,7 @@ describe('BindingScheduler', () => {
       },
     });
     const env = await start(t, conflictOnce);
-    await addCluster(
-      env,
-      makeCluster('a')
-        .free({ pods: '10' }, { allocated: { pods: '10' } })
-        .obj(),
-    );
-    const low = binding('low', 6, DYNAMIC);
-    low.spec.clusters = [{ name: 'a', replicas: 6 }];
-    await env.client.create(RB, low);
-    const get = (name: string): Promise<ResourceBinding> => env.client.get<ResourceBinding>(RB, name);
-    await eventually(async () => scheduled(await get('low')) === 'Success', {
-      clock: env.clock,
-      what: 'low kept its replicas',
-    });
-    const high = binding('high', 3, DYNAMIC);
-    high.spec.schedulePriority = { priority: 100 };
-    await env.client.create(RB, high);
+    const get = await lowThenHigh(env);
     await eventually(async () => scheduled(await get('high')) === 'Success', {
       clock: env.clock,
       what: 'high scheduled after its first write was refused',

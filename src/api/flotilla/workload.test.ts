@@ -27,7 +27,7 @@ describe('workloadShape', () => {
       {
         replicas: 3,
         requirements: {
-          resourceRequest: { cpu: '1250m', memory: String(64 * 2 ** 20) },
+          resourceRequest: { cpu: '1250m', memory: '64Mi' },
           nodeClaim: { nodeSelector: { disk: 'ssd' } },
           priorityClassName: 'high',
         },

@@ -7,6 +7,7 @@
  * not workloads: 0 replicas and no requirements.
  */
 import type { KubeObject } from '../meta.js';
+import { formatBytes } from '../quantity.js';
 import { podRequests } from '../pod-resources.js';
 import type { PodSpecResourcesLike } from '../pod-resources.js';
 import type { Toleration } from '../taints.js';
@@ -47,12 +48,16 @@ function replicasOf(key: string, spec: Record<string, unknown>, template: KubeOb
   return Math.min(parallelism, Math.max(0, int(spec['completions'], 0) - succeeded));
 }
 
+/** Resources counted in bytes (written with binary suffixes, as Kubernetes does). */
+const BYTE_RESOURCES = /^(memory|ephemeral-storage|hugepages-.+)$/;
+
 function requirementsOf(spec: PodSpecLike): ReplicaRequirements {
   const amounts = podRequests({ spec });
   const resourceRequest: Record<string, string> = {};
   for (const [name, amount] of Object.entries(amounts)) {
     if (name === 'pods' || amount <= 0) continue;
-    resourceRequest[name] = name === 'cpu' ? `${amount}m` : String(amount);
+    resourceRequest[name] =
+      name === 'cpu' ? `${amount}m` : BYTE_RESOURCES.test(name) ? formatBytes(amount) : String(amount);
   }
   const nodeClaim: NonNullable<ReplicaRequirements['nodeClaim']> = {};
   if (spec.nodeSelector && Object.keys(spec.nodeSelector).length > 0)

@@ -61,21 +61,27 @@ export const HUB_PROCESS_OPTIONS = {
   'log-level': { type: 'string', default: 'info' },
   'cluster-probe-interval': { type: 'string', default: '10' },
   'cluster-grace-period': { type: 'string', default: '40' },
+  'cluster-eviction-delay': { type: 'string', default: '60' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** Their help lines for member health. */
 export const CLUSTER_HEALTH_HELP = `  --cluster-probe-interval S  seconds between health probes of each member (default 10)
   --cluster-grace-period S    seconds a Ready member may fail probes before NotReady (default 40)
+  --cluster-eviction-delay S  seconds a member stays NotReady/Unknown before workloads that do not
+                              tolerate it move elsewhere (default 60; off = never)
 `;
 
-/** The cluster-status settings `--cluster-probe-interval` and `--cluster-grace-period` give. */
+/** The cluster-status settings the `--cluster-…` flags give. */
 export function clusterHealthOptions(values: {
   'cluster-probe-interval': string;
   'cluster-grace-period': string;
-}): { probeIntervalMs: number; gracePeriodMs: number } {
+  'cluster-eviction-delay': string;
+}): { probeIntervalMs: number; gracePeriodMs: number; evictionDelayMs?: number } {
+  const eviction = values['cluster-eviction-delay'];
   return {
     probeIntervalMs: seconds('--cluster-probe-interval', values['cluster-probe-interval']) * 1000,
     gracePeriodMs: seconds('--cluster-grace-period', values['cluster-grace-period']) * 1000,
+    ...(eviction === 'off' ? {} : { evictionDelayMs: seconds('--cluster-eviction-delay', eviction) * 1000 }),
   };
 }

@@ -25,6 +25,10 @@ import { SharedInformers } from '../client/shared-informers.js';
 import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
 import { BindingScheduler } from '../scheduler/binding-scheduler.js';
 import { ClusterStatusController } from '../controllers/cluster-status/cluster-status-controller.js';
+import { GracefulEvictionController } from '../controllers/graceful-eviction/graceful-eviction.js';
+import { TaintManager } from '../controllers/taint-manager/taint-manager.js';
+import { TAINT_MANAGER_PRODUCER } from '../api/flotilla/binding.js';
+import { Counter } from 'prom-client';
 import { Detector } from '../controllers/detector/detector.js';
 import { BindingController } from '../controllers/binding/binding-controller.js';
 import { ExecutionController } from '../controllers/execution/execution-controller.js';
@@ -53,7 +57,9 @@ export interface HubOptions {
   /** History compaction: pass interval and retention in ms, revisions always kept. */
   compaction?: { interval?: number; retention?: number; minRetainRevisions?: number };
   /** Member health: probe interval and grace period before NotReady (ms; default 10 s and 40 s). */
-  clusterStatus?: { probeIntervalMs?: number; gracePeriodMs?: number };
+  clusterStatus?: { probeIntervalMs?: number; gracePeriodMs?: number; evictionDelayMs?: number };
+  /** Eviction rate limits of cluster failover (TaintManagerOptions). */
+  failover?: { evictionRate?: number; evictionBurst?: number; disruptionThreshold?: number };
   /** How the hub reaches members (default: the credentials in each Cluster's Secret). */
   members?: MemberClients;
   /** Aborts a hub still standing by for another one's data directory. */
@@ -156,6 +162,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const informers = new SharedInformers({ client, clock, log: controllerLog, transform: stripManagedFields });
   const recorder = new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-scheduler' });
   const members = options.members ?? new SecretMemberClients(client);
+  const evictions = new Counter({
+    name: 'flotilla_evictions_total',
+    help: 'Workloads evicted from a member cluster, by cluster and by what evicted them.',
+    labelNames: ['cluster', 'producer'],
+    registers: [metrics.registry],
+  });
   const controllers = new Manager({ log: controllerLog })
     .add('garbage-collector', new GarbageCollector({ client, clock, log: controllerLog }))
     .add('namespace', new NamespaceController({ client, clock, log: controllerLog }))
@@ -193,6 +205,38 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       }),
     )
     .add('work-status', new WorkStatusController({ client, informers, members, clock, log: controllerLog }))
+    .add(
+      'taint-manager',
+      new TaintManager({
+        client,
+        informers,
+        clock,
+        log: controllerLog,
+        recorder: new EventRecorder({
+          client,
+          clock,
+          log: controllerLog,
+          component: 'flotilla-taint-manager',
+        }),
+        onEvict: (cluster) => evictions.inc({ cluster, producer: TAINT_MANAGER_PRODUCER }),
+        ...options.failover,
+      }),
+    )
+    .add(
+      'graceful-eviction',
+      new GracefulEvictionController({
+        client,
+        informers,
+        clock,
+        log: controllerLog,
+        recorder: new EventRecorder({
+          client,
+          clock,
+          log: controllerLog,
+          component: 'flotilla-graceful-eviction',
+        }),
+      }),
+    )
     .add(
       'cluster-status',
       new ClusterStatusController({

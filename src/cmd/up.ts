@@ -18,7 +18,7 @@ import { localTransport } from '../client/local-transport.js';
 import type { FleetSpec } from '../simulator/fleet/fleet-spec.js';
 import { CommandError } from './flags.js';
 import { lockDataDir, startHub } from './hub.js';
-import type { RunningHub } from './hub.js';
+import type { HubOptions, RunningHub } from './hub.js';
 import { joinCluster } from './join-cluster.js';
 import { startSim } from './sim.js';
 import type { RunningSim } from './sim.js';
@@ -38,7 +38,7 @@ export interface UpOptions {
   /** How long to wait for every member to be Ready (default 60 s). */
   readyTimeoutMs?: number;
   /** Member health checks (ms; default every 10 s, 40 s of grace before NotReady). */
-  clusterStatus?: { probeIntervalMs?: number; gracePeriodMs?: number };
+  clusterStatus?: HubOptions['clusterStatus'];
   /** Aborts a hub still standing by for another one on the same data directory. */
   signal?: AbortSignal;
   /** Another `up` or hub is active on the data directory: this one stands by. */

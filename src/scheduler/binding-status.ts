@@ -18,7 +18,14 @@ export const HISTORY_LIMIT = 10;
 
 /** Why a binding was (re)scheduled, as `schedulingHistory[].trigger` records it. */
 export type ScheduleTrigger =
-  'Initial' | 'SpecChange' | 'Reschedule' | 'Retry' | 'ClusterChange' | 'Preemption';
+  | 'Initial'
+  | 'SpecChange'
+  | 'Reschedule'
+  | 'Retry'
+  | 'ClusterChange'
+  | 'Preemption'
+  | 'ClusterFailover'
+  | 'ApplicationFailover';
 
 export interface StatusInput {
   result: ScheduleResult;

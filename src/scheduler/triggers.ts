@@ -3,6 +3,7 @@
  * and which cluster changes matter to placements.
  */
 import type { ResourceBinding, TargetCluster } from '../api/flotilla/binding.js';
+import { APPLICATION_FAILOVER_PRODUCER } from '../api/flotilla/binding.js';
 import type { Cluster } from '../api/flotilla/cluster.js';
 import type { JsonValue } from '../api/meta.js';
 import type { ScheduleTrigger } from './binding-status.js';
@@ -16,7 +17,8 @@ export function triggerOf(
 ): ScheduleTrigger | undefined {
   const { spec, status, metadata } = binding;
   if (status?.schedulerObservedGeneration === undefined) return 'Initial';
-  if (status.schedulerObservedGeneration !== metadata.generation) return 'SpecChange';
+  if (status.schedulerObservedGeneration !== metadata.generation)
+    return evictionSince(binding) ?? 'SpecChange';
   if (unitFromBinding(binding).fresh) return 'Reschedule';
   if (status.conditions?.find((c) => c.type === 'Scheduled')?.status !== 'True') return 'Retry';
   const live = new Set(clusters.filter((c) => !c.metadata.deletionTimestamp).map((c) => c.metadata.name));
@@ -41,4 +43,20 @@ export function placementRelevant(c: Cluster): string {
 /** A cluster's capacity, to compare. */
 export function capacity(c: Cluster): JsonValue {
   return (c.status?.resourceSummary ?? null) as unknown as JsonValue;
+}
+
+/**
+ * `ClusterFailover` or `ApplicationFailover` when the binding changed because it was evicted from
+ * a cluster since its last decision (the newest such eviction task names the producer).
+ */
+function evictionSince(binding: ResourceBinding): ScheduleTrigger | undefined {
+  const last = Date.parse(binding.status?.lastScheduledTime ?? '');
+  const fresh = (binding.spec.gracefulEvictionTasks ?? []).filter(
+    (t) => !Number.isFinite(last) || Date.parse(t.creationTimestamp ?? '') >= last,
+  );
+  const newest = fresh
+    .sort((a, b) => (a.creationTimestamp ?? '').localeCompare(b.creationTimestamp ?? ''))
+    .at(-1);
+  if (!newest) return undefined;
+  return newest.producer === APPLICATION_FAILOVER_PRODUCER ? 'ApplicationFailover' : 'ClusterFailover';
 }

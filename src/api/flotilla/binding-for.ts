@@ -53,6 +53,7 @@ export function bindingFor(
       ...(groups ? { workloadAffinityGroups: groups } : {}),
       ...(policy.spec.propagateDeps ? { propagateDeps: true } : {}),
       ...(policy.spec.conflictResolution ? { conflictResolution: policy.spec.conflictResolution } : {}),
+      ...(policy.spec.failover ? { failover: policy.spec.failover } : {}),
     },
   };
 }

@@ -6,7 +6,7 @@ import type { KubeObject } from '../meta.js';
 import type { ResourceList } from '../pod-resources.js';
 import type { Toleration } from '../taints.js';
 import type { Condition } from './cluster.js';
-import type { Placement } from './policy.js';
+import type { FailoverBehavior, Placement, PurgeMode } from './policy.js';
 
 export const WORK_API_VERSION = 'work.flotilla.io/v1alpha1';
 
@@ -52,6 +52,37 @@ export interface ResourceBindingSpec {
   propagateDeps?: boolean;
   /** Groups from the template's labels under the policy's `workloadAffinity`. */
   workloadAffinityGroups?: WorkloadAffinityGroups;
+  /** The claiming policy's failover behaviour. */
+  failover?: FailoverBehavior;
+  /** Clusters the workload was evicted from whose copies are kept until the move is done. */
+  gracefulEvictionTasks?: GracefulEvictionTask[];
+}
+
+/** `producer` of the eviction tasks of cluster failover (NoExecute taints). */
+export const TAINT_MANAGER_PRODUCER = 'TaintManager';
+/** `producer` of the eviction tasks of application failover. */
+export const APPLICATION_FAILOVER_PRODUCER = 'ApplicationFailover';
+
+/**
+ * A cluster the workload was evicted from (it left `spec.clusters`). Its copy stays (the Work is
+ * kept) until the replicas placed elsewhere report Healthy, the grace period ends with the
+ * workload fully placed elsewhere, or, with `purgeMode: Directly`, not at all.
+ */
+export interface GracefulEvictionTask {
+  fromCluster: string;
+  purgeMode?: PurgeMode;
+  /** The replicas it held (divided workloads). */
+  replicas?: number;
+  /** `TaintUntolerated` (cluster failover) or `ApplicationFailure`. */
+  reason: string;
+  message?: string;
+  /** Who evicted: `TaintManager`, `ApplicationFailover`. */
+  producer: string;
+  /** How long the copy may stay at most (default: the controller's). */
+  gracePeriodSeconds?: number;
+  /** `purgeMode: Never`: kept until set to false. */
+  suppressDeletion?: boolean;
+  creationTimestamp?: string;
 }
 
 /** A binding's workload groups: members of an affinity group share clusters, of an anti-affinity group avoid them. */

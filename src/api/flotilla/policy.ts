@@ -83,12 +83,33 @@ export interface SchedulePriority {
   preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
 }
 
+/**
+ * What happens to an evicted cluster's copy: `Gracefully` (default) keeps it until the replicas
+ * placed elsewhere report Healthy (or the grace period ends and they are fully placed),
+ * `Directly` removes it at once, `Never` keeps it until someone clears the eviction task.
+ */
+export type PurgeMode = 'Directly' | 'Gracefully' | 'Never';
+
+export interface FailoverBehavior {
+  /** Cluster failover: a cluster tainted NoExecute that the placement does not tolerate. */
+  cluster?: { purgeMode?: PurgeMode; gracePeriodSeconds?: number };
+  /** Application failover: a copy that stays Unhealthy longer than `tolerationSeconds`. */
+  application?: {
+    decisionConditions?: { tolerationSeconds?: number };
+    purgeMode?: PurgeMode;
+    gracePeriodSeconds?: number;
+  };
+  /** Move replicas back to the preferred distribution when an evicted cluster is Ready again. */
+  rebalanceOnRecovery?: boolean;
+}
+
 export interface PropagationSpec {
   resourceSelectors: ResourceSelector[];
   placement?: Placement;
   priority?: number;
   preemption?: 'Always' | 'Never';
   propagateDeps?: boolean;
+  failover?: FailoverBehavior;
   conflictResolution?: 'Abort' | 'Overwrite';
   preserveResourcesOnDeletion?: boolean;
   schedulePriority?: SchedulePriority;

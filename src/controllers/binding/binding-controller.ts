@@ -2,8 +2,8 @@
  * The binding controller: turns each scheduled binding into one Work per target cluster, in
  * `flotilla-es-<cluster>`, holding the manifest that cluster gets — the template with the
  * cluster's share of the replicas (divided workloads), the override policies that apply, and the
- * tracking label and annotations (api/flotilla/work.ts). Works of clusters that left the decision,
- * and of bindings that are gone, are deleted (the execution controller then removes the member
+ * tracking label and annotations (api/flotilla/work.ts). Works of clusters that left the decision
+ * (unless a graceful eviction task still keeps the copy there), and of bindings that are gone, are deleted (the execution controller then removes the member
  * objects). Level-based: it reacts to bindings, Works, override policies and clusters.
  */
 import type { ResourceBinding } from '../../api/flotilla/binding.js';
@@ -166,6 +166,8 @@ export class BindingController implements Runnable, Reconciler {
       wanted.add(workNamespace(target.name));
       await this.#applyWork(self, { cluster: target.name, manifest }, signal);
     }
+    // A cluster the workload was evicted from keeps its copy until the eviction task ends.
+    for (const task of binding.spec.gracefulEvictionTasks ?? []) wanted.add(workNamespace(task.fromCluster));
     for (const w of existing) if (!wanted.has(w.metadata.namespace ?? '')) await this.#deleteWork(w, signal);
     await this.#report(self, { template, ref: templateRef }, signal);
     return waiting ? requeueAfter(1_000) : done;

@@ -13,6 +13,7 @@ import type { Cluster, ClusterStatus, Condition } from '../../api/flotilla/clust
 import { jsonEqual } from '../../api/json-equal.js';
 import type { JsonValue } from '../../api/meta.js';
 import { isNotFound } from '../../api/status.js';
+import type { Taint } from '../../api/taints.js';
 import type { Clock } from '../../base/clock.js';
 import { withTimeout } from '../../base/clock.js';
 import { errorMessage } from '../../base/errors.js';
@@ -46,6 +47,11 @@ export interface ClusterStatusOptions {
   probeIntervalMs?: number;
   /** How long a Ready member may fail probes before it turns NotReady/Unknown (default 40 s). */
   gracePeriodMs?: number;
+  /**
+   * How long a member stays NotReady/Unknown before it also gets the NoExecute health taint, which
+   * evicts the workloads that do not tolerate it (undefined: never).
+   */
+  evictionDelayMs?: number;
   /** How long one probe may take (default 5 s). */
   probeTimeoutMs?: number;
   /** How often discovery is re-read (default 5 min). */
@@ -134,7 +140,12 @@ export class ClusterStatusController implements Runnable, Reconciler {
     });
     if (probe.kind === 'ready' && member) member.lastSuccessMs = now;
     const status = await this.#statusOf(cluster, { ready, version, member, probe, signal });
-    const current = await this.#writeTaints(cluster, ready, signal);
+    const { taints, nextMs } = healthTaints(cluster.spec?.taints ?? [], {
+      ready,
+      nowMs: now,
+      ...(this.#o.evictionDelayMs !== undefined ? { evictionDelayMs: this.#o.evictionDelayMs } : {}),
+    });
+    const current = await this.#writeTaints(cluster, taints, signal);
     await this.#writeStatus(current, status, signal);
     if (previous?.status !== ready.status)
       this.#o.recorder?.record(cluster, {
@@ -142,7 +153,7 @@ export class ClusterStatusController implements Runnable, Reconciler {
         reason: ready.reason ?? 'ClusterReady',
         message: ready.message ?? '',
       });
-    return requeueAfter(interval);
+    return requeueAfter(nextMs === undefined ? interval : Math.max(0, Math.min(interval, nextMs - now)));
   }
 
   /** The member's client and watchers, (re)built when its credentials change. */
@@ -237,10 +248,9 @@ export class ClusterStatusController implements Runnable, Reconciler {
     return status;
   }
 
-  /** Puts the health taints on `cluster`'s spec; answers the cluster as stored. */
-  async #writeTaints(cluster: Cluster, ready: Condition, signal: AbortSignal): Promise<Cluster> {
+  /** Puts `wanted` (the health taints among them) on `cluster`'s spec; answers the cluster as stored. */
+  async #writeTaints(cluster: Cluster, wanted: Taint[], signal: AbortSignal): Promise<Cluster> {
     const taints = cluster.spec?.taints ?? [];
-    const wanted = healthTaints(taints, ready, this.#o.clock.now());
     if (jsonEqual(wanted as unknown as JsonValue, taints as unknown as JsonValue)) return cluster;
     return this.#o.client.patch<Cluster>(CLUSTERS, cluster.metadata.name ?? '', {
       body: { metadata: { resourceVersion: cluster.metadata.resourceVersion }, spec: { taints: wanted } },

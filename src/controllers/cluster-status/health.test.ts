@@ -50,19 +50,51 @@ describe('readyCondition', () => {
 
 describe('healthTaints', () => {
   const user = { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' as const };
+  const at = (ms: number): string => new Date(ms).toISOString();
   it('adds the taint of the state, removes the other, keeps the rest', () => {
     const unknown = { ...ready, status: 'Unknown' as const };
-    const tainted = healthTaints([user], unknown, T0);
+    const tainted = healthTaints([user], { ready: unknown, nowMs: T0 }).taints;
     assert.deepEqual(tainted, [
       user,
-      { key: 'cluster.flotilla.io/unreachable', effect: 'NoSchedule', timeAdded: new Date(T0).toISOString() },
+      { key: 'cluster.flotilla.io/unreachable', effect: 'NoSchedule', timeAdded: at(T0) },
     ]);
-    assert.deepEqual(healthTaints(tainted, unknown, T0 + 5000), tainted, 'kept with its time');
-    const notReady = healthTaints(tainted, { ...ready, status: 'False' }, T0);
+    assert.deepEqual(
+      healthTaints(tainted, { ready: unknown, nowMs: T0 + 5000 }).taints,
+      tainted,
+      'kept with its time',
+    );
+    const notReady = healthTaints(tainted, { ready: { ...ready, status: 'False' }, nowMs: T0 }).taints;
     assert.deepEqual(
       notReady.map((t) => t.key),
       ['dedicated', 'cluster.flotilla.io/not-ready'],
     );
-    assert.deepEqual(healthTaints(notReady, ready, T0), [user]);
+    assert.deepEqual(healthTaints(notReady, { ready, nowMs: T0 }).taints, [user]);
+  });
+
+  it('adds the NoExecute twin once the cluster has been unhealthy for the eviction delay', () => {
+    const unknown = { ...ready, status: 'Unknown' as const, lastTransitionTime: at(T0) };
+    const early = healthTaints([], { ready: unknown, nowMs: T0 + 59_999, evictionDelayMs: 60_000 });
+    assert.deepEqual(
+      early.taints.map((t) => t.effect),
+      ['NoSchedule'],
+    );
+    assert.equal(early.nextMs, T0 + 60_000, 'due when the delay ends');
+    const due = healthTaints(early.taints, { ready: unknown, nowMs: T0 + 60_000, evictionDelayMs: 60_000 });
+    assert.deepEqual(due.taints[1], {
+      key: 'cluster.flotilla.io/unreachable',
+      effect: 'NoExecute',
+      timeAdded: at(T0 + 60_000),
+    });
+    assert.equal(due.nextMs, undefined);
+    assert.deepEqual(
+      healthTaints(due.taints, { ready, nowMs: T0 + 61_000, evictionDelayMs: 60_000 }).taints,
+      [],
+      'Ready again: both go',
+    );
+    assert.equal(
+      healthTaints([], { ready: unknown, nowMs: T0 + 10 ** 9 }).taints.length,
+      1,
+      'no delay: never NoExecute',
+    );
   });
 });

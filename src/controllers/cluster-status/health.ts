@@ -3,7 +3,8 @@
  * cluster that was Ready stays Ready until probes have failed for `graceMs` since the last
  * success; then Ready becomes False (`ClusterNotReady`: the API server answered but is not ready)
  * or Unknown (`ClusterNotReachable`: no answer). A cluster never seen healthy gets the verdict at
- * once. Unhealthy clusters carry the `not-ready` / `unreachable` NoSchedule taint. Pure.
+ * once. Unhealthy clusters carry the `not-ready` / `unreachable` NoSchedule taint, and after an
+ * eviction delay its NoExecute twin. Pure.
  */
 import type { Condition } from '../../api/flotilla/cluster.js';
 import { TAINT_CLUSTER_NOT_READY, TAINT_CLUSTER_UNREACHABLE } from '../../api/flotilla/cluster.js';
@@ -50,18 +51,42 @@ export function readyCondition(input: HealthInput): Condition {
 
 const HEALTH_TAINTS = new Set([TAINT_CLUSTER_NOT_READY, TAINT_CLUSTER_UNREACHABLE]);
 
-/** `taints` with the health taint for `ready` (kept with its time if already there), others untouched. */
-export function healthTaints(taints: readonly Taint[], ready: Condition, nowMs: number): Taint[] {
+export interface TaintInput {
+  ready: Condition;
+  nowMs: number;
+  /** How long a cluster stays unhealthy before the NoExecute taint (undefined: never). */
+  evictionDelayMs?: number;
+}
+
+/**
+ * `taints` with the health taints for `ready` (kept with their time if already there), others
+ * untouched: the `not-ready` / `unreachable` NoSchedule taint while unhealthy, and its NoExecute
+ * twin (which evicts workloads that do not tolerate it) once the cluster has been unhealthy for
+ * `evictionDelayMs`. `nextMs` is when the taints change next on their own (the NoExecute is due).
+ */
+export function healthTaints(
+  taints: readonly Taint[],
+  input: TaintInput,
+): { taints: Taint[]; nextMs?: number } {
+  const { ready, nowMs, evictionDelayMs } = input;
   const wanted =
     ready.status === 'False'
       ? TAINT_CLUSTER_NOT_READY
       : ready.status === 'Unknown'
         ? TAINT_CLUSTER_UNREACHABLE
         : undefined;
-  const kept = taints.filter(
-    (t) => !HEALTH_TAINTS.has(t.key) || (t.key === wanted && t.effect === 'NoSchedule'),
-  );
-  if (wanted && !kept.some((t) => t.key === wanted))
-    kept.push({ key: wanted, effect: 'NoSchedule', timeAdded: new Date(nowMs).toISOString() });
-  return kept;
+  const since = Date.parse(ready.lastTransitionTime ?? '');
+  const evictAt =
+    wanted && evictionDelayMs !== undefined
+      ? (Number.isNaN(since) ? nowMs : since) + evictionDelayMs
+      : undefined;
+  const effects = new Set([
+    'NoSchedule',
+    ...(evictAt !== undefined && nowMs >= evictAt ? ['NoExecute'] : []),
+  ]);
+  const kept = taints.filter((t) => !HEALTH_TAINTS.has(t.key) || (t.key === wanted && effects.has(t.effect)));
+  for (const effect of effects)
+    if (wanted && !kept.some((t) => t.key === wanted && t.effect === effect))
+      kept.push({ key: wanted, effect: effect, timeAdded: new Date(nowMs).toISOString() });
+  return { taints: kept, ...(evictAt !== undefined && nowMs < evictAt ? { nextMs: evictAt } : {}) };
 }

@@ -58,6 +58,7 @@ const OWNED_SPEC_FIELDS = [
   'workloadAffinityGroups',
   'conflictResolution',
   'propagateDeps',
+  'failover',
 ] as const;
 
 /** Templates here are never propagated. */

@@ -41,6 +41,8 @@ export interface SchedulingUnit {
   observedAffinityName?: string;
   /** The workload's affinity and anti-affinity groups and where their other members run. */
   workloadGroups?: { affinity?: PeerGroup; antiAffinity?: PeerGroup };
+  /** Clusters the workload is being evicted from (its graceful eviction tasks). */
+  evictedFrom?: readonly string[];
 }
 
 /** A workload group (same namespace, same group label value) as one of its members sees it. */

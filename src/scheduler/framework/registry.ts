@@ -7,6 +7,7 @@ import { apiEnablement } from '../plugins/api-enablement/api-enablement.js';
 import { balancedAllocation } from '../plugins/balanced-allocation/balanced-allocation.js';
 import { capacityFit } from '../plugins/capacity-fit/capacity-fit.js';
 import { clusterAffinity } from '../plugins/cluster-affinity/cluster-affinity.js';
+import { clusterEviction } from '../plugins/cluster-eviction/cluster-eviction.js';
 import { clusterLocality } from '../plugins/cluster-locality/cluster-locality.js';
 import { clusterReady } from '../plugins/cluster-ready/cluster-ready.js';
 import { namespaceFit } from '../plugins/namespace-fit/namespace-fit.js';
@@ -26,6 +27,7 @@ export interface PluginSet {
 /** Filters: placement rules first, then cluster health, then capacity. */
 export const DEFAULT_PLUGINS: PluginSet = Object.freeze({
   filters: [
+    clusterEviction,
     clusterAffinity,
     namespaceFit,
     apiEnablement,

@@ -22,6 +22,9 @@ export function unitFromBinding(binding: ResourceBinding): { unit: SchedulingUni
     ...(status?.schedulerObservingAffinityName
       ? { observedAffinityName: status.schedulerObservingAffinityName }
       : {}),
+    ...(spec.gracefulEvictionTasks?.length
+      ? { evictedFrom: spec.gracefulEvictionTasks.map((t) => t.fromCluster) }
+      : {}),
   };
   const triggered = Date.parse(spec.rescheduleTriggeredAt ?? '');
   const last = Date.parse(status?.lastScheduledTime ?? '');

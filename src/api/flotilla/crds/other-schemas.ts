@@ -3,6 +3,8 @@ import {
   arr,
   bool,
   condition,
+  failover,
+  gracefulEvictionTask,
   int,
   kindSchema,
   obj,
@@ -71,7 +73,11 @@ export const bindingSchema = kindSchema(
       placement: open('The placement of the policy that claimed the template.'),
       clusters: arr(target, 'The scheduling decision.'),
       requiredBy: arr(obj({ namespace: str(), name: str(), clusters: arr(target) })),
-      gracefulEvictionTasks: arr(open()),
+      gracefulEvictionTasks: arr(
+        gracefulEvictionTask,
+        'Clusters the workload was evicted from, kept until the move is done.',
+      ),
+      failover,
       rescheduleTriggeredAt: time('A fresh reschedule happens when this is later than lastScheduledTime.'),
       conflictResolution: str(),
       schedulePriority: obj({

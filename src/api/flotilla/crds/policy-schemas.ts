@@ -1,6 +1,18 @@
 /** OpenAPI schemas of PropagationPolicy / ClusterPropagationPolicy and the override policies. */
 import type { Schema } from './schema.js';
-import { anyValue, arr, bool, int, kindSchema, labelSelector, obj, open, str, toleration } from './schema.js';
+import {
+  anyValue,
+  arr,
+  bool,
+  failover,
+  int,
+  kindSchema,
+  labelSelector,
+  obj,
+  open,
+  str,
+  toleration,
+} from './schema.js';
 
 const resourceSelector = obj(
   {
@@ -92,7 +104,7 @@ export const propagationPolicySchema = kindSchema(
         default: 'Never',
       }),
       propagateDeps: bool('Also propagate the ConfigMaps, Secrets, … the workload refers to.'),
-      failover: open('Application and cluster failover behaviour.'),
+      failover,
       conflictResolution: str('Abort (default) or Overwrite an existing unmanaged member object.', {
         default: 'Abort',
       }),

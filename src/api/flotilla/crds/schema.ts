@@ -85,3 +85,54 @@ export function kindSchema(spec: Schema, status?: Schema): Schema {
     ...(status ? { status } : {}),
   });
 }
+
+const purgeMode = str('Directly, Gracefully (default) or Never: when the evicted copy goes.', {
+  enum: ['Directly', 'Gracefully', 'Never'],
+});
+const seconds = (description: string): Schema => int(description, { minimum: 0 });
+
+/** `failover` of a policy, copied to its bindings. */
+export const failover = obj(
+  {
+    cluster: obj(
+      {
+        purgeMode,
+        gracePeriodSeconds: seconds('How long the evicted copy may stay at most (default 600).'),
+      },
+      [],
+      'Cluster failover: a NoExecute taint the placement does not tolerate evicts the workload.',
+    ),
+    application: obj(
+      {
+        decisionConditions: obj({
+          tolerationSeconds: seconds(
+            'How long a copy may stay Unhealthy before it is evicted (default 300).',
+          ),
+        }),
+        purgeMode,
+        gracePeriodSeconds: seconds('How long the evicted copy may stay at most (default 600).'),
+      },
+      [],
+      'Application failover: a copy Unhealthy for longer than tolerationSeconds is evicted from its cluster.',
+    ),
+    rebalanceOnRecovery: bool('Move replicas back to the preferred distribution when a cluster recovers.'),
+  },
+  [],
+  'Application and cluster failover behaviour.',
+);
+
+/** One entry of a binding's `gracefulEvictionTasks`. */
+export const gracefulEvictionTask = obj(
+  {
+    fromCluster: str('The cluster the workload was evicted from.'),
+    purgeMode,
+    replicas: int('The replicas it held there.'),
+    reason: str('TaintUntolerated or ApplicationFailure.'),
+    message: str(),
+    producer: str('Who evicted it.'),
+    gracePeriodSeconds: seconds('How long the evicted copy may stay at most.'),
+    suppressDeletion: bool('Keep the evicted copy until this is set to false (purgeMode Never).'),
+    creationTimestamp: time(),
+  },
+  ['fromCluster', 'reason', 'producer'],
+);

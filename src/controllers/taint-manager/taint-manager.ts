@@ -1,0 +1,307 @@
+/**
+ * The taint manager: cluster failover. A binding placed on a cluster with a NoExecute taint it
+ * does not tolerate (the health taints get their NoExecute twin after the eviction delay) is
+ * evicted from that cluster: the cluster leaves `spec.clusters` and a graceful eviction task
+ * records it, so the scheduler re-places its replicas elsewhere (the ClusterEviction filter keeps
+ * them off the evicted cluster) while the old copy stays until the graceful-eviction controller
+ * lets it go. A toleration with `tolerationSeconds` delays the eviction by exactly that long,
+ * counted from the taint's `timeAdded`. When an evicted cluster is healthy again before the
+ * workload found a place elsewhere, the eviction is undone: the cluster goes back into the
+ * decision with the replicas it had (its copy never left).
+ *
+ * Protection against mass evictions: evictions are rate-limited (a token bucket), and when most
+ * clusters are unhealthy at once (at least `disruptionThreshold` of them) none happen at all —
+ * the hub is then more likely cut off than the clusters dead, as kube-controller-manager reasons
+ * for zones of nodes.
+ */
+import type { GracefulEvictionTask, ResourceBinding, TargetCluster } from '../../api/flotilla/binding.js';
+import { TAINT_MANAGER_PRODUCER } from '../../api/flotilla/binding.js';
+import type { Cluster } from '../../api/flotilla/cluster.js';
+import { isClusterReady } from '../../api/flotilla/cluster.js';
+import { isNotFound } from '../../api/status.js';
+import type { Taint } from '../../api/taints.js';
+import { toleratesTaint } from '../../api/taints.js';
+import type { Clock } from '../../base/clock.js';
+import type { Logger } from '../../base/logger.js';
+import type { ApiClient } from '../../client/api-client.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
+import {
+  CLUSTERS,
+  CLUSTER_RESOURCE_BINDINGS,
+  RESOURCE_BINDINGS,
+  keyOf,
+} from '../../client/flotilla-resources.js';
+import type { Informer } from '../../client/informer.js';
+import type { SharedInformers } from '../../client/shared-informers.js';
+import { Controller } from '../../runtime/controller.js';
+import type { Reconciler, Result } from '../../runtime/reconciler.js';
+import { done, requeueAfter } from '../../runtime/reconciler.js';
+import type { Runnable } from '../../runtime/runnable.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface TaintManagerOptions {
+  client: ApiClient;
+  informers: SharedInformers;
+  clock: Clock;
+  log: Logger;
+  recorder?: EventRecorder;
+  /** Evictions per second, on average (default 10). */
+  evictionRate?: number;
+  /** Evictions that may happen at once (default 50). */
+  evictionBurst?: number;
+  /** Share of unhealthy clusters at which evictions stop (default 0.55; needs 3 clusters or more). */
+  disruptionThreshold?: number;
+  /** Called for every eviction (metrics). */
+  onEvict?: (cluster: string) => void;
+}
+
+/** How often evictions are reconsidered while the fleet is disrupted. */
+const DISRUPTED_RETRY_MS = 10_000;
+
+/** Evicts bindings from clusters whose NoExecute taints they do not tolerate. */
+export class TaintManager implements Runnable, Reconciler {
+  readonly #o: TaintManagerOptions;
+  readonly #rb: Informer<ResourceBinding>;
+  readonly #crb: Informer<ResourceBinding>;
+  readonly #clusters: Informer<Cluster>;
+  readonly #controller: Controller;
+  readonly #bucket: TokenBucket;
+  #disrupted = false;
+
+  constructor(options: TaintManagerOptions) {
+    this.#o = options;
+    this.#rb = options.informers.informer<ResourceBinding>(RESOURCE_BINDINGS);
+    this.#crb = options.informers.informer<ResourceBinding>(CLUSTER_RESOURCE_BINDINGS);
+    this.#clusters = options.informers.informer<Cluster>(CLUSTERS);
+    this.#bucket = new TokenBucket({
+      clock: options.clock,
+      ratePerSecond: options.evictionRate ?? 10,
+      burst: options.evictionBurst ?? 50,
+    });
+    const on = (cluster: Cluster): string[] => this.#bindingsOn(cluster.metadata.name ?? '');
+    this.#controller = new Controller({
+      name: 'taint-manager',
+      reconciler: this,
+      clock: options.clock,
+      log: options.log,
+      sources: [
+        { informer: this.#rb as unknown as Informer, keys: (b) => [keyOf('rb', b)] },
+        { informer: this.#crb as unknown as Informer, keys: (b) => [keyOf('crb', b)] },
+        { informer: this.#clusters, keys: (c) => on(c) },
+      ],
+      workers: 2,
+    });
+  }
+
+  start(signal: AbortSignal): Promise<void> {
+    return this.#controller.start(signal);
+  }
+
+  async reconcile(key: string, signal: AbortSignal): Promise<Result> {
+    const binding = this.#bindingOf(key);
+    if (!binding || binding.metadata.deletionTimestamp) return done;
+    const now = this.#o.clock.now();
+    const recovered = this.#recovered(binding);
+    if (recovered.length > 0) {
+      await this.#cancel(binding, recovered, signal);
+      return done; // the update brings the key back
+    }
+    const { evict, nextMs } = this.#verdict(binding, now);
+    if (evict.length === 0) return nextMs === undefined ? done : requeueAfter(nextMs - now);
+    if (this.#fleetDisrupted()) return requeueAfter(DISRUPTED_RETRY_MS);
+    const wait = this.#bucket.take();
+    if (wait > 0) return requeueAfter(wait);
+    await this.#evict(binding, evict, signal);
+    return nextMs === undefined ? done : requeueAfter(Math.max(0, nextMs - now));
+  }
+
+  /** The clusters to evict `binding` from now, and when the next toleration runs out. */
+  #verdict(binding: ResourceBinding, now: number): { evict: Eviction[]; nextMs?: number } {
+    const tolerations = binding.spec.placement?.clusterTolerations ?? [];
+    const evict: Eviction[] = [];
+    let nextMs: number | undefined;
+    for (const target of binding.spec.clusters ?? []) {
+      const cluster = this.#clusters.get(target.name);
+      let due: Taint | undefined;
+      for (const taint of cluster?.spec?.taints ?? []) {
+        if (taint.effect !== 'NoExecute') continue;
+        const tolerating = tolerations.filter((t) => toleratesTaint(t, taint));
+        if (tolerating.length === 0) {
+          due = taint;
+          break;
+        }
+        // Several tolerations may match: the most patient one counts; none limited = forever.
+        if (tolerating.some((t) => t.tolerationSeconds === undefined)) continue;
+        const seconds = Math.max(...tolerating.map((t) => Math.max(0, t.tolerationSeconds ?? 0)));
+        const added = Date.parse(taint.timeAdded ?? '');
+        const at = (Number.isFinite(added) ? added : now) + seconds * 1000;
+        if (at <= now) {
+          due = taint;
+          break;
+        }
+        nextMs = nextMs === undefined ? at : Math.min(nextMs, at);
+      }
+      if (due) evict.push({ target, taint: due });
+    }
+    return { evict, ...(nextMs !== undefined ? { nextMs } : {}) };
+  }
+
+  /**
+   * This controller's eviction tasks whose cluster is fine again (no NoExecute taint the placement
+   * does not tolerate) while the workload is still not placed elsewhere: the eviction is undone.
+   */
+  #recovered(binding: ResourceBinding): GracefulEvictionTask[] {
+    const placed = binding.spec.clusters ?? [];
+    const divided = binding.spec.placement?.replicaScheduling?.replicaSchedulingType === 'Divided';
+    const full = divided
+      ? placed.reduce((n, t) => n + (t.replicas ?? 0), 0) >= (binding.spec.replicas ?? 0) && placed.length > 0
+      : placed.length > 0;
+    if (full) return [];
+    const tolerations = binding.spec.placement?.clusterTolerations ?? [];
+    return (binding.spec.gracefulEvictionTasks ?? []).filter((task) => {
+      if (task.producer !== TAINT_MANAGER_PRODUCER) return false;
+      const cluster = this.#clusters.get(task.fromCluster);
+      if (!cluster || !isClusterReady(cluster)) return false;
+      return !(cluster.spec?.taints ?? []).some(
+        (taint) => taint.effect === 'NoExecute' && !tolerations.some((t) => toleratesTaint(t, taint)),
+      );
+    });
+  }
+
+  /** Puts `binding` back on the clusters of `tasks`, with the replicas it had there. */
+  async #cancel(
+    binding: ResourceBinding,
+    tasks: readonly GracefulEvictionTask[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const back = new Set(tasks.map((t) => t.fromCluster));
+    const clusters = [
+      ...(binding.spec.clusters ?? []).filter((t) => !back.has(t.name)),
+      ...tasks.map((t) => ({
+        name: t.fromCluster,
+        ...(t.replicas !== undefined ? { replicas: t.replicas } : {}),
+      })),
+    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const left = (binding.spec.gracefulEvictionTasks ?? []).filter((t) => !tasks.includes(t));
+    await this.#patch(binding, { clusters, gracefulEvictionTasks: left.length > 0 ? left : null }, signal);
+    for (const cluster of back)
+      this.#o.recorder?.record(this.#withKind(binding), {
+        type: 'Normal',
+        reason: 'EvictionCancelled',
+        message: `${cluster} is healthy again and the workload found no other place: it stays on ${cluster}.`,
+      });
+    this.#o.log.info({ binding: nameOf(binding), clusters: [...back] }, 'eviction cancelled');
+  }
+
+  /** True when so many clusters are unhealthy that the hub, not they, is probably cut off. */
+  #fleetDisrupted(): boolean {
+    const clusters = this.#clusters.list();
+    const unhealthy = clusters.filter((c) => !isClusterReady(c)).length;
+    const disrupted =
+      clusters.length >= 3 && unhealthy / clusters.length >= (this.#o.disruptionThreshold ?? 0.55);
+    if (disrupted !== this.#disrupted)
+      this.#o.log[disrupted ? 'warn' : 'info'](
+        { unhealthy, clusters: clusters.length },
+        disrupted
+          ? 'most clusters are unhealthy: evictions stop until most are Ready again'
+          : 'most clusters are Ready again: evictions resume',
+      );
+    this.#disrupted = disrupted;
+    return disrupted;
+  }
+
+  async #evict(binding: ResourceBinding, evict: readonly Eviction[], signal: AbortSignal): Promise<void> {
+    const gone = new Set(evict.map((e) => e.target.name));
+    const purgeMode = binding.spec.failover?.cluster?.purgeMode ?? 'Gracefully';
+    const gracePeriodSeconds = binding.spec.failover?.cluster?.gracePeriodSeconds;
+    const creationTimestamp = new Date(this.#o.clock.now()).toISOString();
+    const existing = binding.spec.gracefulEvictionTasks ?? [];
+    const tasks: GracefulEvictionTask[] = [
+      ...existing,
+      ...evict
+        .filter((e) => !existing.some((t) => t.fromCluster === e.target.name))
+        .map((e) => ({
+          fromCluster: e.target.name,
+          purgeMode,
+          ...(e.target.replicas !== undefined ? { replicas: e.target.replicas } : {}),
+          reason: 'TaintUntolerated',
+          message: `cluster ${e.target.name} has the taint ${describeTaint(e.taint)} that the placement does not tolerate`,
+          producer: TAINT_MANAGER_PRODUCER,
+          ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}),
+          ...(purgeMode === 'Never' ? { suppressDeletion: true } : {}),
+          creationTimestamp,
+        })),
+    ];
+    const clusters = (binding.spec.clusters ?? []).filter((t) => !gone.has(t.name));
+    const current = await this.#patch(binding, { clusters, gracefulEvictionTasks: tasks }, signal);
+    if (!current) return;
+    for (const e of evict) {
+      this.#o.onEvict?.(e.target.name);
+      this.#o.recorder?.record(this.#withKind(current), {
+        type: 'Warning',
+        reason: 'EvictWorkloadFromCluster',
+        message: `Evicted from ${e.target.name} (taint ${describeTaint(e.taint)} not tolerated); its replicas move to other clusters, the copy there goes ${purgeMode === 'Directly' ? 'once they are placed' : purgeMode === 'Never' ? 'when you clear the eviction task' : 'once they are Healthy'}.`,
+      });
+    }
+    this.#o.log.info({ binding: nameOf(binding), clusters: [...gone] }, 'evicted');
+  }
+
+  /** Merge-patches `spec` of `binding` (guarded by its resourceVersion); undefined when it is gone. */
+  async #patch(
+    binding: ResourceBinding,
+    spec: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<ResourceBinding | undefined> {
+    const namespace = binding.metadata.namespace;
+    const ref = namespace ? { ...RESOURCE_BINDINGS, namespace } : CLUSTER_RESOURCE_BINDINGS;
+    try {
+      return await this.#o.client.patch<ResourceBinding>(ref, binding.metadata.name ?? '', {
+        body: { metadata: { resourceVersion: binding.metadata.resourceVersion }, spec },
+        options: { type: 'merge', signal },
+      });
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err; // a conflict: the binding's update event brings the key back
+    }
+  }
+
+  #withKind(binding: ResourceBinding): ResourceBinding {
+    return { ...binding, kind: binding.metadata.namespace ? 'ResourceBinding' : 'ClusterResourceBinding' };
+  }
+
+  /** Keys of the bindings placed on `cluster`, or evicted from it. */
+  #bindingsOn(cluster: string): string[] {
+    const on = (b: ResourceBinding): boolean =>
+      (b.spec.clusters ?? []).some((t) => t.name === cluster) ||
+      (b.spec.gracefulEvictionTasks ?? []).some((t) => t.fromCluster === cluster);
+    return [
+      ...this.#rb
+        .list()
+        .filter(on)
+        .map((b) => keyOf('rb', b)),
+      ...this.#crb
+        .list()
+        .filter(on)
+        .map((b) => keyOf('crb', b)),
+    ];
+  }
+
+  #bindingOf(key: string): ResourceBinding | undefined {
+    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
+    return (prefix === 'rb' ? this.#rb : this.#crb).get(namespace ? `${namespace}/${name}` : name);
+  }
+}
+
+interface Eviction {
+  target: TargetCluster;
+  taint: Taint;
+}
+
+function describeTaint(taint: Taint): string {
+  return `{${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect}}`;
+}
+
+function nameOf(binding: ResourceBinding): string {
+  const { namespace, name } = binding.metadata;
+  return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
+}

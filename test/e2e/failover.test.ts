@@ -1,0 +1,216 @@
+/**
+ * Cluster failover end to end, on `flotilla up`'s fleet with short delays (probe 1 s, grace 2 s,
+ * eviction 2 s) and the real kubectl: a Deployment of 6 replicas split 2:2:2 over three clusters;
+ * one cluster goes down; all 6 replicas run Ready on the two others, the binding records the
+ * failover, and the hub never reports fewer ready replicas than the survivors held; after `heal`
+ * the stale copy in the recovered cluster is removed. With every other cluster down and no room
+ * left, nothing is deleted and the binding says why.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kubectl, eventually, manifest, runFlotilla } from './harness.js';
+import { startUp } from './up-process.js';
+import type { Up } from './up-process.js';
+
+const CLUSTERS = ['eu-west-1', 'us-east-1', 'us-west-1'];
+
+function evenlySplit(name: string, replicas: number): string {
+  return manifest(
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'default' },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name, image: 'nginx', resources: { requests: { cpu: '100m' } } }] },
+        },
+      },
+    },
+    {
+      apiVersion: 'policy.flotilla.io/v1alpha1',
+      kind: 'PropagationPolicy',
+      metadata: { name, namespace: 'default' },
+      spec: {
+        resourceSelectors: [{ apiVersion: 'apps/v1', kind: 'Deployment', name }],
+        placement: {
+          replicaScheduling: { replicaSchedulingType: 'Divided', replicaDivisionPreference: 'Weighted' },
+        },
+      },
+    },
+  );
+}
+
+describe('cluster failover', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-e2e-failover-'));
+  let up: Up;
+  let k: Kubectl;
+  const fault = async (cluster: string, what: string): Promise<void> => {
+    const r = await runFlotilla(['sim', 'fault', cluster, what, '--data-dir', join(dir, 'sim')]);
+    assert.equal(r.code, 0, r.stderr);
+  };
+  /** Ready replicas of Deployment `name` per cluster (clusters that do not answer are left out). */
+  const readyIn = async (name: string, clusters: readonly string[]): Promise<Record<string, number>> => {
+    const out: Record<string, number> = {};
+    for (const c of clusters) {
+      const r = await k.run([
+        '--context',
+        c,
+        'get',
+        'deploy',
+        name,
+        '-o',
+        'jsonpath={.status.readyReplicas}',
+        '--request-timeout=2s',
+      ]);
+      if (r.code === 0) out[c] = Number(r.stdout || 0);
+    }
+    return out;
+  };
+  const hubReady = async (name: string): Promise<number> =>
+    Number((await k.ok(['get', 'deploy', name, '-o', 'jsonpath={.status.readyReplicas}'])) || 0);
+
+  before(async () => {
+    up = startUp(dir, {
+      tty: false,
+      args: ['--cluster-probe-interval', '1', '--cluster-grace-period', '2', '--cluster-eviction-delay', '2'],
+    });
+    await up.until('resume this fleet.');
+    k = new Kubectl('1.33', join(dir, 'kubeconfig'));
+  });
+  after(async () => {
+    k.cleanup();
+    up.proc.kill('SIGTERM');
+    await up.exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('moves a down cluster’s replicas to the others, then removes the stale copy after heal', async () => {
+    await k.ok(['apply', '-f', '-'], { input: evenlySplit('web', 6) });
+    await eventually(async () => (await hubReady('web')) === 6, { what: 'web 6/6 ready', timeoutMs: 60_000 });
+    assert.deepEqual(await readyIn('web', CLUSTERS), { 'eu-west-1': 2, 'us-east-1': 2, 'us-west-1': 2 });
+
+    await fault('us-east-1', 'down');
+    const survivors = ['eu-west-1', 'us-west-1'];
+    let lowest = Infinity;
+    await eventually(
+      async () => {
+        lowest = Math.min(lowest, await hubReady('web'));
+        const ready = await readyIn('web', survivors);
+        return ready['eu-west-1'] === 3 && ready['us-west-1'] === 3;
+      },
+      { what: 'all 6 replicas Ready on the two others', timeoutMs: 90_000 },
+    );
+    assert.ok(lowest >= 4, `the hub reported ${lowest} ready, fewer than the survivors' 4`);
+    await eventually(async () => (await hubReady('web')) === 6, {
+      what: 'the hub says 6/6 again',
+      timeoutMs: 30_000,
+    });
+    const rb = JSON.parse(await k.ok(['get', 'rb', 'web-deployment', '-o', 'json'])) as {
+      spec: { clusters: { name: string; replicas: number }[] };
+      status: { schedulingHistory: { trigger: string; clusters: { name: string; replicas: number }[] }[] };
+    };
+    assert.deepEqual(rb.spec.clusters, [
+      { name: 'eu-west-1', replicas: 3 },
+      { name: 'us-west-1', replicas: 3 },
+    ]);
+    assert.equal(rb.status.schedulingHistory[0]?.trigger, 'ClusterFailover');
+    const events = await k.ok([
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=web-deployment',
+      '-o',
+      'jsonpath={.items[*].reason}',
+    ]);
+    assert.match(events, /EvictWorkloadFromCluster/);
+
+    await fault('us-east-1', 'heal');
+    await eventually(
+      async () =>
+        (
+          await k.run(['--context', 'us-east-1', 'get', 'deploy', 'web', '--request-timeout=2s'])
+        ).stderr.includes('NotFound'),
+      { what: 'the stale copy removed from us-east-1', timeoutMs: 60_000 },
+    );
+    assert.equal(await hubReady('web'), 6);
+  });
+
+  it('keeps the last copy when no other cluster can take it, and says why', async () => {
+    // Only us-west-1 may hold it; when us-west-1 goes down there is nowhere else to go.
+    await k.ok(['apply', '-f', '-'], {
+      input: manifest(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'solo', namespace: 'default' },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: 'solo' } },
+            template: {
+              metadata: { labels: { app: 'solo' } },
+              spec: { containers: [{ name: 'solo', image: 'nginx' }] },
+            },
+          },
+        },
+        {
+          apiVersion: 'policy.flotilla.io/v1alpha1',
+          kind: 'PropagationPolicy',
+          metadata: { name: 'solo', namespace: 'default' },
+          spec: {
+            resourceSelectors: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'solo' }],
+            placement: {
+              clusterAffinity: { clusterNames: ['us-west-1'] },
+              replicaScheduling: { replicaSchedulingType: 'Divided', replicaDivisionPreference: 'Weighted' },
+            },
+          },
+        },
+      ),
+    });
+    await eventually(async () => (await hubReady('solo')) === 2, { what: 'solo ready', timeoutMs: 60_000 });
+    await fault('us-west-1', 'down');
+    try {
+      await eventually(
+        async () =>
+          /EvictionBlocked/.test(
+            await k.ok([
+              'get',
+              'events',
+              '--field-selector',
+              'involvedObject.name=solo-deployment',
+              '-o',
+              'jsonpath={.items[*].reason}',
+            ]),
+          ),
+        { what: 'the eviction reported as blocked', timeoutMs: 90_000 },
+      );
+      const rb = JSON.parse(await k.ok(['get', 'rb', 'solo-deployment', '-o', 'json'])) as {
+        spec: { gracefulEvictionTasks?: { fromCluster: string }[] };
+        status: { conditions: { type: string; status: string; message: string }[] };
+      };
+      assert.deepEqual(
+        rb.spec.gracefulEvictionTasks?.map((t) => t.fromCluster),
+        ['us-west-1'],
+      );
+      const scheduled = rb.status.conditions.find((c) => c.type === 'Scheduled');
+      assert.equal(scheduled?.status, 'False');
+      assert.match(scheduled?.message ?? '', /eviction|affinity/);
+      // The Work, and so the member's copy, is still there.
+      assert.match(
+        await k.ok(['get', 'works', '-n', 'flotilla-es-us-west-1', '-o', 'name']),
+        /solo-deployment/,
+      );
+    } finally {
+      await fault('us-west-1', 'heal');
+    }
+    await eventually(async () => (await hubReady('solo')) === 2, {
+      what: 'solo ready after heal',
+      timeoutMs: 60_000,
+    });
+  });
+});

@@ -27,7 +27,8 @@ import { BindingScheduler } from '../scheduler/binding-scheduler.js';
 import { ClusterStatusController } from '../controllers/cluster-status/cluster-status-controller.js';
 import { GracefulEvictionController } from '../controllers/graceful-eviction/graceful-eviction.js';
 import { TaintManager } from '../controllers/taint-manager/taint-manager.js';
-import { TAINT_MANAGER_PRODUCER } from '../api/flotilla/binding.js';
+import { APPLICATION_FAILOVER_PRODUCER, TAINT_MANAGER_PRODUCER } from '../api/flotilla/binding.js';
+import { ApplicationFailoverController } from '../controllers/application-failover/application-failover.js';
 import { Counter } from 'prom-client';
 import { Detector } from '../controllers/detector/detector.js';
 import { BindingController } from '../controllers/binding/binding-controller.js';
@@ -220,6 +221,22 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         }),
         onEvict: (cluster) => evictions.inc({ cluster, producer: TAINT_MANAGER_PRODUCER }),
         ...options.failover,
+      }),
+    )
+    .add(
+      'application-failover',
+      new ApplicationFailoverController({
+        client,
+        informers,
+        clock,
+        log: controllerLog,
+        recorder: new EventRecorder({
+          client,
+          clock,
+          log: controllerLog,
+          component: 'flotilla-application-failover',
+        }),
+        onEvict: (cluster) => evictions.inc({ cluster, producer: APPLICATION_FAILOVER_PRODUCER }),
       }),
     )
     .add(

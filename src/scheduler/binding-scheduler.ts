@@ -41,7 +41,7 @@ import { unitFromBinding } from './framework/unit.js';
 import { WorkloadGroups } from './workload-groups.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
 import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, keyOf, refOf } from './binding-refs.js';
-import { capacity, placementRelevant, triggerOf } from './triggers.js';
+import { capacity, decisionComplete, placementInputs, placementRelevant, triggerOf } from './triggers.js';
 
 export interface BindingSchedulerOptions {
   client: ApiClient;
@@ -84,6 +84,8 @@ export class BindingScheduler implements Runnable {
   #capacityEpoch = 0;
   /** Preempted bindings and the capacity epoch they were preempted in. */
   readonly #preempted = new Map<string, number>();
+  /** What placement depended on when each binding was last scheduled (`placementInputs`). */
+  readonly #decided = new Map<string, string>();
   /** Capacity preemptions freed, held for their preemptors until the summaries catch up. */
   readonly #reservations = new Reservations();
   /** Where each workload group runs. */
@@ -191,6 +193,7 @@ export class BindingScheduler implements Runnable {
     const binding = this.#bindingOf(key);
     if (!binding || binding.metadata.deletionTimestamp) {
       this.#written.delete(key);
+      this.#decided.delete(key);
       this.#preempted.delete(key);
       if (this.#reservations.settle(key, undefined)) this.#clustersChanged(false);
       return;
@@ -214,6 +217,16 @@ export class BindingScheduler implements Runnable {
     const clusters = this.#clusters.list();
     const trigger = triggerOf(binding, clusters);
     if (trigger === undefined) return;
+    // A spec change that touches nothing placement depends on (an eviction task ending, say)
+    // leaves a complete decision alone, as Karmada's scheduler does: only the generation is noted.
+    if (
+      trigger === 'SpecChange' &&
+      this.#decided.get(key) === placementInputs(binding) &&
+      decisionComplete(binding, clusters)
+    ) {
+      await this.#observe(key, binding, signal);
+      return;
+    }
     const priority = binding.spec.schedulePriority?.priority ?? 0;
     // A preempted binding waits for the fleet's capacity to change before it tries again.
     if (trigger === 'Retry' && this.#preempted.get(key) === this.#capacityEpoch) {
@@ -248,6 +261,7 @@ export class BindingScheduler implements Runnable {
     if (trigger === 'ClusterChange' && result.scheduled && sameTargets(previous, next)) return;
     const current = await this.#writeDecision(key, binding, { result, clusters: next, trigger, signal });
     if (result.scheduled) {
+      this.#decided.set(key, placementInputs(current));
       this.#reservations.placed(key);
       this.stats.scheduled++;
       queue.forget(key);
@@ -312,6 +326,19 @@ export class BindingScheduler implements Runnable {
     } finally {
       this.#writing.delete(key);
     }
+  }
+
+  /** Records that the decision stands for the binding's current generation. */
+  async #observe(key: string, binding: ResourceBinding, signal: AbortSignal): Promise<void> {
+    const generation = binding.metadata.generation ?? 0;
+    await this.#o.client.patch(refOf(key), binding.metadata.name ?? '', {
+      body: {
+        metadata: { resourceVersion: binding.metadata.resourceVersion },
+        status: { schedulerObservedGeneration: generation },
+      },
+      options: { type: 'merge', subresource: 'status', signal },
+    });
+    this.#written.set(key, generation);
   }
 
   /** The cached binding `key` names (`rb/namespace/name` or `crb//name`). */

@@ -60,3 +60,30 @@ function evictionSince(binding: ResourceBinding): ScheduleTrigger | undefined {
   if (!newest) return undefined;
   return newest.producer === APPLICATION_FAILOVER_PRODUCER ? 'ApplicationFailover' : 'ClusterFailover';
 }
+
+/** What of a binding its placement depends on (a string to compare between decisions). */
+export function placementInputs(binding: ResourceBinding): string {
+  const { spec } = binding;
+  return JSON.stringify([
+    spec.resource.uid ?? '',
+    spec.replicas ?? 0,
+    spec.replicaRequirements ?? null,
+    spec.placement ?? null,
+    spec.schedulePriority ?? null,
+    spec.workloadAffinityGroups ?? null,
+  ]);
+}
+
+/**
+ * True when the binding's decision is whole: on live clusters none of which it is being evicted
+ * from, and (divided workloads) with all its replicas.
+ */
+export function decisionComplete(binding: ResourceBinding, clusters: readonly Cluster[]): boolean {
+  const { spec } = binding;
+  const targets = spec.clusters ?? [];
+  const live = new Set(clusters.filter((c) => !c.metadata.deletionTimestamp).map((c) => c.metadata.name));
+  const evicted = new Set((spec.gracefulEvictionTasks ?? []).map((t) => t.fromCluster));
+  if (targets.length === 0 || targets.some((t) => !live.has(t.name) || evicted.has(t.name))) return false;
+  if (divisionStrategy(spec.placement?.replicaScheduling) === 'Duplicated' || !spec.replicas) return true;
+  return targets.reduce((n, t) => n + (t.replicas ?? 0), 0) === spec.replicas;
+}

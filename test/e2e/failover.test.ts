@@ -141,6 +141,98 @@ describe('cluster failover', () => {
     assert.equal(await hubReady('web'), 6);
   });
 
+  it('fails a crash-looping copy over by application failover, and leaves a healthy one alone', async () => {
+    const policy = (name: string): unknown => ({
+      apiVersion: 'policy.flotilla.io/v1alpha1',
+      kind: 'PropagationPolicy',
+      metadata: { name, namespace: 'default' },
+      spec: {
+        resourceSelectors: [{ apiVersion: 'apps/v1', kind: 'Deployment', name }],
+        placement: {
+          clusterAffinity: { clusterNames: ['us-east-1', 'us-west-1'] },
+          replicaScheduling: { replicaSchedulingType: 'Divided', replicaDivisionPreference: 'Weighted' },
+        },
+        failover: { application: { decisionConditions: { tolerationSeconds: 8 } } },
+      },
+    });
+    const deployment = (name: string): unknown => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'default' },
+      spec: {
+        replicas: 4,
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: 'nginx' }] } },
+      },
+    });
+    // In us-east-1 only, shaky's pods crash-loop (the simulator's flotilla/crashloop image).
+    const crashInEast = {
+      apiVersion: 'policy.flotilla.io/v1alpha1',
+      kind: 'OverridePolicy',
+      metadata: { name: 'shaky-crash-in-east', namespace: 'default' },
+      spec: {
+        resourceSelectors: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'shaky' }],
+        overrideRules: [
+          {
+            targetCluster: { clusterNames: ['us-east-1'] },
+            overriders: {
+              plaintext: [
+                {
+                  path: '/spec/template/spec/containers/0/image',
+                  operator: 'replace',
+                  value: 'flotilla/crashloop',
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    await k.ok(['apply', '-f', '-'], {
+      input: manifest(
+        crashInEast,
+        deployment('shaky'),
+        policy('shaky'),
+        deployment('steady'),
+        policy('steady'),
+      ),
+    });
+    const decision = async (name: string): Promise<string> =>
+      k.ok([
+        'get',
+        'rb',
+        `${name}-deployment`,
+        '-o',
+        'jsonpath={range .spec.clusters[*]}{.name}:{.replicas} {end}',
+      ]);
+    await eventually(async () => (await decision('shaky')) === 'us-west-1:4 ', {
+      what: 'shaky moved off us-east-1',
+      timeoutMs: 90_000,
+    });
+    await eventually(async () => (await readyIn('shaky', ['us-west-1']))['us-west-1'] === 4, {
+      what: 'shaky 4/4 on us-west-1',
+      timeoutMs: 60_000,
+    });
+    const history = await k.ok([
+      'get',
+      'rb',
+      'shaky-deployment',
+      '-o',
+      'jsonpath={.status.schedulingHistory[0].trigger}',
+    ]);
+    assert.equal(history, 'ApplicationFailover');
+    await eventually(
+      async () =>
+        (await k.run(['--context', 'us-east-1', 'get', 'deploy', 'shaky'])).stderr.includes('NotFound'),
+      { what: 'the crash-looping copy removed', timeoutMs: 60_000 },
+    );
+    assert.equal(
+      await decision('steady'),
+      'us-east-1:2 us-west-1:2 ',
+      'the healthy workload stays where it is',
+    );
+  });
+
   it('keeps the last copy when no other cluster can take it, and says why', async () => {
     // Only us-west-1 may hold it; when us-west-1 goes down there is nowhere else to go.
     await k.ok(['apply', '-f', '-'], {

@@ -4,7 +4,7 @@
  * the real kubectl (the newest we test) on PATH and `npx flotilla` meaning this checkout. The
  * output must contain the lines the README shows, in order, once ages, ports and timings are
  * normalised. `npm start` is run as what it runs, `flotilla up`, in the background (on a free port,
- * with a short cluster grace period so the failure walkthrough does not wait 40 s).
+ * with short cluster grace and eviction delays so the failure walkthrough does not wait 100 s).
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,7 +136,14 @@ describe('README', () => {
         up = startUp('.flotilla', {
           tty: false,
           cwd,
-          args: ['--cluster-probe-interval', '1', '--cluster-grace-period', '3'],
+          args: [
+            '--cluster-probe-interval',
+            '1',
+            '--cluster-grace-period',
+            '3',
+            '--cluster-eviction-delay',
+            '3',
+          ],
         });
         out = await up.until('resume this fleet.');
       } else if (/^export \w+=/.test(step.command)) {

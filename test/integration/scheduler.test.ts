@@ -320,6 +320,57 @@ describe('BindingScheduler', () => {
     });
   });
 
+  it('moves an evicted cluster’s replicas, and keeps the new decision when the eviction task ends', async (t) => {
+    const env = await start(t);
+    for (const name of ['a', 'b', 'c']) await addCluster(env, makeCluster(name).free({ pods: '20' }).obj());
+    const even: Placement = {
+      replicaScheduling: { replicaSchedulingType: 'Divided', replicaDivisionPreference: 'Weighted' },
+    };
+    await env.client.create(RB, binding('web', 6, even));
+    const get = (): Promise<ResourceBinding> => env.client.get<ResourceBinding>(RB, 'web');
+    await eventually(async () => decision(await get()) === 'a:2 b:2 c:2', {
+      clock: env.clock,
+      what: 'scheduled',
+    });
+    // The taint manager evicts it from c.
+    const placed = await get();
+    await env.client.update<ResourceBinding>(RB, {
+      ...placed,
+      spec: {
+        ...placed.spec,
+        clusters: [
+          { name: 'a', replicas: 2 },
+          { name: 'b', replicas: 2 },
+        ],
+        gracefulEvictionTasks: [
+          {
+            fromCluster: 'c',
+            replicas: 2,
+            reason: 'TaintUntolerated',
+            producer: 'TaintManager',
+            creationTimestamp: new Date(env.clock.now()).toISOString(),
+          },
+        ],
+      },
+    });
+    await eventually(async () => decision(await get()) === 'a:3 b:3', {
+      clock: env.clock,
+      what: 're-placed',
+    });
+    assert.equal((await get()).status?.schedulingHistory?.[0]?.trigger, 'ClusterFailover');
+    // The task ends: c is a candidate again, but nothing placement depends on changed.
+    const moved = await get();
+    const { gracefulEvictionTasks: _, ...spec } = moved.spec;
+    const ended = await env.client.update<ResourceBinding>(RB, { ...moved, spec });
+    await eventually(
+      async () => (await get()).status?.schedulerObservedGeneration === ended.metadata.generation,
+      { clock: env.clock, what: 'the new generation observed' },
+    );
+    const after = await get();
+    assert.equal(decision(after), 'a:3 b:3');
+    assert.equal(after.status?.schedulingHistory?.length, 2, 'no new decision');
+  });
+
   it('keeps affinity groups together and anti-affinity groups apart', async (t) => {
     const env = await start(t);
     await addCluster(env, makeCluster('a').free({ pods: '10' }).obj());

@@ -41,6 +41,15 @@ const at = (ms: number): { nowMs: number; defaultGracePeriodMs: number } => ({
 });
 
 describe('taskVerdict', () => {
+  it('does not take a status from before the move for the new placement being Healthy', () => {
+    const moved = binding({ clusters: [['a', 4]], healthy: ['a'] });
+    const item = moved.status?.aggregatedStatus?.[0];
+    if (item) item.status = { replicas: 2, readyReplicas: 2 };
+    assert.deepEqual(taskVerdict(moved, task, at(1000)), { keep: true, untilMs: T0 + 600_000 });
+    if (item) item.status = { replicas: 4, readyReplicas: 4 };
+    assert.deepEqual(taskVerdict(moved, task, at(1000)), { keep: false, why: 'Healthy' });
+  });
+
   it('lets the copy go once the replicas are Healthy elsewhere', () => {
     assert.deepEqual(taskVerdict(binding({ clusters: [['a', 4]], healthy: ['a'] }), task, at(1000)), {
       keep: false,

@@ -5,17 +5,24 @@
  * objects) go. A task is removed when the workload is fully placed elsewhere (the binding is
  * Scheduled for its current generation, on at least one cluster, with all its replicas) and
  *   - its purge mode is `Directly`, or
- *   - every cluster of the new decision reports the workload Healthy, or
+ *   - every cluster of the new decision reports the workload Healthy, with all the replicas the
+ *     decision puts there ready, or
  *   - its grace period (the task's, else the policy's, else 10 minutes) is over.
  * A task with `suppressDeletion` (purge mode `Never`) stays until someone clears it. Unlike
  * Karmada (#7455), a task whose workload could not be placed anywhere else is never removed:
  * the last copy stays, and an Event says why.
  */
-import type { GracefulEvictionTask, ResourceBinding } from '../../api/flotilla/binding.js';
-import { isConflict, isNotFound } from '../../api/status.js';
+import type {
+  AggregatedStatusItem,
+  GracefulEvictionTask,
+  ResourceBinding,
+  TargetCluster,
+} from '../../api/flotilla/binding.js';
+import { isConflict } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
+import { patchBindingSpec } from '../../client/binding-writes.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, keyOf } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
@@ -56,11 +63,21 @@ export function taskVerdict(
   const untilMs = (Number.isFinite(created) ? created : o.nowMs) + graceMs;
   if (!placedElsewhere(binding)) return { keep: true, blocked: unschedulable(binding) };
   if (task.purgeMode === 'Directly') return { keep: false, why: 'Directly' };
-  const health = new Map((binding.status?.aggregatedStatus ?? []).map((s) => [s.clusterName, s.health]));
-  if ((binding.spec.clusters ?? []).every((t) => health.get(t.name) === 'Healthy'))
+  const reported = new Map((binding.status?.aggregatedStatus ?? []).map((s) => [s.clusterName, s]));
+  if ((binding.spec.clusters ?? []).every((t) => healthyThere(t, reported.get(t.name))))
     return { keep: false, why: 'Healthy' };
   if (o.nowMs >= untilMs) return { keep: false, why: 'GracePeriodOver' };
   return { keep: true, untilMs };
+}
+
+/**
+ * True when `item` reports the workload Healthy on `target`'s cluster with all the replicas the
+ * decision now puts there: a status from before the move (Healthy with fewer) does not count.
+ */
+function healthyThere(target: TargetCluster, item: AggregatedStatusItem | undefined): boolean {
+  if (item?.health !== 'Healthy') return false;
+  const ready = (item.status as { readyReplicas?: unknown } | undefined)?.readyReplicas;
+  return target.replicas === undefined || typeof ready !== 'number' || ready >= target.replicas;
 }
 
 /** True when the scheduler has tried the binding's current generation and could not place it. */
@@ -154,17 +171,13 @@ export class GracefulEvictionController implements Runnable, Reconciler {
       );
     }
     if (kept.length !== tasks.length) {
-      const ref = namespace ? { ...RESOURCE_BINDINGS, namespace } : CLUSTER_RESOURCE_BINDINGS;
       try {
-        await this.#o.client.patch(ref, name, {
-          body: {
-            metadata: { resourceVersion: binding.metadata.resourceVersion },
-            spec: { gracefulEvictionTasks: kept.length > 0 ? kept : null },
-          },
-          options: { type: 'merge', signal },
+        await patchBindingSpec(this.#o.client, binding, {
+          spec: { gracefulEvictionTasks: kept.length > 0 ? kept : null },
+          signal,
         });
       } catch (err) {
-        if (isNotFound(err) || isConflict(err)) return done; // the update event brings it back
+        if (isConflict(err)) return done; // the update event brings it back
         throw err;
       }
     }

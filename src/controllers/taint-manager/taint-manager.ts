@@ -15,15 +15,16 @@
  * for zones of nodes.
  */
 import type { GracefulEvictionTask, ResourceBinding, TargetCluster } from '../../api/flotilla/binding.js';
+import { evictedSpec, purgeWording } from '../../api/flotilla/eviction.js';
 import { TAINT_MANAGER_PRODUCER } from '../../api/flotilla/binding.js';
 import type { Cluster } from '../../api/flotilla/cluster.js';
 import { isClusterReady } from '../../api/flotilla/cluster.js';
-import { isNotFound } from '../../api/status.js';
 import type { Taint } from '../../api/taints.js';
 import { toleratesTaint } from '../../api/taints.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
+import { patchBindingSpec } from '../../client/binding-writes.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import {
   CLUSTERS,
@@ -211,58 +212,38 @@ export class TaintManager implements Runnable, Reconciler {
   }
 
   async #evict(binding: ResourceBinding, evict: readonly Eviction[], signal: AbortSignal): Promise<void> {
-    const gone = new Set(evict.map((e) => e.target.name));
-    const purgeMode = binding.spec.failover?.cluster?.purgeMode ?? 'Gracefully';
-    const gracePeriodSeconds = binding.spec.failover?.cluster?.gracePeriodSeconds;
-    const creationTimestamp = new Date(this.#o.clock.now()).toISOString();
-    const existing = binding.spec.gracefulEvictionTasks ?? [];
-    const tasks: GracefulEvictionTask[] = [
-      ...existing,
-      ...evict
-        .filter((e) => !existing.some((t) => t.fromCluster === e.target.name))
-        .map((e) => ({
-          fromCluster: e.target.name,
-          purgeMode,
-          ...(e.target.replicas !== undefined ? { replicas: e.target.replicas } : {}),
-          reason: 'TaintUntolerated',
-          message: `cluster ${e.target.name} has the taint ${describeTaint(e.taint)} that the placement does not tolerate`,
-          producer: TAINT_MANAGER_PRODUCER,
-          ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}),
-          ...(purgeMode === 'Never' ? { suppressDeletion: true } : {}),
-          creationTimestamp,
-        })),
-    ];
-    const clusters = (binding.spec.clusters ?? []).filter((t) => !gone.has(t.name));
-    const current = await this.#patch(binding, { clusters, gracefulEvictionTasks: tasks }, signal);
+    const failover = binding.spec.failover?.cluster;
+    const taints = new Map(evict.map((e) => [e.target.name, describeTaint(e.taint)]));
+    const spec = evictedSpec(binding, [...taints.keys()], {
+      reason: 'TaintUntolerated',
+      producer: TAINT_MANAGER_PRODUCER,
+      ...(failover?.purgeMode ? { purgeMode: failover.purgeMode } : {}),
+      ...(failover?.gracePeriodSeconds !== undefined
+        ? { gracePeriodSeconds: failover.gracePeriodSeconds }
+        : {}),
+      now: new Date(this.#o.clock.now()).toISOString(),
+      message: (c) =>
+        `cluster ${c} has the taint ${taints.get(c) ?? ''} that the placement does not tolerate`,
+    });
+    const current = await this.#patch(binding, spec, signal);
     if (!current) return;
-    for (const e of evict) {
-      this.#o.onEvict?.(e.target.name);
+    for (const [cluster, taint] of taints) {
+      this.#o.onEvict?.(cluster);
       this.#o.recorder?.record(this.#withKind(current), {
         type: 'Warning',
         reason: 'EvictWorkloadFromCluster',
-        message: `Evicted from ${e.target.name} (taint ${describeTaint(e.taint)} not tolerated); its replicas move to other clusters, the copy there goes ${purgeMode === 'Directly' ? 'once they are placed' : purgeMode === 'Never' ? 'when you clear the eviction task' : 'once they are Healthy'}.`,
+        message: `Evicted from ${cluster} (taint ${taint} not tolerated); its replicas move to other clusters, the copy there goes ${purgeWording(failover?.purgeMode)}.`,
       });
     }
-    this.#o.log.info({ binding: nameOf(binding), clusters: [...gone] }, 'evicted');
+    this.#o.log.info({ binding: nameOf(binding), clusters: [...taints.keys()] }, 'evicted');
   }
 
-  /** Merge-patches `spec` of `binding` (guarded by its resourceVersion); undefined when it is gone. */
-  async #patch(
+  #patch(
     binding: ResourceBinding,
     spec: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<ResourceBinding | undefined> {
-    const namespace = binding.metadata.namespace;
-    const ref = namespace ? { ...RESOURCE_BINDINGS, namespace } : CLUSTER_RESOURCE_BINDINGS;
-    try {
-      return await this.#o.client.patch<ResourceBinding>(ref, binding.metadata.name ?? '', {
-        body: { metadata: { resourceVersion: binding.metadata.resourceVersion }, spec },
-        options: { type: 'merge', signal },
-      });
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err; // a conflict: the binding's update event brings the key back
-    }
+    return patchBindingSpec(this.#o.client, binding, { spec, signal });
   }
 
   #withKind(binding: ResourceBinding): ResourceBinding {

@@ -8,24 +8,18 @@
  * Goals (issue 5, at 10,000 Deployments): p99 < 1 s to every member; hub RSS < 2 GiB.
  * Scale with PROP_BENCH_CLUSTERS and PROP_BENCH_DEPLOYMENTS (e.g. 1000,10000).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResourceBinding } from '../src/api/flotilla/binding.js';
-import type { Cluster } from '../src/api/flotilla/cluster.js';
-import { isClusterReady } from '../src/api/flotilla/cluster.js';
 import type { KubeObject } from '../src/api/meta.js';
 import { noopLogger } from '../src/base/logger.js';
 import { ApiClient } from '../src/client/api-client.js';
-import {
-  CLUSTERS,
-  PROPAGATION_POLICIES,
-  RESOURCE_BINDINGS,
-  WORKS,
-} from '../src/client/flotilla-resources.js';
+import { PROPAGATION_POLICIES, RESOURCE_BINDINGS, WORKS } from '../src/client/flotilla-resources.js';
 import { HttpsTransport } from '../src/client/https-transport.js';
 import { startSim } from '../src/cmd/sim.js';
 import { generatedFleet } from '../src/simulator/fleet/fleet-spec.js';
+import { joinFleet, sampleProcess, until } from './lib/fleet.js';
 import { spawnHub } from './lib/hub-process.js';
 import { latencyStats, printTable, round, writeResult } from './lib/report.js';
 
@@ -76,41 +70,7 @@ async function once(deployments: number): Promise<Row> {
   const sampler = sampleProcess(hub.pid);
   try {
     const members = sim.fleet.members();
-    await client.create(
-      { apiVersion: 'v1', plural: 'namespaces' },
-      {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'flotilla-system' },
-      },
-    );
-    for (const [i, m] of members.entries()) {
-      const name = m.cluster.name;
-      await client.create(
-        { apiVersion: 'v1', plural: 'secrets', namespace: 'flotilla-system' },
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name, namespace: 'flotilla-system' },
-          data: { token: b64(sim.token), caBundle: b64(sim.caPem) },
-        },
-      );
-      await client.create(CLUSTERS, {
-        apiVersion: 'cluster.flotilla.io/v1alpha1',
-        kind: 'Cluster',
-        metadata: { name, labels: { group: `g${i % GROUPS}` } },
-        spec: {
-          syncMode: 'Push',
-          apiEndpoint: sim.clusterUrl(name),
-          secretRef: { namespace: 'flotilla-system', name },
-          region: m.cluster.spec.region,
-        },
-      });
-    }
-    await until(async () => {
-      const list = await client.list<Cluster>(CLUSTERS);
-      return list.items.filter(isClusterReady).length === members.length;
-    }, 300_000);
+    await joinFleet(client, sim, (i) => ({ group: `g${i % GROUPS}` }));
     for (let g = 0; g < GROUPS; g++)
       await client.create(
         { ...PROPAGATION_POLICIES, namespace: 'default' },
@@ -225,43 +185,5 @@ function deployment(name: string, group: string): KubeObject {
         spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
       },
     },
-  };
-}
-
-function b64(s: string): string {
-  return Buffer.from(s).toString('base64');
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error('propagation benchmark timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Samples a process's RSS every second (peak) and reads its CPU time, from /proc. */
-function sampleProcess(pid: number): { peakRssMiB(): number; cpuSeconds(): number; stop(): void } {
-  let peak = 0;
-  const rss = (): void => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m?.[1]) peak = Math.max(peak, Number(m[1]) / 1024);
-    } catch {
-      // gone
-    }
-  };
-  const timer = setInterval(rss, 1000);
-  return {
-    peakRssMiB: () => (rss(), peak),
-    cpuSeconds: () => {
-      try {
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-        return (Number(fields[11]) + Number(fields[12])) / 100;
-      } catch {
-        return 0;
-      }
-    },
-    stop: () => clearInterval(timer),
   };
 }

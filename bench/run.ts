@@ -3,6 +3,7 @@
  * table per benchmark and writes `bench/results/<name>.json`.
  */
 import { runApiThroughput } from './api-throughput.js';
+import { runFailover } from './failover.js';
 import { runList100k } from './list-100k.js';
 import { runPropagation } from './propagation.js';
 import { runRss100k } from './rss-100k.js';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   scheduler: runScheduler,
   propagation: runPropagation,
   up: runUp,
+  failover: runFailover,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

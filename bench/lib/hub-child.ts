@@ -1,17 +1,20 @@
 /**
  * A real HTTPS hub in its own process for the over-the-wire benchmarks, so the hub's event loop is
  * not shared with 1,000 client connections. Prints one JSON line `{url, token, caPem, pid}` when
- * serving; stops when stdin closes or on SIGTERM. Usage: `hub-child.ts <sqlite|memory>`.
+ * serving; stops when stdin closes or on SIGTERM. Usage: `hub-child.ts <sqlite|memory> [OPTIONS-JSON]`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHub } from '../../src/cmd/hub.js';
+import type { HubOptions } from '../../src/cmd/hub.js';
 import { noopLogger } from '../../src/base/logger.js';
 
 const storage = process.argv[2] === 'memory' ? 'memory' : 'sqlite';
+/** More hub options, as JSON (e.g. `{"clusterStatus":{"probeIntervalMs":1000}}`). */
+const extra = JSON.parse(process.argv[3] ?? '{}') as Pick<HubOptions, 'clusterStatus' | 'failover'>;
 const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-hub-'));
-const hub = await startHub({ dataDir, host: '127.0.0.1', port: 0, storage, log: noopLogger });
+const hub = await startHub({ dataDir, host: '127.0.0.1', port: 0, storage, log: noopLogger, ...extra });
 process.stdout.write(
   `${JSON.stringify({ url: hub.url, token: hub.token, caPem: hub.caPem, pid: process.pid })}\n`,
 );

@@ -16,11 +16,17 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns a hub on a free loopback port and waits until it serves. */
-export async function spawnHub(storage: 'sqlite' | 'memory'): Promise<HubProcess> {
+/** Spawns a hub on a free loopback port and waits until it serves; `options` go to startHub. */
+export async function spawnHub(storage: 'sqlite' | 'memory', options: object = {}): Promise<HubProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'hub-child.ts'), storage],
+    [
+      '--import',
+      'tsx',
+      join(dirname(fileURLToPath(import.meta.url)), 'hub-child.ts'),
+      storage,
+      JSON.stringify(options),
+    ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -60,7 +60,7 @@ export interface HubOptions {
   /** Member health: probe interval and grace period before NotReady (ms; default 10 s and 40 s). */
   clusterStatus?: { probeIntervalMs?: number; gracePeriodMs?: number; evictionDelayMs?: number };
   /** Eviction rate limits of cluster failover (TaintManagerOptions). */
-  failover?: { evictionRate?: number; evictionBurst?: number; disruptionThreshold?: number };
+  failover?: { clusterEvictionRate?: number; clusterEvictionBurst?: number; disruptionThreshold?: number };
   /** How the hub reaches members (default: the credentials in each Cluster's Secret). */
   members?: MemberClients;
   /** Aborts a hub still standing by for another one's data directory. */

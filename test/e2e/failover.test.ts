@@ -141,6 +141,47 @@ describe('cluster failover', () => {
     assert.equal(await hubReady('web'), 6);
   });
 
+  it('handles a partitioned cluster (requests hang) like a down one, without stalling the others', async () => {
+    await k.ok(['apply', '-f', '-'], { input: evenlySplit('part', 6) });
+    await eventually(async () => (await hubReady('part')) === 6, {
+      what: 'part 6/6 ready',
+      timeoutMs: 60_000,
+    });
+    await fault('eu-west-1', 'partition');
+    try {
+      // The hub's work for the healthy clusters goes on while eu-west-1 hangs.
+      await eventually(
+        async () =>
+          /eu-west-1/.test(
+            await k.ok([
+              'get',
+              'rb',
+              'part-deployment',
+              '-o',
+              'jsonpath={.spec.gracefulEvictionTasks[*].fromCluster}',
+            ]),
+          ),
+        { what: 'part evicted from the partitioned cluster', timeoutMs: 60_000 },
+      );
+      await eventually(
+        async () => {
+          const ready = await readyIn('part', ['us-east-1', 'us-west-1']);
+          return ready['us-east-1'] === 3 && ready['us-west-1'] === 3;
+        },
+        { what: 'part 3:3 on the healthy clusters', timeoutMs: 60_000 },
+      );
+    } finally {
+      await fault('eu-west-1', 'heal');
+    }
+    await eventually(
+      async () =>
+        (
+          await k.run(['--context', 'eu-west-1', 'get', 'deploy', 'part', '--request-timeout=2s'])
+        ).stderr.includes('NotFound'),
+      { what: 'the stale copy removed from eu-west-1', timeoutMs: 60_000 },
+    );
+  });
+
   it('fails a crash-looping copy over by application failover, and leaves a healthy one alone', async () => {
     const policy = (name: string): unknown => ({
       apiVersion: 'policy.flotilla.io/v1alpha1',

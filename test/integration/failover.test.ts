@@ -20,6 +20,7 @@ import { SharedInformers } from '../../src/client/shared-informers.js';
 import { CLUSTERS, RESOURCE_BINDINGS } from '../../src/client/flotilla-resources.js';
 import { GracefulEvictionController } from '../../src/controllers/graceful-eviction/graceful-eviction.js';
 import { TaintManager } from '../../src/controllers/taint-manager/taint-manager.js';
+import type { TaintManagerOptions } from '../../src/controllers/taint-manager/taint-manager.js';
 import { makeCluster } from '../../src/scheduler/testing/fixtures.js';
 import { eventually, newEnv } from './harness.js';
 import type { Env } from './harness.js';
@@ -27,14 +28,17 @@ import type { Env } from './harness.js';
 const RB = { ...RESOURCE_BINDINGS, namespace: 'default' };
 const UNREACHABLE = 'cluster.flotilla.io/unreachable';
 
-async function start(t: TestContext): Promise<Env> {
+async function start(
+  t: TestContext,
+  limits: Pick<TaintManagerOptions, 'clusterEvictionRate' | 'clusterEvictionBurst'> = {},
+): Promise<Env> {
   const env = await newEnv(t, {
     resources: compiledInResources(flotillaCrds() as unknown as CrdObject[], FLOTILLA_VALIDATORS),
   });
   const informers = new SharedInformers({ client: env.client, clock: env.clock, log: noopLogger });
   const common = { client: env.client, informers, clock: env.clock, log: noopLogger };
   void informers.start(env.signal);
-  void new TaintManager(common).start(env.signal);
+  void new TaintManager({ ...common, ...limits }).start(env.signal);
   void new GracefulEvictionController(common).start(env.signal);
   return env;
 }
@@ -119,6 +123,38 @@ describe('cluster failover', () => {
     assert.equal(await on(env), 'a:2 b:2', 'tolerated for 29.999 s');
     await env.clock.advance(1);
     await eventually(async () => (await on(env)) === 'a:2', { what: 'evicted at 30 s' });
+  });
+
+  it('admits failed clusters for eviction at the configured rate, each with all its workloads', async (t) => {
+    const env = await start(t, { clusterEvictionRate: 0.1, clusterEvictionBurst: 1 });
+    const down = new Date(env.clock.now()).toISOString();
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await addCluster(env, makeCluster(name).obj());
+    for (const name of ['f', 'g'])
+      await addCluster(
+        env,
+        makeCluster(name).notReady().taint({ key: UNREACHABLE, effect: 'NoExecute', timeAdded: down }).obj(),
+      );
+    for (const [name, clusters] of [
+      ['one', ['a', 'f']],
+      ['two', ['b', 'f']],
+      ['three', ['c', 'g']],
+    ] as const) {
+      const b = binding([...clusters]);
+      b.metadata.name = name;
+      await env.client.create(RB, b);
+    }
+    const where = async (name: string): Promise<string> =>
+      ((await env.client.get<ResourceBinding>(RB, name)).spec.clusters ?? []).map((c) => c.name).join(' ');
+    await eventually(async () => (await where('one')) === 'a' && (await where('two')) === 'b', {
+      what: 'f admitted first, with both its workloads',
+    });
+    await settle();
+    assert.equal(await where('three'), 'c g', 'g waits for the next token');
+    await env.clock.advance(9_999);
+    await settle();
+    assert.equal(await where('three'), 'c g');
+    await env.clock.advance(1);
+    await eventually(async () => (await where('three')) === 'c', { what: 'g admitted 10 s later' });
   });
 
   it('does not evict while most of the fleet is unhealthy', async (t) => {

@@ -9,10 +9,11 @@
  * workload found a place elsewhere, the eviction is undone: the cluster goes back into the
  * decision with the replicas it had (its copy never left).
  *
- * Protection against mass evictions: evictions are rate-limited (a token bucket), and when most
- * clusters are unhealthy at once (at least `disruptionThreshold` of them) none happen at all —
- * the hub is then more likely cut off than the clusters dead, as kube-controller-manager reasons
- * for zones of nodes.
+ * Protection against mass evictions, as kube-controller-manager protects nodes: clusters are
+ * admitted for eviction at a limited rate (a token bucket: a burst of 10, then one per 10 s by
+ * default), and once admitted all their workloads move at once; when most clusters are unhealthy
+ * at once (at least `disruptionThreshold` of them) nothing is evicted at all — the hub is then
+ * more likely cut off than the clusters dead.
  */
 import type { GracefulEvictionTask, ResourceBinding, TargetCluster } from '../../api/flotilla/binding.js';
 import { evictedSpec, purgeWording } from '../../api/flotilla/eviction.js';
@@ -46,10 +47,10 @@ export interface TaintManagerOptions {
   clock: Clock;
   log: Logger;
   recorder?: EventRecorder;
-  /** Evictions per second, on average (default 10). */
-  evictionRate?: number;
-  /** Evictions that may happen at once (default 50). */
-  evictionBurst?: number;
+  /** Clusters per second whose workloads may start being evicted, on average (default 0.1). */
+  clusterEvictionRate?: number;
+  /** Clusters whose workloads may start being evicted at once (default 10). */
+  clusterEvictionBurst?: number;
   /** Share of unhealthy clusters at which evictions stop (default 0.55; needs 3 clusters or more). */
   disruptionThreshold?: number;
   /** Called for every eviction (metrics). */
@@ -66,7 +67,10 @@ export class TaintManager implements Runnable, Reconciler {
   readonly #crb: Informer<ResourceBinding>;
   readonly #clusters: Informer<Cluster>;
   readonly #controller: Controller;
+  /** Admits clusters for eviction (rate limit). */
   readonly #bucket: TokenBucket;
+  /** Clusters admitted for eviction, with the taint instance they were admitted for. */
+  readonly #admitted = new Map<string, string>();
   #disrupted = false;
 
   constructor(options: TaintManagerOptions) {
@@ -76,8 +80,8 @@ export class TaintManager implements Runnable, Reconciler {
     this.#clusters = options.informers.informer<Cluster>(CLUSTERS);
     this.#bucket = new TokenBucket({
       clock: options.clock,
-      ratePerSecond: options.evictionRate ?? 10,
-      burst: options.evictionBurst ?? 50,
+      ratePerSecond: options.clusterEvictionRate ?? 0.1,
+      burst: options.clusterEvictionBurst ?? 10,
     });
     const on = (cluster: Cluster): string[] => this.#bindingsOn(cluster.metadata.name ?? '');
     this.#controller = new Controller({
@@ -110,10 +114,23 @@ export class TaintManager implements Runnable, Reconciler {
     const { evict, nextMs } = this.#verdict(binding, now);
     if (evict.length === 0) return nextMs === undefined ? done : requeueAfter(nextMs - now);
     if (this.#fleetDisrupted()) return requeueAfter(DISRUPTED_RETRY_MS);
-    const wait = this.#bucket.take();
-    if (wait > 0) return requeueAfter(wait);
-    await this.#evict(binding, evict, signal);
+    const admitted = evict.filter((e) => this.#admit(e));
+    if (admitted.length > 0) await this.#evict(binding, admitted, signal);
+    if (admitted.length < evict.length) return requeueAfter(Math.max(1, this.#bucket.wait()));
     return nextMs === undefined ? done : requeueAfter(Math.max(0, nextMs - now));
+  }
+
+  /**
+   * True when evictions from the cluster of `e` may go ahead: a cluster is admitted once per
+   * NoExecute taint (its `timeAdded`), taking a token; then all its workloads move at once.
+   */
+  #admit(e: Eviction): boolean {
+    const instance = `${e.taint.key}:${e.taint.timeAdded ?? ''}`;
+    if (this.#admitted.get(e.target.name) === instance) return true;
+    if (this.#bucket.take() > 0) return false;
+    this.#admitted.set(e.target.name, instance);
+    this.#o.log.info({ cluster: e.target.name, taint: e.taint.key }, 'evicting workloads from cluster');
+    return true;
   }
 
   /** The clusters to evict `binding` from now, and when the next toleration runs out. */

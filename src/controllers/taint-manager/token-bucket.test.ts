@@ -8,7 +8,8 @@ describe('TokenBucket', () => {
     const clock = new FakeClock();
     const bucket = new TokenBucket({ clock, ratePerSecond: 2, burst: 3 });
     assert.deepEqual([bucket.take(), bucket.take(), bucket.take()], [0, 0, 0]);
-    assert.equal(bucket.take(), 500, 'the next token in half a second');
+    assert.equal(bucket.wait(), 500, 'the next token in half a second');
+    assert.equal(bucket.take(), 500, 'none taken while waiting');
     await clock.advance(500);
     assert.equal(bucket.take(), 0);
     await clock.advance(60_000);

@@ -23,14 +23,17 @@ export class TokenBucket {
 
   /** 0 when a token was taken; otherwise the milliseconds until the next one. */
   take(): number {
+    const wait = this.wait();
+    if (wait === 0) this.#tokens -= 1;
+    return wait;
+  }
+
+  /** Milliseconds until a token is there (0: now), taking none. */
+  wait(): number {
     const now = this.#o.clock.now();
     const rate = Math.max(this.#o.ratePerSecond, 1e-9);
     this.#tokens = Math.min(this.#o.burst, this.#tokens + ((now - this.#atMs) / 1000) * rate);
     this.#atMs = now;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - this.#tokens) / rate) * 1000);
+    return this.#tokens >= 1 ? 0 : Math.ceil(((1 - this.#tokens) / rate) * 1000);
   }
 }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../base/fake-clock.js';
 import { noopLogger } from '../base/logger.js';
 import { ExponentialRateLimiter } from '../client/rate-limiter.js';
+import type { Informer, InformerHandlers } from '../client/informer.js';
+import type { KubeObject } from '../api/meta.js';
 import { Controller } from './controller.js';
 import { done, requeueAfter, TerminalError } from './reconciler.js';
 import type { Reconciler, Result } from './reconciler.js';
@@ -54,6 +56,45 @@ describe('Controller', () => {
     );
     await clock.advance(1000);
     assert.equal(rec.calls.length, 4);
+    stop.abort();
+    await running;
+  });
+
+  it("queues a source's updates only when its relevance filter says the change matters", async () => {
+    const clock = new FakeClock();
+    const rec = new ScriptedReconciler(clock, () => done);
+    let handlers: InformerHandlers<KubeObject> | undefined;
+    const informer = {
+      addHandlers: (h: InformerHandlers<KubeObject>) => (handlers = h),
+      start: () => Promise.resolve(),
+      waitForSync: () => Promise.resolve(true),
+    } as unknown as Informer;
+    const c = new Controller({
+      name: 't',
+      reconciler: rec,
+      clock,
+      log: noopLogger,
+      sources: [
+        {
+          informer,
+          relevant: (a, b) => a.metadata.labels?.['tier'] !== b.metadata.labels?.['tier'],
+        },
+      ],
+    });
+    const stop = new AbortController();
+    const running = c.start(stop.signal);
+    const obj = (tier: string, rv: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', namespace: 'd', resourceVersion: rv, labels: { tier } },
+    });
+    handlers?.onUpdate?.(obj('a', '1'), obj('a', '2'));
+    await new Promise((r) => setImmediate(r));
+    await clock.advance(10);
+    assert.equal(rec.calls.length, 0, 'an irrelevant update is not queued');
+    handlers?.onUpdate?.(obj('a', '2'), obj('b', '3'));
+    await until(() => rec.calls.length === 1, clock);
+    assert.equal(rec.calls[0]?.key, 'd/x');
     stop.abort();
     await running;
   });

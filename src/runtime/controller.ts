@@ -23,6 +23,8 @@ import type { Runnable } from './runnable.js';
 export interface ControllerSource<T extends KubeObject = KubeObject> {
   informer: Informer<T>;
   keys?: (obj: T) => readonly string[];
+  /** For updates: whether the change matters to the reconciler (default: every update does). */
+  relevant?: (before: T, after: T) => boolean;
 }
 
 /** Options of `Controller`. */
@@ -53,7 +55,14 @@ export class Controller implements Runnable {
       const add = (obj: KubeObject): void => {
         for (const k of keys(obj)) this.enqueue(k);
       };
-      source.informer.addHandlers({ onAdd: add, onUpdate: (_old, obj) => add(obj), onDelete: add });
+      const relevant = source.relevant;
+      source.informer.addHandlers({
+        onAdd: add,
+        onUpdate: (before, after) => {
+          if (!relevant || relevant(before, after)) add(after);
+        },
+        onDelete: add,
+      });
     }
   }
 

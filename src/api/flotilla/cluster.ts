@@ -78,3 +78,16 @@ export function conditionStatus(cluster: Cluster, type: string): Condition | und
 export function isClusterReady(cluster: Cluster): boolean {
   return conditionStatus(cluster, 'Ready')?.status === 'True';
 }
+
+/** Whether what a cluster is (labels, spec, deletion) changed between two versions; status aside. */
+export function clusterDefinitionChanged(before: Cluster, after: Cluster): boolean {
+  return (
+    JSON.stringify([before.metadata.labels, before.spec, before.metadata.deletionTimestamp]) !==
+    JSON.stringify([after.metadata.labels, after.spec, after.metadata.deletionTimestamp])
+  );
+}
+
+/** Whether a cluster's definition or its Ready status changed between two versions. */
+export function clusterDefinitionOrReadinessChanged(before: Cluster, after: Cluster): boolean {
+  return clusterDefinitionChanged(before, after) || isClusterReady(before) !== isClusterReady(after);
+}

@@ -8,6 +8,7 @@
  */
 import type { ResourceBinding } from '../../api/flotilla/binding.js';
 import type { Cluster } from '../../api/flotilla/cluster.js';
+import { clusterDefinitionChanged } from '../../api/flotilla/cluster.js';
 import { bindingName } from '../../api/flotilla/binding-for.js';
 import { workloadDependencies } from '../../api/flotilla/dependencies.js';
 import type { Dependency } from '../../api/flotilla/dependencies.js';
@@ -110,7 +111,11 @@ export class BindingController implements Runnable, Reconciler {
         source(this.#works, bindingKeysOfWork),
         source(this.#op, all),
         source(this.#cop, all),
-        source(this.#clusters, all),
+        // Overrides select clusters by name, labels and spec; status changes do not matter here.
+        {
+          ...source(this.#clusters, all),
+          relevant: (a, b) => clusterDefinitionChanged(a, b),
+        },
       ],
       workers: 4,
     });

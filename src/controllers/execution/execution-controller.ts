@@ -9,7 +9,7 @@
  * The outcome is the Work's `Applied` condition.
  */
 import type { Cluster, Condition } from '../../api/flotilla/cluster.js';
-import { isClusterReady } from '../../api/flotilla/cluster.js';
+import { clusterDefinitionOrReadinessChanged, isClusterReady } from '../../api/flotilla/cluster.js';
 import { MANAGED_LABEL, memberResource, workCluster } from '../../api/flotilla/work.js';
 import type { Work } from '../../api/flotilla/work.js';
 import type { KubeObject } from '../../api/meta.js';
@@ -70,6 +70,10 @@ export class ExecutionController implements Runnable, Reconciler {
         {
           informer: this.#clusters,
           keys: (c) => this.#works.byIndex('cluster', c.metadata.name ?? '').map(workKey),
+          // New credentials or endpoint, served APIs, or a cluster Ready again: not every status write.
+          relevant: (a: Cluster, b: Cluster) =>
+            clusterDefinitionOrReadinessChanged(a, b) ||
+            JSON.stringify(a.status?.apiEnablements) !== JSON.stringify(b.status?.apiEnablements),
         },
       ],
       workers: options.workers ?? 32,

@@ -19,7 +19,7 @@ import type { GracefulEvictionTask, ResourceBinding, TargetCluster } from '../..
 import { evictedSpec, purgeWording } from '../../api/flotilla/eviction.js';
 import { TAINT_MANAGER_PRODUCER } from '../../api/flotilla/binding.js';
 import type { Cluster } from '../../api/flotilla/cluster.js';
-import { isClusterReady } from '../../api/flotilla/cluster.js';
+import { clusterDefinitionOrReadinessChanged, isClusterReady } from '../../api/flotilla/cluster.js';
 import type { Taint } from '../../api/taints.js';
 import { toleratesTaint } from '../../api/taints.js';
 import type { Clock } from '../../base/clock.js';
@@ -92,7 +92,7 @@ export class TaintManager implements Runnable, Reconciler {
       sources: [
         { informer: this.#rb as unknown as Informer, keys: (b) => [keyOf('rb', b)] },
         { informer: this.#crb as unknown as Informer, keys: (b) => [keyOf('crb', b)] },
-        { informer: this.#clusters, keys: (c) => on(c) },
+        { informer: this.#clusters, keys: (c) => on(c), relevant: clusterDefinitionOrReadinessChanged },
       ],
       workers: 2,
     });

@@ -92,7 +92,11 @@ describe('taskVerdict', () => {
       keep: false,
       why: 'GracePeriodOver',
     });
-    placed.spec.failover = { cluster: { gracePeriodSeconds: 10 } };
+    placed.spec.failover = { cluster: { gracePeriodSeconds: 10 }, application: { gracePeriodSeconds: 20 } };
     assert.deepEqual(taskVerdict(placed, task, at(9999)), { keep: true, untilMs: T0 + 10_000 });
+    assert.deepEqual(taskVerdict(placed, { ...task, producer: 'ApplicationFailover' }, at(9999)), {
+      keep: true,
+      untilMs: T0 + 20_000,
+    });
   });
 });

@@ -7,7 +7,8 @@
  *   - its purge mode is `Directly`, or
  *   - every cluster of the new decision reports the workload Healthy, with all the replicas the
  *     decision puts there ready, or
- *   - its grace period (the task's, else the policy's, else 10 minutes) is over.
+ *   - its grace period (the task's, else the policy's for that kind of failover, else 10 minutes)
+ *     is over.
  * A task with `suppressDeletion` (purge mode `Never`) stays until someone clears it. Unlike
  * Karmada (#7455), a task whose workload could not be placed anywhere else is never removed:
  * the last copy stays, and an Event says why.
@@ -18,6 +19,7 @@ import type {
   ResourceBinding,
   TargetCluster,
 } from '../../api/flotilla/binding.js';
+import { APPLICATION_FAILOVER_PRODUCER } from '../../api/flotilla/binding.js';
 import { isConflict } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
@@ -55,10 +57,12 @@ export function taskVerdict(
   o: { nowMs: number; defaultGracePeriodMs: number },
 ): TaskVerdict {
   if (task.suppressDeletion) return { keep: true };
-  const graceMs =
-    (task.gracePeriodSeconds ?? binding.spec.failover?.cluster?.gracePeriodSeconds) !== undefined
-      ? (task.gracePeriodSeconds ?? binding.spec.failover?.cluster?.gracePeriodSeconds ?? 0) * 1000
-      : o.defaultGracePeriodMs;
+  const policy =
+    task.producer === APPLICATION_FAILOVER_PRODUCER
+      ? binding.spec.failover?.application
+      : binding.spec.failover?.cluster;
+  const seconds = task.gracePeriodSeconds ?? policy?.gracePeriodSeconds;
+  const graceMs = seconds !== undefined ? seconds * 1000 : o.defaultGracePeriodMs;
   const created = Date.parse(task.creationTimestamp ?? '');
   const untilMs = (Number.isFinite(created) ? created : o.nowMs) + graceMs;
   if (!placedElsewhere(binding)) return { keep: true, blocked: unschedulable(binding) };

@@ -21,7 +21,9 @@ export interface Up {
 export function startUp(dir: string, o: { tty: boolean; args?: readonly string[]; cwd?: string }): Up {
   const cwd = o.cwd ?? root;
   const args = [join(root, 'bin', 'flotilla.js'), 'up', '--data-dir', dir, '--listen', '127.0.0.1:0'];
-  const command = [process.execPath, ...args, ...(o.args ?? [])].map((a) => `'${a}'`).join(' ');
+  // `exec`: `script` runs the command through $SHELL (or /bin/sh, dash, when SHELL is unset, as in
+  // CI), and a shell left in between would take the terminal's SIGINT too and die of it (exit 130).
+  const command = `exec ${[process.execPath, ...args, ...(o.args ?? [])].map((a) => `'${a}'`).join(' ')}`;
   const proc = o.tty
     ? spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], cwd })
     : spawn(process.execPath, [...args, ...(o.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'], cwd });

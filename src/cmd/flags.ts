@@ -62,6 +62,7 @@ export const HUB_PROCESS_OPTIONS = {
   'cluster-probe-interval': { type: 'string', default: '10' },
   'cluster-grace-period': { type: 'string', default: '40' },
   'cluster-eviction-delay': { type: 'string', default: '60' },
+  'rebalance-delay': { type: 'string', default: '30' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -70,7 +71,14 @@ export const CLUSTER_HEALTH_HELP = `  --cluster-probe-interval S  seconds betwee
   --cluster-grace-period S    seconds a Ready member may fail probes before NotReady (default 40)
   --cluster-eviction-delay S  seconds a member stays NotReady/Unknown before workloads that do not
                               tolerate it move elsewhere (default 60; off = never)
+  --rebalance-delay S         seconds a failed member must be healthy again before workloads with
+                              failover.rebalanceOnRecovery move back to it (default 30)
 `;
+
+/** The rebalancer's settings the `--rebalance-…` flags give. */
+export function rebalanceOptions(values: { 'rebalance-delay': string }): { recoveryDelayMs: number } {
+  return { recoveryDelayMs: seconds('--rebalance-delay', values['rebalance-delay']) * 1000 };
+}
 
 /** The cluster-status settings the `--cluster-…` flags give. */
 export function clusterHealthOptions(values: {

@@ -10,6 +10,7 @@ import {
   UsageError,
   buildLogger,
   clusterHealthOptions,
+  rebalanceOptions,
   count,
   parseListen,
   seconds,
@@ -22,6 +23,7 @@ import { runUp } from './up-command.js';
 import { runGet } from './get-command.js';
 import { runDescribe } from './describe-command.js';
 import { runCordon, runTaint } from './cluster-commands.js';
+import { runRebalance } from './rebalance-command.js';
 
 const HELP = `flotilla — a multi-cluster Kubernetes control plane
 
@@ -37,6 +39,7 @@ Commands:
   describe  show one cluster or binding in detail, with its events
   cordon    stop new placements on a member cluster (uncordon allows them again)
   taint     add or remove taints of a member cluster
+  rebalance move workloads to the placement the scheduler would choose now, new copies first
 
 Run 'flotilla <command> --help' for a command's flags.
 `;
@@ -108,6 +111,7 @@ async function runHub(args: string[]): Promise<number> {
         minRetainRevisions: count('--history-min-revisions', values['history-min-revisions']),
       },
       clusterStatus: clusterHealthOptions(values),
+      rebalance: rebalanceOptions(values),
     });
   } catch (err) {
     if (err instanceof HubStoppedError) return 0;
@@ -154,6 +158,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCordon(rest, false);
       case 'taint':
         return await runTaint(rest);
+      case 'rebalance':
+        return await runRebalance(rest);
       default:
         throw new UsageError(`unknown command "${command}"; run 'flotilla --help'`);
     }

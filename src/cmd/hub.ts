@@ -27,6 +27,8 @@ import { BindingScheduler } from '../scheduler/binding-scheduler.js';
 import { ClusterStatusController } from '../controllers/cluster-status/cluster-status-controller.js';
 import { GracefulEvictionController } from '../controllers/graceful-eviction/graceful-eviction.js';
 import { TaintManager } from '../controllers/taint-manager/taint-manager.js';
+import { Rebalancer } from '../controllers/rebalancer/rebalancer.js';
+import type { RebalancerOptions } from '../controllers/rebalancer/rebalancer.js';
 import { APPLICATION_FAILOVER_PRODUCER, TAINT_MANAGER_PRODUCER } from '../api/flotilla/binding.js';
 import { ApplicationFailoverController } from '../controllers/application-failover/application-failover.js';
 import { Counter } from 'prom-client';
@@ -61,6 +63,8 @@ export interface HubOptions {
   clusterStatus?: { probeIntervalMs?: number; gracePeriodMs?: number; evictionDelayMs?: number };
   /** Eviction rate limits of cluster failover (TaintManagerOptions). */
   failover?: { clusterEvictionRate?: number; clusterEvictionBurst?: number; disruptionThreshold?: number };
+  /** Rebalancing (RebalancerOptions): recovery delay, timeout, rebalances at once. */
+  rebalance?: Pick<RebalancerOptions, 'recoveryDelayMs' | 'timeoutMs' | 'maxInFlight'>;
   /** How the hub reaches members (default: the credentials in each Cluster's Secret). */
   members?: MemberClients;
   /** Aborts a hub still standing by for another one's data directory. */
@@ -252,6 +256,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           log: controllerLog,
           component: 'flotilla-graceful-eviction',
         }),
+      }),
+    )
+    .add(
+      'rebalancer',
+      new Rebalancer({
+        client,
+        informers,
+        clock,
+        log: controllerLog,
+        recorder: new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-rebalancer' }),
+        ...options.rebalance,
       }),
     )
     .add(

@@ -21,6 +21,7 @@ import {
   UsageError,
   buildLogger,
   clusterHealthOptions,
+  rebalanceOptions,
   logLevel,
   parseListen,
 } from './flags.js';
@@ -97,6 +98,7 @@ export async function runUp(args: string[]): Promise<number> {
       spec,
       log,
       clusterStatus,
+      rebalance: rebalanceOptions(values),
       signal: stop.signal,
       onStandby: () =>
         out.line(`another hub is active on ${dir}; waiting for it to stop (Ctrl-C to give up)`),

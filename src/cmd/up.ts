@@ -39,6 +39,8 @@ export interface UpOptions {
   readyTimeoutMs?: number;
   /** Member health checks (ms; default every 10 s, 40 s of grace before NotReady). */
   clusterStatus?: HubOptions['clusterStatus'];
+  /** Rebalancing (default: 30 s of recovery before workloads move back). */
+  rebalance?: HubOptions['rebalance'];
   /** Aborts a hub still standing by for another one on the same data directory. */
   signal?: AbortSignal;
   /** Another `up` or hub is active on the data directory: this one stands by. */
@@ -95,6 +97,7 @@ export async function startUp(o: UpOptions): Promise<RunningUp> {
         storage: 'sqlite',
         log: o.log,
         ...(o.clusterStatus ? { clusterStatus: o.clusterStatus } : {}),
+        ...(o.rebalance ? { rebalance: o.rebalance } : {}),
         lock,
       }),
     );

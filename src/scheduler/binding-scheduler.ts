@@ -39,6 +39,8 @@ import { divisionStrategy } from './division/strategy.js';
 import type { PluginSet } from './framework/registry.js';
 import { unitFromBinding } from './framework/unit.js';
 import { WorkloadGroups } from './workload-groups.js';
+import { rebalanceFields } from './rebalance-decision.js';
+import type { RebalanceFields } from './rebalance-decision.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
 import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, keyOf, refOf } from './binding-refs.js';
 import { capacity, decisionComplete, placementInputs, placementRelevant, triggerOf } from './triggers.js';
@@ -59,7 +61,7 @@ export interface BindingSchedulerOptions {
 const DEFAULT_CONCURRENCY = 16;
 
 /** A decision to write: the outcome, the clusters now in `spec.clusters`, and why. */
-interface Decision {
+interface Decision extends RebalanceFields {
   result: ScheduleResult;
   clusters: TargetCluster[];
   trigger: ScheduleTrigger;
@@ -259,7 +261,10 @@ export class BindingScheduler implements Runnable {
     const previous = binding.spec.clusters ?? [];
     const next = result.scheduled ? result.clusters : previous;
     if (trigger === 'ClusterChange' && result.scheduled && sameTargets(previous, next)) return;
-    const current = await this.#writeDecision(key, binding, { result, clusters: next, trigger, signal });
+    const now = new Date(this.#o.clock.now()).toISOString();
+    const rebalance = rebalanceFields(binding, { trigger, next, clusters, now });
+    const decision = { result, clusters: next, trigger, signal, ...rebalance };
+    const current = await this.#writeDecision(key, binding, decision);
     if (result.scheduled) {
       this.#decided.set(key, placementInputs(current));
       this.#reservations.placed(key);
@@ -293,17 +298,18 @@ export class BindingScheduler implements Runnable {
    * carry only what the scheduler owns, guarded by the resourceVersion it read.
    */
   async #writeDecision(key: string, binding: ResourceBinding, decision: Decision): Promise<ResourceBinding> {
-    const { signal, ...outcome } = decision;
+    const { signal, rebalance, ...outcome } = decision;
     const ref = refOf(key);
     const name = binding.metadata.name ?? '';
     this.#writing.add(key);
     try {
       let current = binding;
-      if (!sameTargets(binding.spec.clusters ?? [], decision.clusters))
+      const rebalanceChanged = rebalance !== undefined && (rebalance !== null || binding.spec.rebalance);
+      if (!sameTargets(binding.spec.clusters ?? [], decision.clusters) || rebalanceChanged)
         current = await this.#o.client.patch<ResourceBinding>(ref, name, {
           body: {
             metadata: { resourceVersion: binding.metadata.resourceVersion },
-            spec: { clusters: decision.clusters },
+            spec: { clusters: decision.clusters, ...(rebalanceChanged ? { rebalance } : {}) },
           },
           options: { type: 'merge', signal },
         });

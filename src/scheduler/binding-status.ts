@@ -2,7 +2,7 @@
  * The status a binding gets after a scheduling attempt: the `Scheduled` condition (its transition
  * time kept while the status stays the same), `lastScheduledTime` on success, the observed
  * generation, the cluster-affinity term in use, and a bounded `schedulingHistory` (newest first)
- * that gains an entry whenever the outcome differs from the newest one.
+ * that gains an entry whenever the outcome differs from the newest one, and for every rebalance.
  */
 import type {
   ResourceBindingStatus,
@@ -20,7 +20,7 @@ export const HISTORY_LIMIT = 10;
 export type ScheduleTrigger =
   | 'Initial'
   | 'SpecChange'
-  | 'Reschedule'
+  | 'Rebalance'
   | 'Retry'
   | 'ClusterChange'
   | 'Preemption'
@@ -36,6 +36,8 @@ export interface StatusInput {
   now: string;
   /** `metadata.generation` of the binding after the decision was written. */
   generation: number;
+  /** Failed clusters the workload returns to when they recover (rebalanceOnRecovery). */
+  awaitingRecovery?: string[];
 }
 
 /** The new status from the previous one and this attempt. */
@@ -61,14 +63,18 @@ export function scheduledStatus(
     message: result.message,
     clusters: input.clusters.map((c) => ({ ...c })),
     trigger: input.trigger,
+    ...(input.awaitingRecovery?.length ? { awaitingRecovery: [...input.awaitingRecovery] } : {}),
   };
   const history = prev?.schedulingHistory ?? [];
   const newest = history[0];
+  // A rebalance was asked for: it is recorded even when it changed nothing.
   const same =
+    input.trigger !== 'Rebalance' &&
     newest !== undefined &&
     newest.reason === entry.reason &&
     newest.message === entry.message &&
-    sameTargets(newest.clusters, entry.clusters);
+    sameTargets(newest.clusters, entry.clusters) &&
+    (newest.awaitingRecovery ?? []).join() === (entry.awaitingRecovery ?? []).join();
   const affinity = result.scheduled ? result.affinityName : prev?.schedulerObservingAffinityName;
   return {
     ...prev,

@@ -17,9 +17,10 @@ export function triggerOf(
 ): ScheduleTrigger | undefined {
   const { spec, status, metadata } = binding;
   if (status?.schedulerObservedGeneration === undefined) return 'Initial';
+  // A requested fresh decision (which changes the spec too) covers any other spec change.
+  if (unitFromBinding(binding).fresh) return 'Rebalance';
   if (status.schedulerObservedGeneration !== metadata.generation)
     return evictionSince(binding) ?? 'SpecChange';
-  if (unitFromBinding(binding).fresh) return 'Reschedule';
   if (status.conditions?.find((c) => c.type === 'Scheduled')?.status !== 'True') return 'Retry';
   const live = new Set(clusters.filter((c) => !c.metadata.deletionTimestamp).map((c) => c.metadata.name));
   if ((spec.clusters ?? []).some((t: TargetCluster) => !live.has(t.name))) return 'ClusterChange';

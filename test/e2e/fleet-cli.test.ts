@@ -353,6 +353,10 @@ describe('flotilla get / describe / cordon / taint', () => {
       ],
       [['taint', 'us-east-1', 'bad key:NoSchedule'], /invalid taint "bad key:NoSchedule": key "bad key"/],
       [['taint', 'us-east-1', 'k=1:NoSchedule', 'k-'], /cannot be both added and removed/],
+      [['rebalance'], /name at least one binding/],
+      [['rebalance', 'web-deployment', '--all'], /give binding names or --all, not both/],
+      [['rebalance', '-A'], /-A needs --all/],
+      [['rebalance', '--all', '-n', 'default', '-A'], /-n and -A cannot be used together/],
     ];
     const results = await Promise.all(bad.map(([args]) => flotilla(...args)));
     const noKubeconfig: [string[], RegExp][] = [
@@ -382,6 +386,7 @@ describe('flotilla get / describe / cordon / taint', () => {
       [['get', 'bindings', 'nope'], 'flotilla: bindings "nope" not found in namespace "default"\n'],
       [['describe', 'cluster', 'nope'], 'flotilla: clusters "nope" not found\n'],
       [['cordon', 'nope'], 'flotilla: clusters "nope" not found\n'],
+      [['rebalance', 'nope'], 'flotilla: bindings "nope" not found in namespace "default"\n'],
     ];
     for (const [args, stderr] of cases) {
       const r = await flotilla(...args);
@@ -424,6 +429,10 @@ describe('flotilla get / describe / cordon / taint', () => {
         ['taint', '--help'],
         ['NoSchedule', 'PreferNoSchedule', 'NoExecute', '--kubeconfig', '--context', '--help'],
       ],
+      [
+        ['rebalance', '--help'],
+        ['--namespace', '--all', '--all-namespaces', '--kubeconfig', '--context', '--help'],
+      ],
     ];
     for (const [args, flags] of cases) {
       const r = await runFlotilla(args);
@@ -431,7 +440,7 @@ describe('flotilla get / describe / cordon / taint', () => {
       for (const flag of flags) assert.ok(r.stdout.includes(flag), `${args.join(' ')} lacks ${flag}`);
     }
     const top = await runFlotilla(['--help']);
-    for (const command of ['get', 'describe', 'cordon', 'taint'])
+    for (const command of ['get', 'describe', 'cordon', 'taint', 'rebalance'])
       assert.match(top.stdout, new RegExp(`^ {2}${command} `, 'm'));
   });
 

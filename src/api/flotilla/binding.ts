@@ -56,6 +56,20 @@ export interface ResourceBindingSpec {
   failover?: FailoverBehavior;
   /** Clusters the workload was evicted from whose copies are kept until the move is done. */
   gracefulEvictionTasks?: GracefulEvictionTask[];
+  /** A rebalance in progress: the copies of the decision before it stay until the new one is ready. */
+  rebalance?: RebalanceState;
+}
+
+/**
+ * A rebalance (a fresh decision after `rescheduleTriggeredAt`) that moves replicas off clusters:
+ * until every cluster of the new decision reports all its replicas ready, each cluster keeps the
+ * larger of its old and new shares (new before old). Written by the scheduler with the decision.
+ */
+export interface RebalanceState {
+  /** The decision before the rebalance. */
+  previousClusters: TargetCluster[];
+  /** RFC 3339 time the new decision was written. */
+  startedAt: string;
 }
 
 /** `producer` of the eviction tasks of cluster failover (NoExecute taints). */
@@ -98,6 +112,12 @@ export interface SchedulingHistoryEntry {
   message?: string;
   clusters: TargetCluster[];
   trigger: string;
+  /**
+   * With `failover.rebalanceOnRecovery`: the failed clusters the workload will be rebalanced
+   * back to once they recover (`ClusterFailover`: those it was evicted from; `Rebalance`: those
+   * still down when it rebalanced).
+   */
+  awaitingRecovery?: string[];
 }
 
 /** One member's copy of the binding's template, as reported. */

@@ -1,11 +1,13 @@
 /**
- * What a binding's Works say about its members: `status.aggregatedStatus` (per target cluster:
- * applied, why not, health and the member object's status) and the `FullyApplied` condition
- * (every target cluster applied), plus the members' copies for template status aggregation. Pure.
+ * What a binding's Works say about its members: `status.aggregatedStatus` (per cluster it keeps a
+ * copy on — its decision, and during a rebalance the old one's too — applied, why not, health and
+ * the member object's status) and the `FullyApplied` condition (every such cluster applied), plus
+ * the members' copies for template status aggregation. Pure.
  */
 import type { AggregatedStatusItem, ResourceBinding } from '../../api/flotilla/binding.js';
 import type { Condition } from '../../api/flotilla/cluster.js';
 import type { InterpretedObject } from '../../api/flotilla/interpret.js';
+import { keptTargets } from '../../api/flotilla/rebalance.js';
 import type { Work } from '../../api/flotilla/work.js';
 
 export interface Aggregation {
@@ -15,14 +17,14 @@ export interface Aggregation {
   members: (InterpretedObject | undefined)[];
 }
 
-/** The aggregation over `binding`'s target clusters, with `workOf` finding each one's Work. */
+/** The aggregation over the clusters `binding` keeps copies on, with `workOf` finding each one's Work. */
 export function aggregate(
   binding: ResourceBinding,
   workOf: (cluster: string) => Work | undefined,
 ): Aggregation {
   const items: AggregatedStatusItem[] = [];
   const members: (InterpretedObject | undefined)[] = [];
-  for (const target of binding.spec.clusters ?? []) {
+  for (const target of keptTargets(binding)) {
     const work = workOf(target.name);
     const applied = work?.status?.conditions?.find((c) => c.type === 'Applied');
     const manifest = work?.status?.manifestStatuses?.[0];

@@ -11,6 +11,7 @@ import type { Cluster } from '../../api/flotilla/cluster.js';
 import { clusterDefinitionChanged } from '../../api/flotilla/cluster.js';
 import { bindingName } from '../../api/flotilla/binding-for.js';
 import { workloadDependencies } from '../../api/flotilla/dependencies.js';
+import { keptTargets } from '../../api/flotilla/rebalance.js';
 import type { Dependency } from '../../api/flotilla/dependencies.js';
 import { OverrideError, applicableOverrides, applyOverrides } from '../../api/flotilla/overrides.js';
 import type { OverridePolicyObject } from '../../api/flotilla/overrides.js';
@@ -143,7 +144,8 @@ export class BindingController implements Runnable, Reconciler {
     const overrides = applicableOverrides(this.#overridePolicies(), template);
     const deps = binding.spec.propagateDeps ? workloadDependencies(template) : [];
     let waiting = false;
-    for (const target of binding.spec.clusters ?? []) {
+    // During a rebalance the old decision's copies stay (keptTargets) until the new one is ready.
+    for (const target of keptTargets(binding)) {
       const cluster = this.#clusters.get(target.name);
       if (!cluster) continue;
       if (!this.#dependenciesApplied(self, deps, target.name)) {

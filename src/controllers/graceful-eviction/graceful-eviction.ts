@@ -13,13 +13,9 @@
  * Karmada (#7455), a task whose workload could not be placed anywhere else is never removed:
  * the last copy stays, and an Event says why.
  */
-import type {
-  AggregatedStatusItem,
-  GracefulEvictionTask,
-  ResourceBinding,
-  TargetCluster,
-} from '../../api/flotilla/binding.js';
+import type { GracefulEvictionTask, ResourceBinding } from '../../api/flotilla/binding.js';
 import { APPLICATION_FAILOVER_PRODUCER } from '../../api/flotilla/binding.js';
+import { decisionReady, fullyPlaced, unschedulable } from '../../api/flotilla/placement-ready.js';
 import { isConflict } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
@@ -65,45 +61,11 @@ export function taskVerdict(
   const graceMs = seconds !== undefined ? seconds * 1000 : o.defaultGracePeriodMs;
   const created = Date.parse(task.creationTimestamp ?? '');
   const untilMs = (Number.isFinite(created) ? created : o.nowMs) + graceMs;
-  if (!placedElsewhere(binding)) return { keep: true, blocked: unschedulable(binding) };
+  if (!fullyPlaced(binding)) return { keep: true, blocked: unschedulable(binding) };
   if (task.purgeMode === 'Directly') return { keep: false, why: 'Directly' };
-  const reported = new Map((binding.status?.aggregatedStatus ?? []).map((s) => [s.clusterName, s]));
-  if ((binding.spec.clusters ?? []).every((t) => healthyThere(t, reported.get(t.name))))
-    return { keep: false, why: 'Healthy' };
+  if (decisionReady(binding)) return { keep: false, why: 'Healthy' };
   if (o.nowMs >= untilMs) return { keep: false, why: 'GracePeriodOver' };
   return { keep: true, untilMs };
-}
-
-/**
- * True when `item` reports the workload Healthy on `target`'s cluster with all the replicas the
- * decision now puts there: a status from before the move (Healthy with fewer) does not count.
- */
-function healthyThere(target: TargetCluster, item: AggregatedStatusItem | undefined): boolean {
-  if (item?.health !== 'Healthy') return false;
-  const ready = (item.status as { readyReplicas?: unknown } | undefined)?.readyReplicas;
-  return target.replicas === undefined || typeof ready !== 'number' || ready >= target.replicas;
-}
-
-/** True when the scheduler has tried the binding's current generation and could not place it. */
-function unschedulable(binding: ResourceBinding): boolean {
-  const scheduled = binding.status?.conditions?.find((c) => c.type === 'Scheduled');
-  return (
-    scheduled?.status === 'False' &&
-    binding.status?.schedulerObservedGeneration === binding.metadata.generation
-  );
-}
-
-/** True when the binding's current decision places all of it, somewhere. */
-function placedElsewhere(binding: ResourceBinding): boolean {
-  const { spec, status, metadata } = binding;
-  const scheduled = status?.conditions?.find((c) => c.type === 'Scheduled');
-  if (scheduled?.status !== 'True' || status?.schedulerObservedGeneration !== metadata.generation)
-    return false;
-  const clusters = spec.clusters ?? [];
-  if (clusters.length === 0) return false;
-  const divided = spec.placement?.replicaScheduling?.replicaSchedulingType === 'Divided';
-  if (!divided || !spec.replicas) return true;
-  return clusters.reduce((n, t) => n + (t.replicas ?? 0), 0) >= spec.replicas;
 }
 
 /** Removes graceful eviction tasks whose time has come. */

@@ -4,12 +4,20 @@
  * Works carry; a member object that changes brings its Work back (the `work.flotilla.io/work`
  * annotation names it). A Work's `status.manifestStatuses` gets each object's status, generation
  * and interpreted health (api/flotilla/interpret.ts). The binding controller aggregates from there.
+ * A member that stops being Ready loses its watches (their caches would go stale, their retries back
+ * off); when it is Ready again they start afresh and its Works are reported anew.
  */
 import type { Cluster } from '../../api/flotilla/cluster.js';
 import { isClusterReady } from '../../api/flotilla/cluster.js';
 import { interpretHealth } from '../../api/flotilla/interpret.js';
 import type { InterpretedObject } from '../../api/flotilla/interpret.js';
-import { MANAGED_LABEL, WORK_ANNOTATION, workCluster, memberResource } from '../../api/flotilla/work.js';
+import {
+  MANAGED_LABEL,
+  WORK_ANNOTATION,
+  memberResource,
+  workCluster,
+  workNamespace,
+} from '../../api/flotilla/work.js';
 import type { ManifestStatus, Work } from '../../api/flotilla/work.js';
 import { jsonEqual } from '../../api/json-equal.js';
 import type { JsonValue, KubeObject } from '../../api/meta.js';
@@ -18,6 +26,7 @@ import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { CLUSTERS, WORKS } from '../../client/flotilla-resources.js';
+import { objectKey } from '../../client/informer.js';
 import type { Informer } from '../../client/informer.js';
 import type { MemberClients } from '../../client/member-clients.js';
 import { SharedInformers } from '../../client/shared-informers.js';
@@ -63,7 +72,17 @@ export class WorkStatusController implements Runnable, Reconciler {
       sources: [{ informer: this.#works as unknown as Informer }],
       workers: 4,
     });
-    this.#clusters.addHandlers({ onDelete: (c) => this.#unwatch(c.metadata.name ?? '') });
+    this.#clusters.addHandlers({
+      onUpdate: (before, after) => {
+        if (isClusterReady(before) === isClusterReady(after)) return;
+        const name = after.metadata.name ?? '';
+        if (!isClusterReady(after)) this.#unwatch(name);
+        else
+          for (const w of this.#works.list())
+            if (w.metadata.namespace === workNamespace(name)) this.#controller.enqueue(objectKey(w));
+      },
+      onDelete: (c) => this.#unwatch(c.metadata.name ?? ''),
+    });
   }
 
   async start(signal: AbortSignal): Promise<void> {

@@ -79,6 +79,11 @@ export const bindingSchema = kindSchema(
       ),
       failover,
       rescheduleTriggeredAt: time('A fresh reschedule happens when this is later than lastScheduledTime.'),
+      rebalance: obj(
+        { previousClusters: arr(target, 'The decision before the rebalance.'), startedAt: time() },
+        ['previousClusters'],
+        'A rebalance in progress: the old copies stay until the new decision is ready everywhere.',
+      ),
       conflictResolution: str(),
       schedulePriority: obj({
         priority: int('Higher-priority bindings are scheduled first and may preempt lower ones.'),
@@ -105,7 +110,14 @@ export const bindingSchema = kindSchema(
       obj({ clusterName: str(), applied: bool(), appliedMessage: str(), health: str(), status: open() }),
     ),
     schedulingHistory: arr(
-      obj({ time: time(), reason: str(), message: str(), clusters: arr(target), trigger: str() }),
+      obj({
+        time: time(),
+        reason: str(),
+        message: str(),
+        clusters: arr(target),
+        trigger: str(),
+        awaitingRecovery: arr(str(), 'Failed clusters the workload returns to when they recover.'),
+      }),
       'Recent scheduling decisions, newest first.',
     ),
   }),

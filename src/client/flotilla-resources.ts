@@ -19,6 +19,10 @@ export const CLUSTER_OVERRIDE_POLICIES: ResourceRef = {
   apiVersion: POLICY_API_VERSION,
   plural: 'clusteroverridepolicies',
 };
+export const CLUSTER_TAINT_POLICIES: ResourceRef = {
+  apiVersion: POLICY_API_VERSION,
+  plural: 'clustertaintpolicies',
+};
 export const WORKS: ResourceRef = { apiVersion: WORK_API_VERSION, plural: 'works' };
 export const RESOURCE_BINDINGS: ResourceRef = { apiVersion: WORK_API_VERSION, plural: 'resourcebindings' };
 export const CLUSTER_RESOURCE_BINDINGS: ResourceRef = {

@@ -28,6 +28,7 @@ import { ClusterStatusController } from '../controllers/cluster-status/cluster-s
 import { GracefulEvictionController } from '../controllers/graceful-eviction/graceful-eviction.js';
 import { TaintManager } from '../controllers/taint-manager/taint-manager.js';
 import { Rebalancer } from '../controllers/rebalancer/rebalancer.js';
+import { ClusterTaintPolicyController } from '../controllers/cluster-taint-policy/cluster-taint-policy-controller.js';
 import type { RebalancerOptions } from '../controllers/rebalancer/rebalancer.js';
 import { APPLICATION_FAILOVER_PRODUCER, TAINT_MANAGER_PRODUCER } from '../api/flotilla/binding.js';
 import { ApplicationFailoverController } from '../controllers/application-failover/application-failover.js';
@@ -255,6 +256,21 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           clock,
           log: controllerLog,
           component: 'flotilla-graceful-eviction',
+        }),
+      }),
+    )
+    .add(
+      'cluster-taint-policy',
+      new ClusterTaintPolicyController({
+        client,
+        informers,
+        clock,
+        log: controllerLog,
+        recorder: new EventRecorder({
+          client,
+          clock,
+          log: controllerLog,
+          component: 'flotilla-cluster-taint-policy',
         }),
       }),
     )

@@ -31,6 +31,7 @@ describe('kubectl with Flotilla kinds', { concurrency: true }, () => {
           /^propagationpolicies\s+pp\s+policy\.flotilla\.io\/v1alpha1\s+true\s+PropagationPolicy/m,
         );
         assert.match(out, /^clusterpropagationpolicies\s+cpp\s+policy\.flotilla\.io\/v1alpha1\s+false/m);
+        assert.match(out, /^clustertaintpolicies\s+ctp\s+policy\.flotilla\.io\/v1alpha1\s+false/m);
         const work = await k.ok(['api-resources', '--api-group', 'work.flotilla.io']);
         assert.match(work, /^resourcebindings\s+rb\s+work\.flotilla\.io\/v1alpha1\s+true\s+ResourceBinding/m);
       });
@@ -116,6 +117,32 @@ describe('kubectl with Flotilla kinds', { concurrency: true }, () => {
         );
         const missing = await k.run(['get', 'pp', 'bad', '-n', ns]);
         assert.equal(missing.code, 1, 'nothing was stored');
+      });
+
+      it('ClusterTaintPolicy: refuses an unsound one with the field paths, lists one with its taints', async () => {
+        const name = `ctp-${slug(version)}`;
+        const ctp = (effect: string, statusValues: string[]): unknown => ({
+          apiVersion: 'policy.flotilla.io/v1alpha1',
+          kind: 'ClusterTaintPolicy',
+          metadata: { name },
+          spec: {
+            // A condition no cluster reports: the policy taints nothing on this shared hub.
+            addOnConditions: [{ conditionType: 'E2ENeverReported', operator: 'In', statusValues }],
+            taints: [{ key: 'e2e-check', effect }],
+          },
+        });
+        const r = await k.run(['apply', '-f', tempFile('bad-ctp.yaml', manifest(ctp('Sometimes', [])))]);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, new RegExp(`The ClusterTaintPolicy "${name}" is invalid`));
+        assert.match(r.stderr, /spec\.taints\[0\]\.effect: Unsupported value: "Sometimes"/);
+        assert.match(r.stderr, /spec\.addOnConditions\[0\]\.statusValues: Required value/);
+        assert.equal((await k.run(['get', 'ctp', name])).code, 1, 'nothing was stored');
+        await k.ok(['apply', '-f', tempFile('ctp.yaml', manifest(ctp('NoSchedule', ['True'])))]);
+        assert.match(
+          await k.ok(['get', 'ctp', name]),
+          new RegExp(`^NAME\\s+TAINTS\\s+AGE\\n${name}\\s+e2e-check\\s+\\S+\\n$`),
+        );
+        await k.ok(['delete', 'ctp', name]);
       });
 
       it('defaults a policy and lists it with its columns', async () => {

@@ -8,7 +8,8 @@ import type { FieldIssue } from '../../status.js';
 import { validatePropagationSpec } from '../policy-validation.js';
 import type { PropagationSpec } from '../policy.js';
 import { bindingSchema, clusterSchema, priorityClassSchema, workSchema } from './other-schemas.js';
-import { overridePolicySchema, propagationPolicySchema } from './policy-schemas.js';
+import { clusterTaintPolicySchema, overridePolicySchema, propagationPolicySchema } from './policy-schemas.js';
+import { validateClusterTaintPolicy } from '../cluster-taint-policy.js';
 import type { Schema } from './schema.js';
 
 interface KindDefinition {
@@ -76,6 +77,16 @@ const KINDS: KindDefinition[] = [
     namespaced: false,
     schema: overridePolicySchema,
     columns: [AGE],
+  },
+  {
+    group: 'policy.flotilla.io',
+    kind: 'ClusterTaintPolicy',
+    plural: 'clustertaintpolicies',
+    shortNames: ['ctp'],
+    namespaced: false,
+    schema: clusterTaintPolicySchema,
+    statusSubresource: false,
+    columns: [{ name: 'Taints', type: 'string', jsonPath: '.spec.taints[*].key' }, AGE],
   },
   {
     group: 'work.flotilla.io',
@@ -165,4 +176,5 @@ export const FLOTILLA_VALIDATORS: Readonly<
 > = {
   'policy.flotilla.io/PropagationPolicy': policy,
   'policy.flotilla.io/ClusterPropagationPolicy': policy,
+  'policy.flotilla.io/ClusterTaintPolicy': validateClusterTaintPolicy,
 };

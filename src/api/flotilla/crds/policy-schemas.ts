@@ -146,3 +146,36 @@ export const overridePolicySchema = kindSchema(
     overriders: anyValue('Deprecated: use overrideRules.'),
   }),
 );
+
+const matchCondition = obj(
+  {
+    conditionType: str('A condition type of the cluster status (Ready, or any other).'),
+    operator: str('In or NotIn.', { enum: ['In', 'NotIn'] }),
+    statusValues: arr(str(), 'Condition statuses (True, False, Unknown) the operator compares with.'),
+  },
+  ['conditionType', 'operator', 'statusValues'],
+);
+
+export const clusterTaintPolicySchema = kindSchema(
+  obj(
+    {
+      targetClusters: clusterAffinity('Clusters the policy applies to (absent: all).'),
+      addOnConditions: arr(matchCondition, 'When all hold, the taints are added.'),
+      removeOnConditions: arr(matchCondition, 'When all hold, the taints are removed (removal wins).'),
+      taints: arr(
+        obj(
+          {
+            key: str(),
+            value: str(),
+            effect: str('NoSchedule, PreferNoSchedule or NoExecute.', {
+              enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'],
+            }),
+          },
+          ['key', 'effect'],
+        ),
+        'The taints to add or remove.',
+      ),
+    },
+    ['taints'],
+  ),
+);

@@ -276,7 +276,7 @@ describe('cluster failover', () => {
   });
 
   it('fails a crash-looping copy over by application failover, and leaves a healthy one alone', async () => {
-    const policy = (name: string): unknown => ({
+    const policy = (name: string, propagateDeps = false): unknown => ({
       apiVersion: 'policy.flotilla.io/v1alpha1',
       kind: 'PropagationPolicy',
       metadata: { name, namespace: 'default' },
@@ -287,18 +287,37 @@ describe('cluster failover', () => {
           replicaScheduling: { replicaSchedulingType: 'Divided', replicaDivisionPreference: 'Weighted' },
         },
         failover: { application: { decisionConditions: { tolerationSeconds: 8 } } },
+        propagateDeps,
       },
     });
-    const deployment = (name: string): unknown => ({
+    const deployment = (name: string, configMap?: string): unknown => ({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name, namespace: 'default' },
       spec: {
         replicas: 4,
         selector: { matchLabels: { app: name } },
-        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: 'nginx' }] } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: {
+            containers: [
+              {
+                name,
+                image: 'nginx',
+                ...(configMap ? { envFrom: [{ configMapRef: { name: configMap } }] } : {}),
+              },
+            ],
+          },
+        },
       },
     });
+    // shaky's ConfigMap is a dependency (propagateDeps): it goes where shaky goes.
+    const config = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'shaky-config', namespace: 'default' },
+      data: { MODE: 'shaky' },
+    };
     // In us-east-1 only, shaky's pods crash-loop (the simulator's flotilla/crashloop image).
     const crashInEast = {
       apiVersion: 'policy.flotilla.io/v1alpha1',
@@ -325,8 +344,9 @@ describe('cluster failover', () => {
     await k.ok(['apply', '-f', '-'], {
       input: manifest(
         crashInEast,
-        deployment('shaky'),
-        policy('shaky'),
+        config,
+        deployment('shaky', 'shaky-config'),
+        policy('shaky', true),
         deployment('steady'),
         policy('steady'),
       ),
@@ -359,6 +379,19 @@ describe('cluster failover', () => {
       async () =>
         (await k.run(['--context', 'us-east-1', 'get', 'deploy', 'shaky'])).stderr.includes('NotFound'),
       { what: 'the crash-looping copy removed', timeoutMs: 60_000 },
+    );
+    await eventually(
+      async () =>
+        (await k.run(['--context', 'us-east-1', 'get', 'configmap', 'shaky-config'])).stderr.includes(
+          'NotFound',
+        ),
+      { what: 'its dependency removed from us-east-1 with it', timeoutMs: 60_000 },
+    );
+    assert.match(await k.ok(['--context', 'us-west-1', 'get', 'configmap', 'shaky-config']), /shaky-config/);
+    assert.equal(
+      await k.ok(['get', 'rb', 'shaky-config-configmap', '-o', 'jsonpath={.spec.clusters[*].name}']),
+      'us-west-1',
+      'the dependency binding follows the workload',
     );
     assert.equal(
       await decision('steady'),

@@ -2,7 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ResourceBinding, SchedulingHistoryEntry, TargetCluster } from './binding.js';
 import type { Cluster } from './cluster.js';
-import { awaitingRecovery, keptTargets, rebalanceFor, recoveredSince } from './rebalance.js';
+import {
+  awaitingRecovery,
+  clustersWithCopies,
+  keptTargets,
+  rebalanceFor,
+  recoveredSince,
+} from './rebalance.js';
 
 const t = (spec: string): TargetCluster[] =>
   spec
@@ -121,5 +127,18 @@ describe('rebalanceFor and keptTargets', () => {
 
   it('without a rebalance the kept targets are the decision', () => {
     assert.equal(show(keptTargets(binding('a:2 b:1'))), 'a:2 b:1');
+  });
+});
+
+describe('clustersWithCopies', () => {
+  it('names the decision, the old decision of a rebalance and the clusters of eviction tasks, once each', () => {
+    const b = binding('a:2 b:2', {
+      rebalance: { previousClusters: t('a:3 c:1'), startedAt: '2026-12-05T10:00:00.000Z' },
+      gracefulEvictionTasks: [
+        { fromCluster: 'd', reason: 'TaintUntolerated', producer: 'TaintManager' },
+        { fromCluster: 'c', reason: 'TaintUntolerated', producer: 'TaintManager' },
+      ],
+    });
+    assert.equal(show(clustersWithCopies(b)), 'a b c d');
   });
 });

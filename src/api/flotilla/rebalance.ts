@@ -72,6 +72,17 @@ export function keptTargets(binding: ResourceBinding): TargetCluster[] {
   return previous ? mergeLarger(current, previous) : current;
 }
 
+/**
+ * Every cluster the binding keeps a copy on: its kept targets (decision and rebalance) and the
+ * clusters of its graceful eviction tasks. A workload's dependencies must stay on all of them.
+ */
+export function clustersWithCopies(binding: ResourceBinding): TargetCluster[] {
+  const kept = keptTargets(binding).map((t) => ({ name: t.name }));
+  for (const task of binding.spec.gracefulEvictionTasks ?? [])
+    if (!kept.some((t) => t.name === task.fromCluster)) kept.push({ name: task.fromCluster });
+  return kept;
+}
+
 /** Both decisions' clusters, each with the larger share, in `a`'s order then `b`'s. */
 function mergeLarger(a: readonly TargetCluster[], b: readonly TargetCluster[]): TargetCluster[] {
   const out = new Map<string, TargetCluster>();

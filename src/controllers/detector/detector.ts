@@ -39,6 +39,7 @@ import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { claimLabelPatch, claimLabels, claimOf, withClaimLabels } from './claim.js';
 import { releaseDependencies, syncDependencies } from './dependencies.js';
+import { clustersWithCopies } from '../../api/flotilla/rebalance.js';
 
 export interface DetectorOptions {
   client: ApiClient;
@@ -148,7 +149,8 @@ export class Detector implements Runnable, Reconciler {
       await syncDependencies(ctx, {
         template,
         propagateDeps: policy.spec.propagateDeps === true,
-        placed: binding?.spec.clusters ?? [],
+        // Wherever a copy stays (an eviction or a rebalance in progress), its dependencies stay too.
+        placed: binding ? clustersWithCopies(binding) : [],
       });
       await this.#syncBinding(template, policy, signal);
     }

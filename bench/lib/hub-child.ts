@@ -2,8 +2,11 @@
  * A real HTTPS hub in its own process for the over-the-wire benchmarks, so the hub's event loop is
  * not shared with 1,000 client connections. Prints one JSON line `{url, token, caPem, pid}` when
  * serving; stops when stdin closes or on SIGTERM. Usage: `hub-child.ts <sqlite|memory> [OPTIONS-JSON]`.
+ * With FLOTILLA_BENCH_PROFILE=FILE, SIGUSR2 starts a CPU profile and the next SIGUSR2 writes it to
+ * FILE (open it in Chrome DevTools), so a benchmark can profile just the phase it measures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHub } from '../../src/cmd/hub.js';
@@ -30,3 +33,22 @@ async function stop(): Promise<void> {
 process.stdin.on('end', () => void stop());
 process.stdin.resume();
 process.on('SIGTERM', () => void stop());
+
+const profileFile = process.env['FLOTILLA_BENCH_PROFILE'];
+if (profileFile) {
+  const session = new Session();
+  session.connect();
+  let profiling = false;
+  process.on('SIGUSR2', () => {
+    void (async () => {
+      if (!profiling) {
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      } else {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(profileFile, JSON.stringify(profile));
+      }
+      profiling = !profiling;
+    })();
+  });
+}

@@ -76,6 +76,9 @@ export interface HubOptions {
   lock?: DataDirLock;
 }
 
+/** Member status changes within this window make one Work status write (and one binding, one template). */
+const WORK_STATUS_BATCH_MS = 200;
+
 /** The hub was stopped before it became active. */
 export class HubStoppedError extends Error {
   override readonly name = 'HubStoppedError';
@@ -210,7 +213,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         recorder: new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-execution' }),
       }),
     )
-    .add('work-status', new WorkStatusController({ client, informers, members, clock, log: controllerLog }))
+    .add(
+      'work-status',
+      new WorkStatusController({
+        client,
+        informers,
+        members,
+        clock,
+        log: controllerLog,
+        batchMs: WORK_STATUS_BATCH_MS,
+      }),
+    )
     .add(
       'taint-manager',
       new TaintManager({

@@ -85,6 +85,26 @@ const SUMMED: Record<string, readonly string[]> = {
   Job: ['active', 'succeeded', 'failed', 'ready'],
 };
 
+/**
+ * What of a member's status the hub keeps (Karmada's ReflectStatus): for the workload kinds, the
+ * counts it aggregates, `observedGeneration` and each condition's type, status and reason —
+ * without the timestamps and messages that change on every member update, so the Work and the
+ * binding are written only when something that matters changed. Other kinds keep their status.
+ */
+export function reflectStatus(kind: string, status: Status | undefined): Status | undefined {
+  const fields = SUMMED[kind];
+  if (!status || !fields) return status;
+  const kept: Status = {};
+  for (const f of [...fields, 'observedGeneration']) if (status[f] !== undefined) kept[f] = status[f];
+  if (Array.isArray(status['conditions']))
+    kept['conditions'] = (status['conditions'] as Record<string, unknown>[]).map((c) => ({
+      type: c['type'],
+      status: c['status'],
+      ...(c['reason'] !== undefined ? { reason: c['reason'] } : {}),
+    }));
+  return kept;
+}
+
 /** Kinds whose template status Flotilla aggregates. */
 export function aggregatesStatus(kind: string): boolean {
   return kind in SUMMED || kind === 'Service';

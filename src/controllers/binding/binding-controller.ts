@@ -107,8 +107,9 @@ export class BindingController implements Runnable, Reconciler {
       clock: options.clock,
       log: options.log,
       sources: [
-        source(this.#rb, (b) => [keyOf('rb', b)]),
-        source(this.#crb, (b) => [keyOf('crb', b)]),
+        // Status writes (the scheduler's, this controller's own) change nothing it derives.
+        { ...source(this.#rb, (b) => [keyOf('rb', b)]), relevant: bindingSpecChanged },
+        { ...source(this.#crb, (b) => [keyOf('crb', b)]), relevant: bindingSpecChanged },
         source(this.#works, bindingKeysOfWork),
         source(this.#op, all),
         source(this.#cop, all),
@@ -378,4 +379,12 @@ function bindingKeysOfWork(w: Work): string[] {
   if (!(w.metadata.namespace ?? '').startsWith(WORK_NAMESPACE_PREFIX) || !name) return [];
   const prefix = labels[BINDING_KIND_LABEL] === 'ClusterResourceBinding' ? 'crb' : 'rb';
   return [`${prefix}/${labels[BINDING_NAMESPACE_LABEL] ?? ''}/${name}`];
+}
+
+/** Whether a binding's spec (its generation) or its deletion changed between two versions. */
+function bindingSpecChanged(before: KubeObject, after: KubeObject): boolean {
+  return (
+    before.metadata.generation !== after.metadata.generation ||
+    before.metadata.deletionTimestamp !== after.metadata.deletionTimestamp
+  );
 }

@@ -18,6 +18,14 @@ import { RESOURCE_BINDINGS } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
 import { claimOf } from './claim.js';
 
+/** Index of dependency bindings by the workload bindings that require them (`namespace/name`). */
+export const REQUIRED_BY_INDEX = 'detector-required-by';
+
+/** Index function for `REQUIRED_BY_INDEX`. */
+export function requiredByKeys(b: ResourceBinding): string[] {
+  return (b.spec.requiredBy ?? []).map((r) => `${b.metadata.namespace ?? ''}/${r.name}`);
+}
+
 const PLURALS: Record<string, string> = {
   ConfigMap: 'configmaps',
   Secret: 'secrets',
@@ -72,7 +80,8 @@ export async function syncDependencies(
 
 /**
  * Removes workload binding `requirer` from the dependency bindings of `namespace` it no longer
- * needs (all but `kept`); deletes those nobody requires any more.
+ * needs (all but `kept`); deletes those nobody requires any more. `bindings` must carry
+ * `REQUIRED_BY_INDEX`.
  */
 export async function releaseDependencies(
   ctx: { client: ApiClient; bindings: Informer<ResourceBinding>; signal: AbortSignal },
@@ -80,10 +89,9 @@ export async function releaseDependencies(
 ): Promise<void> {
   const { client, bindings, signal } = ctx;
   const { namespace, requirer } = w;
-  for (const b of bindings.list()) {
-    if (b.metadata.namespace !== namespace || w.kept?.has(b.metadata.name ?? '')) continue;
-    if (!b.spec.requiredBy?.some((r) => r.name === requirer)) continue;
-    const requiredBy = b.spec.requiredBy.filter((r) => r.name !== requirer);
+  for (const b of bindings.byIndex(REQUIRED_BY_INDEX, `${namespace}/${requirer}`)) {
+    if (w.kept?.has(b.metadata.name ?? '')) continue;
+    const requiredBy = (b.spec.requiredBy ?? []).filter((r) => r.name !== requirer);
     if (requiredBy.length === 0 && !b.spec.placement) {
       await client
         .delete({ ...RESOURCE_BINDINGS, namespace }, b.metadata.name ?? '', { signal })

@@ -38,7 +38,7 @@ import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { claimLabelPatch, claimLabels, claimOf, withClaimLabels } from './claim.js';
-import { releaseDependencies, syncDependencies } from './dependencies.js';
+import { REQUIRED_BY_INDEX, releaseDependencies, requiredByKeys, syncDependencies } from './dependencies.js';
 import { clustersWithCopies } from '../../api/flotilla/rebalance.js';
 
 export interface DetectorOptions {
@@ -91,6 +91,7 @@ export class Detector implements Runnable, Reconciler {
     this.#pp = options.informers.informer<PolicyObject>(PROPAGATION_POLICIES);
     this.#cpp = options.informers.informer<PolicyObject>(CLUSTER_PROPAGATION_POLICIES);
     this.#rb = options.informers.informer<ResourceBinding>(RESOURCE_BINDINGS);
+    this.#rb.addIndex(REQUIRED_BY_INDEX, requiredByKeys);
     this.#crb = options.informers.informer<ResourceBinding>(CLUSTER_RESOURCE_BINDINGS);
     this.#priorityClasses = options.informers.informer(PRIORITY_CLASSES);
     this.#controller = new Controller({
@@ -208,7 +209,13 @@ export class Detector implements Runnable, Reconciler {
       }
       const informer = this.#o.informers.informer({ apiVersion, plural: resource.plural });
       const enqueue = (t: KubeObject): void => this.#controller.enqueue(templateKey(apiVersion, kind, t));
-      informer.addHandlers({ onAdd: enqueue, onUpdate: (_before, after) => enqueue(after) });
+      informer.addHandlers({
+        onAdd: enqueue,
+        // The fleet-wide status the binding controller writes back changes nothing here.
+        onUpdate: (before, after) => {
+          if (templateChanged(before, after)) enqueue(after);
+        },
+      });
       this.#kinds.set(id, informer);
       this.#log.info({ apiVersion, kind }, 'watching templates');
     }
@@ -310,4 +317,26 @@ function templateKeyOf(id: string, t: KubeObject): string {
 function templateKey(apiVersion: string, kind: string, t: KubeObject): string {
   const ns = t.metadata.namespace ? `${t.metadata.namespace}/` : '';
   return `${apiVersion}|${kind}|${ns}${t.metadata.name ?? ''}`;
+}
+
+/**
+ * Whether a template changed in a way the detector cares about: anything but its status. Kinds
+ * with a generation say so through it (plus metadata); others are compared whole, status aside.
+ */
+function templateChanged(before: KubeObject, after: KubeObject): boolean {
+  const meta = (o: KubeObject): string =>
+    JSON.stringify([
+      o.metadata.labels ?? {},
+      o.metadata.annotations ?? {},
+      o.metadata.deletionTimestamp ?? '',
+      o.metadata.ownerReferences ?? [],
+    ]);
+  if (before.metadata.generation !== undefined && after.metadata.generation !== undefined)
+    return before.metadata.generation !== after.metadata.generation || meta(before) !== meta(after);
+  const rest = (o: KubeObject): string => {
+    const { status: _status, metadata, ...fields } = o as KubeObject & { status?: unknown };
+    const { resourceVersion: _rv, managedFields: _mf, ...kept } = metadata;
+    return JSON.stringify([kept, fields]);
+  };
+  return rest(before) !== rest(after);
 }

@@ -9,7 +9,7 @@
  */
 import type { Cluster } from '../../api/flotilla/cluster.js';
 import { isClusterReady } from '../../api/flotilla/cluster.js';
-import { interpretHealth } from '../../api/flotilla/interpret.js';
+import { interpretHealth, reflectStatus } from '../../api/flotilla/interpret.js';
 import type { InterpretedObject } from '../../api/flotilla/interpret.js';
 import {
   MANAGED_LABEL,
@@ -41,6 +41,11 @@ export interface WorkStatusOptions {
   members: MemberClients;
   clock: Clock;
   log: Logger;
+  /**
+   * How long a member object's change waits before its Work's status is written, so a burst of
+   * changes (pods turning Ready one by one) makes one write (default 0: at once).
+   */
+  batchMs?: number;
 }
 
 interface MemberWatch {
@@ -123,7 +128,7 @@ export class WorkStatusController implements Runnable, Reconciler {
           ...(ref.namespace ? { namespace: ref.namespace } : {}),
           name,
         },
-        ...(obj?.status !== undefined ? { status: obj.status } : {}),
+        ...(obj?.status !== undefined ? { status: reflectStatus(manifest.kind, obj.status) } : {}),
         health: interpretHealth(obj ? { ...obj, kind: manifest.kind } : undefined),
         ...(obj?.metadata.generation !== undefined ? { generation: obj.metadata.generation } : {}),
       });
@@ -176,7 +181,9 @@ export class WorkStatusController implements Runnable, Reconciler {
       watch.kinds.add(id);
       const enqueue = (o: KubeObject): void => {
         const work = o.metadata.annotations?.[WORK_ANNOTATION];
-        if (work) this.#controller.enqueue(work);
+        if (!work) return;
+        if (this.#o.batchMs) this.#controller.enqueueAfter(work, this.#o.batchMs);
+        else this.#controller.enqueue(work);
       };
       informer.addHandlers({ onAdd: enqueue, onUpdate: (_b, a) => enqueue(a), onDelete: enqueue });
     }

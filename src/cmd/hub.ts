@@ -169,7 +169,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const client = new ApiClient(localTransport(server));
   const controllerLog = options.log.child({ component: 'controller-manager' });
   const informers = new SharedInformers({ client, clock, log: controllerLog, transform: stripManagedFields });
-  const recorder = new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-scheduler' });
+  const recorderFor = (component: string): EventRecorder =>
+    new EventRecorder({ client, clock, log: controllerLog, component: `flotilla-${component}` });
+  const recorder = recorderFor('scheduler');
   const members = options.members ?? new SecretMemberClients(client);
   const evictions = new Counter({
     name: 'flotilla_evictions_total',
@@ -188,7 +190,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         informers,
         clock,
         log: controllerLog,
-        recorder: new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-detector' }),
+        recorder: recorderFor('detector'),
       }),
     )
     .add('scheduler', new BindingScheduler({ client, informers, clock, log: controllerLog, recorder }))
@@ -199,7 +201,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         informers,
         clock,
         log: controllerLog,
-        recorder: new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-binding' }),
+        recorder: recorderFor('binding'),
       }),
     )
     .add(
@@ -210,7 +212,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         members,
         clock,
         log: controllerLog,
-        recorder: new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-execution' }),
+        recorder: recorderFor('execution'),
       }),
     )
     .add(
@@ -231,12 +233,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         informers,
         clock,
         log: controllerLog,
-        recorder: new EventRecorder({
-          client,
-          clock,
-          log: controllerLog,
-          component: 'flotilla-taint-manager',
-        }),
+        recorder: recorderFor('taint-manager'),
         onEvict: (cluster) => evictions.inc({ cluster, producer: TAINT_MANAGER_PRODUCER }),
         ...options.failover,
       }),
@@ -248,12 +245,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         informers,
         clock,
         log: controllerLog,
-        recorder: new EventRecorder({
-          client,
-          clock,
-          log: controllerLog,
-          component: 'flotilla-application-failover',
-        }),
+        recorder: recorderFor('application-failover'),
         onEvict: (cluster) => evictions.inc({ cluster, producer: APPLICATION_FAILOVER_PRODUCER }),
       }),
     )
@@ -264,12 +256,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         informers,
         clock,
         log: controllerLog,
-        recorder: new EventRecorder({
-          client,
-          clock,
-          log: controllerLog,
-          component: 'flotilla-graceful-eviction',
-        }),
+        recorder: recorderFor('graceful-eviction'),
       }),
     )
     .add(
@@ -279,12 +266,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         informers,
         clock,
         log: controllerLog,
-        recorder: new EventRecorder({
-          client,
-          clock,
-          log: controllerLog,
-          component: 'flotilla-cluster-taint-policy',
-        }),
+        recorder: recorderFor('cluster-taint-policy'),
       }),
     )
     .add(
@@ -294,7 +276,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         informers,
         clock,
         log: controllerLog,
-        recorder: new EventRecorder({ client, clock, log: controllerLog, component: 'flotilla-rebalancer' }),
+        recorder: recorderFor('rebalancer'),
         ...options.rebalance,
       }),
     )
@@ -306,12 +288,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         members,
         clock,
         log: controllerLog,
-        recorder: new EventRecorder({
-          client,
-          clock,
-          log: controllerLog,
-          component: 'flotilla-cluster-status',
-        }),
+        recorder: recorderFor('cluster-status'),
         ...options.clusterStatus,
       }),
     )

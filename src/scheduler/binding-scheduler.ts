@@ -12,8 +12,11 @@
  * decision: replicas are never taken away because nothing else can host them — except by
  * preemption: a divided binding that does not fit takes replicas from strictly lower-priority
  * bindings (core/preempt.ts plans it, preemption.ts words it); a preempted binding waits for the
- * fleet to change before it tries again. Workload groups (workload-groups.ts) are indexed from the
- * informers. Decisions are made one at a time; their writes overlap.
+ * fleet to change before it tries again. A requested reschedule is a `Rebalance`: a fresh decision
+ * that, when it takes replicas off clusters, records the old one in `spec.rebalance` so the old
+ * copies stay until the new ones are ready (rebalance-decision.ts). Workload groups
+ * (workload-groups.ts) are indexed from the informers. Decisions are made one at a time; their
+ * writes overlap.
  */
 import type { ResourceBinding, TargetCluster } from '../api/flotilla/binding.js';
 import type { Cluster } from '../api/flotilla/cluster.js';
@@ -304,7 +307,8 @@ export class BindingScheduler implements Runnable {
     this.#writing.add(key);
     try {
       let current = binding;
-      const rebalanceChanged = rebalance !== undefined && (rebalance !== null || binding.spec.rebalance);
+      const rebalanceChanged =
+        rebalance !== undefined && (rebalance !== null || binding.spec.rebalance !== undefined);
       if (!sameTargets(binding.spec.clusters ?? [], decision.clusters) || rebalanceChanged)
         current = await this.#o.client.patch<ResourceBinding>(ref, name, {
           body: {

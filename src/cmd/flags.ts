@@ -63,6 +63,7 @@ export const HUB_PROCESS_OPTIONS = {
   'cluster-grace-period': { type: 'string', default: '40' },
   'cluster-eviction-delay': { type: 'string', default: '60' },
   'rebalance-delay': { type: 'string', default: '30' },
+  'rebalance-timeout': { type: 'string', default: '600' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -73,11 +74,19 @@ export const CLUSTER_HEALTH_HELP = `  --cluster-probe-interval S  seconds betwee
                               tolerate it move elsewhere (default 60; off = never)
   --rebalance-delay S         seconds a failed member must be healthy again before workloads with
                               failover.rebalanceOnRecovery move back to it (default 30)
+  --rebalance-timeout S       seconds a rebalance's new copies have to become ready before it is
+                              rolled back (default 600)
 `;
 
 /** The rebalancer's settings the `--rebalance-…` flags give. */
-export function rebalanceOptions(values: { 'rebalance-delay': string }): { recoveryDelayMs: number } {
-  return { recoveryDelayMs: seconds('--rebalance-delay', values['rebalance-delay']) * 1000 };
+export function rebalanceOptions(values: { 'rebalance-delay': string; 'rebalance-timeout': string }): {
+  recoveryDelayMs: number;
+  timeoutMs: number;
+} {
+  return {
+    recoveryDelayMs: seconds('--rebalance-delay', values['rebalance-delay']) * 1000,
+    timeoutMs: seconds('--rebalance-timeout', values['rebalance-timeout']) * 1000,
+  };
 }
 
 /** The cluster-status settings the `--cluster-…` flags give. */

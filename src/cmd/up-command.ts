@@ -73,6 +73,7 @@ export async function runUp(args: string[]): Promise<number> {
   const { host, port } = parseListen(values.listen);
   const level = logLevel(values['log-level']);
   const clusterStatus = clusterHealthOptions(values);
+  const rebalance = rebalanceOptions(values);
   const spec = await resolveFleet(dir, values);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const log = buildLogger(level, join(dir, 'flotilla.log'));
@@ -98,7 +99,7 @@ export async function runUp(args: string[]): Promise<number> {
       spec,
       log,
       clusterStatus,
-      rebalance: rebalanceOptions(values),
+      rebalance,
       signal: stop.signal,
       onStandby: () =>
         out.line(`another hub is active on ${dir}; waiting for it to stop (Ctrl-C to give up)`),

@@ -121,6 +121,8 @@ describe('flotilla up', () => {
       [['--fleet', tempFile('fleet.yaml', 'clusters: [{ name: Bad_Name }]')], /clusters\[0\]\.name/],
       [['--listen', 'nowhere'], /--listen must be HOST:PORT/],
       [['--log-level', 'loud'], /--log-level must be one of/],
+      [['--rebalance-delay', '0'], /--rebalance-delay must be a positive number of seconds, got "0"/],
+      [['--rebalance-timeout', 'soon'], /--rebalance-timeout must be a positive number of seconds/],
       [['--bogus'], /Unknown option '--bogus'/],
       [['--clusters', '2'], /already holds a fleet of 3 cluster\(s\) \(us-east-1,us-west-1,eu-west-1\)/],
     ];

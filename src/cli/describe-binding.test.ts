@@ -49,6 +49,47 @@ describe('describeBinding', () => {
       assert.match(text, section);
   });
 
+  it('shows the copies kept while the workload moves, and the clusters it will return to', () => {
+    const b = makeBinding();
+    b.spec.failover = { rebalanceOnRecovery: true };
+    b.spec.gracefulEvictionTasks = [
+      {
+        fromCluster: 'c',
+        replicas: 2,
+        reason: 'TaintUntolerated',
+        producer: 'TaintManager',
+        purgeMode: 'Gracefully',
+        creationTimestamp: ago(30),
+      },
+    ];
+    b.spec.rebalance = {
+      previousClusters: [
+        { name: 'a', replicas: 5 },
+        { name: 'b', replicas: 1 },
+      ],
+      startedAt: ago(10),
+    };
+    b.status = {
+      ...b.status,
+      schedulingHistory: [
+        {
+          time: ago(30),
+          reason: 'Success',
+          clusters: [],
+          trigger: 'ClusterFailover',
+          awaitingRecovery: ['c'],
+        },
+      ],
+    };
+    const moving = describeBinding(b, [], AT_NOW);
+    assert.match(moving, /^Awaiting Recovery: +c$/m);
+    assert.match(
+      moving,
+      /^Copies Kept:\n {2}Cluster +Replicas +Since +Why\n.*\n {2}c +2 +30s +evicted \(TaintUntolerated, Gracefully\)\n {2}a +5 +10s +rebalancing: until the new placement is ready\n/m,
+    );
+    assert.doesNotMatch(text, /Copies Kept|Awaiting Recovery/);
+  });
+
   it('describes a cluster-scoped, unscheduled binding of a non-workload', () => {
     const crb: ResourceBinding = {
       apiVersion: 'work.flotilla.io/v1alpha1',

@@ -1,9 +1,12 @@
 /**
  * `flotilla describe binding`: a ResourceBinding or ClusterResourceBinding in kubectl-describe
  * form — the template, the claiming policy and its placement, the decision, each member's copy
- * (applied, health, its status fields), conditions, the scheduling history and recent events.
+ * (applied, health, its status fields), the copies kept while the workload moves (eviction tasks,
+ * a rebalance in progress) and the failed clusters it will return to, conditions, the scheduling
+ * history and recent events.
  */
 import type { AggregatedStatusItem, ResourceBinding } from '../api/flotilla/binding.js';
+import { awaitingRecovery } from '../api/flotilla/rebalance.js';
 import { claimOf } from '../api/flotilla/claim-labels.js';
 import { NONE, ageOf, formatTargets, orNone } from './cells.js';
 import type { Field } from './describe-format.js';
@@ -47,7 +50,11 @@ export function describeBinding(
         ]
       : []),
     ['Last Scheduled', timeAndAge(status?.lastScheduledTime, o.now)],
+    ...(spec.failover?.rebalanceOnRecovery
+      ? [['Awaiting Recovery', orNone(awaitingRecovery(binding).join(', ') || undefined)] as const]
+      : []),
   ];
+  const moving = keptCopies(binding, o);
   const divided = (spec.clusters ?? []).some((c) => c.replicas !== undefined);
   const history = status?.schedulingHistory ?? [];
   return [
@@ -58,6 +65,9 @@ export function describeBinding(
       header: divided ? ['Cluster', 'Replicas'] : ['Cluster'],
       rows: (spec.clusters ?? []).map((c) => (divided ? [c.name, String(c.replicas ?? 0)] : [c.name])),
     }),
+    ...(moving.length > 0
+      ? [subTable('Copies Kept', { header: ['Cluster', 'Replicas', 'Since', 'Why'], rows: moving })]
+      : []),
     subTable('Cluster Status', {
       header: ['Cluster', 'Applied', 'Health', 'Status'],
       rows: (status?.aggregatedStatus ?? []).map((item) => memberRow(item, o)),
@@ -75,6 +85,27 @@ export function describeBinding(
     }),
     eventSection(events, o),
   ].join('');
+}
+
+/** The copies kept while the workload moves: eviction tasks, and the old decision of a rebalance. */
+function keptCopies(binding: ResourceBinding, o: PrintContext): string[][] {
+  const { spec } = binding;
+  const rows = (spec.gracefulEvictionTasks ?? []).map((t) => [
+    t.fromCluster,
+    orNone(t.replicas),
+    ageOf(t.creationTimestamp, o.now),
+    `evicted (${t.reason}, ${t.purgeMode ?? 'Gracefully'})${t.suppressDeletion ? ': kept until the task is cleared' : ''}`,
+  ]);
+  const now = new Map((spec.clusters ?? []).map((t) => [t.name, t.replicas ?? 0]));
+  for (const t of spec.rebalance?.previousClusters ?? [])
+    if (!now.has(t.name) || (t.replicas ?? 0) > (now.get(t.name) ?? 0))
+      rows.push([
+        t.name,
+        orNone(t.replicas),
+        ageOf(spec.rebalance?.startedAt, o.now),
+        'rebalancing: until the new placement is ready',
+      ]);
+  return rows;
 }
 
 function memberRow(item: AggregatedStatusItem, o: PrintContext): string[] {

@@ -269,7 +269,7 @@ describe('flotilla join', () => {
       );
       const rb = JSON.parse(await k.ok(['get', 'rb', 'web-deployment', '-o', 'json'])) as {
         status: {
-          aggregatedStatus: { clusterName: string; applied: boolean; health: string }[];
+          aggregatedStatus: { clusterName: string; applied: boolean; health: string; healthSince: string }[];
           conditions: { type: string; status: string }[];
         };
       };
@@ -281,6 +281,8 @@ describe('flotilla join', () => {
         ],
       );
       assert.equal(rb.status.conditions.find((c) => c.type === 'FullyApplied')?.status, 'True');
+      for (const a of rb.status.aggregatedStatus)
+        assert.ok(Date.parse(a.healthSince) <= Date.now(), `${a.clusterName}: healthSince ${a.healthSince}`);
 
       // Changing the policy's weights moves replicas.
       await k.ok([

@@ -4,7 +4,8 @@
  * `tolerationSeconds` when a toleration says so, stops evicting when most of the fleet is
  * unhealthy, and undoes an eviction when the cluster recovers before the workload found another
  * place; the graceful-eviction controller lets the old copy go only once the workload is placed
- * (and Healthy) elsewhere.
+ * (and Healthy) elsewhere. Application failover counts an Unhealthy stretch from the binding's
+ * `healthSince`, across restarts.
  */
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
@@ -18,6 +19,7 @@ import type { CrdObject } from '../../src/apiserver/crd.js';
 import { noopLogger } from '../../src/base/logger.js';
 import { SharedInformers } from '../../src/client/shared-informers.js';
 import { CLUSTERS, RESOURCE_BINDINGS } from '../../src/client/flotilla-resources.js';
+import { ApplicationFailoverController } from '../../src/controllers/application-failover/application-failover.js';
 import { GracefulEvictionController } from '../../src/controllers/graceful-eviction/graceful-eviction.js';
 import { TaintManager } from '../../src/controllers/taint-manager/taint-manager.js';
 import type { TaintManagerOptions } from '../../src/controllers/taint-manager/taint-manager.js';
@@ -241,5 +243,39 @@ describe('cluster failover', () => {
       clock: env.clock,
       what: 'the task removed',
     });
+  });
+});
+
+describe('application failover', () => {
+  it('counts an Unhealthy stretch from the healthSince the binding records, so a restarted hub keeps counting', async (t) => {
+    const env = await newEnv(t, {
+      resources: compiledInResources(flotillaCrds() as unknown as CrdObject[], FLOTILLA_VALIDATORS),
+    });
+    const informers = new SharedInformers({ client: env.client, clock: env.clock, log: noopLogger });
+    void informers.start(env.signal);
+    // A controller that has never seen the binding: as after a restart.
+    void new ApplicationFailoverController({
+      client: env.client,
+      informers,
+      clock: env.clock,
+      log: noopLogger,
+    }).start(env.signal);
+    const b = binding(['a', 'b']);
+    b.spec.failover = { application: { decisionConditions: { tolerationSeconds: 300 } } };
+    const created = await env.client.create<ResourceBinding>(RB, b);
+    const since = new Date(env.clock.now() - 299_000).toISOString();
+    await env.client.updateStatus<ResourceBinding>(RB, {
+      ...created,
+      status: {
+        aggregatedStatus: [
+          { clusterName: 'a', applied: true, health: 'Unhealthy', healthSince: since },
+          { clusterName: 'b', applied: true, health: 'Healthy', healthSince: since },
+        ],
+      },
+    });
+    await settle();
+    assert.equal(await on(env), 'a:2 b:2', 'Unhealthy for 299 s of 300');
+    await env.clock.advance(1_000);
+    await eventually(async () => (await on(env)) === 'b:2', { what: 'evicted from a at 300 s' });
   });
 });

@@ -126,6 +126,8 @@ export interface AggregatedStatusItem {
   applied?: boolean;
   appliedMessage?: string;
   health?: 'Healthy' | 'Unhealthy' | 'Unknown';
+  /** RFC 3339 time `health` last changed (application failover counts from it, across restarts). */
+  healthSince?: string;
   status?: unknown;
 }
 

@@ -7,8 +7,10 @@
  * copy goes when the graceful-eviction controller says so.
  *
  * A copy that is Unhealthy everywhere is not evicted anywhere: then the application, not a
- * cluster, is at fault, and moving it would only churn. When an Unhealthy stretch began is kept
- * in memory (as Karmada does): a restarted hub starts counting again.
+ * cluster, is at fault, and moving it would only churn. An Unhealthy stretch counts from the
+ * `healthSince` the binding controller records in `aggregatedStatus`, so a restarted hub keeps
+ * counting (Karmada keeps it in memory and starts again); without one, from when this controller
+ * first saw it.
  */
 import type { ResourceBinding } from '../../api/flotilla/binding.js';
 import { APPLICATION_FAILOVER_PRODUCER } from '../../api/flotilla/binding.js';
@@ -78,7 +80,8 @@ export class ApplicationFailoverController implements Runnable, Reconciler {
     }
     const now = this.#o.clock.now();
     const toleranceMs = (app.decisionConditions?.tolerationSeconds ?? DEFAULT_TOLERATION_SECONDS) * 1000;
-    const health = new Map((binding.status?.aggregatedStatus ?? []).map((s) => [s.clusterName, s.health]));
+    const items = new Map((binding.status?.aggregatedStatus ?? []).map((s) => [s.clusterName, s]));
+    const health = new Map([...items].map(([name, s]) => [name, s.health]));
     const targets = (binding.spec.clusters ?? []).map((t) => t.name);
     const since = this.#unhealthySince.get(key) ?? new Map<string, number>();
     this.#unhealthySince.set(key, since);
@@ -89,7 +92,9 @@ export class ApplicationFailoverController implements Runnable, Reconciler {
     const due: string[] = [];
     let nextMs: number | undefined;
     for (const cluster of unhealthy) {
-      const from = since.get(cluster) ?? now;
+      // The binding says since when (it survives a restart); else since this controller first saw it.
+      const reported = Date.parse(items.get(cluster)?.healthSince ?? '');
+      const from = Number.isFinite(reported) ? reported : (since.get(cluster) ?? now);
       since.set(cluster, from);
       if (now - from >= toleranceMs) due.push(cluster);
       else nextMs = Math.min(nextMs ?? Infinity, from + toleranceMs);

@@ -208,6 +208,12 @@ export class BindingController implements Runnable, Reconciler {
     );
     const previous = binding.status?.conditions?.find((c) => c.type === 'FullyApplied');
     const now = new Date(this.#o.clock.now()).toISOString();
+    // When each copy's health last changed, kept while it stays the same.
+    const reported = new Map((binding.status?.aggregatedStatus ?? []).map((i) => [i.clusterName, i]));
+    for (const item of items) {
+      const old = reported.get(item.clusterName);
+      item.healthSince = old?.health === item.health && old?.healthSince ? old.healthSince : now;
+    }
     const conditions = [
       ...(binding.status?.conditions ?? []).filter((c) => c.type !== 'FullyApplied'),
       {

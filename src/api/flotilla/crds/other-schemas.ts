@@ -107,7 +107,14 @@ export const bindingSchema = kindSchema(
     schedulerObservedGeneration: int(undefined, { format: 'int64' }),
     schedulerObservingAffinityName: str(),
     aggregatedStatus: arr(
-      obj({ clusterName: str(), applied: bool(), appliedMessage: str(), health: str(), status: open() }),
+      obj({
+        clusterName: str(),
+        applied: bool(),
+        appliedMessage: str(),
+        health: str(),
+        healthSince: time('When health last changed.'),
+        status: open(),
+      }),
     ),
     schedulingHistory: arr(
       obj({

@@ -6,7 +6,6 @@
  */
 import { parseArgs } from 'node:util';
 import type { ResourceBinding } from '../api/flotilla/binding.js';
-import type { KubeObject } from '../api/meta.js';
 import { isNotFound } from '../api/status.js';
 import { CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS } from '../client/flotilla-resources.js';
 import type { ResourceRef } from '../client/resource-path.js';
@@ -59,7 +58,7 @@ export async function runRebalance(args: string[]): Promise<number> {
   const names = positionals.map(objectName);
   const namespace = everyNamespace ? undefined : namespaceName(values.namespace ?? 'default');
   const hub = await openHub(values.kubeconfig, values.context);
-  const now = new Date().toISOString();
+  const now = Date.now();
   const requested = await withHub(hub, async () => {
     const targets = values.all
       ? await everyBinding(hub, namespace)
@@ -76,24 +75,28 @@ export async function runRebalance(args: string[]): Promise<number> {
   return 0;
 }
 
-/** A binding to rebalance: where it lives. */
+/** A binding to rebalance: where it lives, and when the hub last scheduled it. */
 interface Target {
   ref: ResourceRef;
   namespace: string | undefined;
   name: string;
+  lastScheduledTime: string | undefined;
 }
 
 /** The named bindings of `namespace`; a missing one fails the command before anything is written. */
 async function named(hub: Hub, names: readonly string[], namespace: string): Promise<Target[]> {
-  const ref = { ...RESOURCE_BINDINGS, namespace };
+  const targets: Target[] = [];
   for (const name of names)
     try {
-      await hub.client.get(ref, name, { signal: hub.signal });
+      const b = await hub.client.get<ResourceBinding>({ ...RESOURCE_BINDINGS, namespace }, name, {
+        signal: hub.signal,
+      });
+      targets.push(targetOf(b, RESOURCE_BINDINGS));
     } catch (err) {
       if (isNotFound(err)) throw new CommandError(`bindings "${name}" not found in namespace "${namespace}"`);
       throw err;
     }
-  return names.map((name) => ({ ref, namespace, name }));
+  return targets;
 }
 
 /** Every binding of `namespace`, or (undefined) of every namespace and every ClusterResourceBinding. */
@@ -110,15 +113,25 @@ async function everyBinding(hub: Hub, namespace: string | undefined): Promise<Ta
   return targets;
 }
 
-function targetOf(b: KubeObject, base: ResourceRef): Target {
+function targetOf(b: ResourceBinding, base: ResourceRef): Target {
   const namespace = b.metadata.namespace;
-  return { ref: namespace ? { ...base, namespace } : base, namespace, name: b.metadata.name ?? '' };
+  return {
+    ref: namespace ? { ...base, namespace } : base,
+    namespace,
+    name: b.metadata.name ?? '',
+    lastScheduledTime: b.status?.lastScheduledTime,
+  };
 }
 
-/** Sets the binding's `rescheduleTriggeredAt`: the scheduler decides afresh. */
-async function request(hub: Hub, t: Target, now: string): Promise<void> {
+/**
+ * Sets the binding's `rescheduleTriggeredAt`: the scheduler decides afresh when it is later than
+ * the last decision, so a clock behind the hub's still asks for one.
+ */
+async function request(hub: Hub, t: Target, nowMs: number): Promise<void> {
+  const last = Date.parse(t.lastScheduledTime ?? '');
+  const at = new Date(Number.isFinite(last) && last >= nowMs ? last + 1 : nowMs).toISOString();
   await hub.client.patch(t.ref, t.name, {
-    body: { spec: { rescheduleTriggeredAt: now } },
+    body: { spec: { rescheduleTriggeredAt: at } },
     options: { type: 'merge', signal: hub.signal },
   });
 }

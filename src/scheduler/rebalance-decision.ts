@@ -32,7 +32,7 @@ export function rebalanceFields(
     const evicted = (binding.spec.gracefulEvictionTasks ?? [])
       .filter((t) => t.producer === TAINT_MANAGER_PRODUCER)
       .map((t) => t.fromCluster);
-    const names = [...new Set([...evicted])].sort();
+    const names = [...new Set(evicted)].sort();
     if (names.length > 0) out.awaitingRecovery = names;
   } else if (d.trigger === 'Rebalance') {
     const byName = new Map(d.clusters.map((c) => [c.metadata.name ?? '', c]));

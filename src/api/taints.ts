@@ -20,6 +20,11 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
+/** True when two taints are the same taint: a node or cluster holds one per key and effect. */
+export function sameTaint(a: Taint, b: Taint): boolean {
+  return a.key === b.key && a.effect === b.effect;
+}
+
 /** True when `toleration` tolerates `taint` (effect, key, then Equal/Exists on the value). */
 export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
   if (toleration.effect !== undefined && toleration.effect !== '' && toleration.effect !== taint.effect)

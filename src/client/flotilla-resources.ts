@@ -3,6 +3,7 @@ import { WORK_API_VERSION } from '../api/flotilla/binding.js';
 import { CLUSTER_API_VERSION } from '../api/flotilla/cluster.js';
 import { POLICY_API_VERSION } from '../api/flotilla/policy.js';
 import type { KubeObject } from '../api/meta.js';
+import type { Informer } from './informer.js';
 import type { ResourceRef } from './resource-path.js';
 
 export const CLUSTERS: ResourceRef = { apiVersion: CLUSTER_API_VERSION, plural: 'clusters' };
@@ -44,6 +45,20 @@ export function bindingKey(prefix: 'rb' | 'crb', namespace: string | undefined, 
 /** The queue key of binding `b`, a ResourceBinding (`rb`) or ClusterResourceBinding (`crb`). */
 export function keyOf(prefix: 'rb' | 'crb', b: KubeObject): string {
   return bindingKey(prefix, b.metadata.namespace, b.metadata.name ?? '');
+}
+
+/**
+ * The cached binding queue key `key` names, from the informers of ResourceBindings and
+ * ClusterResourceBindings, with its `kind` set (informers' objects may lack it).
+ */
+export function bindingOfKey<T extends KubeObject>(
+  key: string,
+  rb: Informer<T>,
+  crb: Informer<T>,
+): T | undefined {
+  const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
+  const found = (prefix === 'rb' ? rb : crb).get(namespace ? `${namespace}/${name}` : name);
+  return found && { ...found, kind: prefix === 'rb' ? 'ResourceBinding' : 'ClusterResourceBinding' };
 }
 
 /** The resource (with namespace) of the binding `key` names. */

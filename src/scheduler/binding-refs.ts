@@ -7,6 +7,7 @@ export {
   CLUSTERS,
   CLUSTER_RESOURCE_BINDINGS,
   RESOURCE_BINDINGS,
+  bindingOfKey,
   keyOf,
   refOf,
 } from '../client/flotilla-resources.js';

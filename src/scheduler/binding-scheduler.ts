@@ -45,7 +45,14 @@ import { WorkloadGroups } from './workload-groups.js';
 import { rebalanceFields } from './rebalance-decision.js';
 import type { RebalanceFields } from './rebalance-decision.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
-import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, keyOf, refOf } from './binding-refs.js';
+import {
+  CLUSTERS,
+  CLUSTER_RESOURCE_BINDINGS,
+  RESOURCE_BINDINGS,
+  bindingOfKey,
+  keyOf,
+  refOf,
+} from './binding-refs.js';
 import { capacity, decisionComplete, placementInputs, placementRelevant, triggerOf } from './triggers.js';
 
 export interface BindingSchedulerOptions {
@@ -353,9 +360,7 @@ export class BindingScheduler implements Runnable {
 
   /** The cached binding `key` names (`rb/namespace/name` or `crb//name`). */
   #bindingOf(key: string): ResourceBinding | undefined {
-    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
-    const informer = prefix === 'rb' ? this.#bindings : this.#clusterBindings;
-    return informer.get(namespace ? `${namespace}/${name}` : name);
+    return bindingOfKey(key, this.#bindings, this.#clusterBindings);
   }
 
   /** Every other binding of lower priority that holds replicas, as a possible victim. */

@@ -172,7 +172,13 @@ async function failOver(env: Env, failed: readonly string[]): Promise<void> {
     body: { spec: { gracefulEvictionTasks: null } },
     options: { type: 'merge' },
   });
-  await settle();
+  await eventually(
+    async () => {
+      const b = await get(env);
+      return b.status?.schedulerObservedGeneration === b.metadata.generation;
+    },
+    { what: 'the end of the eviction seen by the scheduler' },
+  );
 }
 
 describe('rebalancing on recovery', () => {

@@ -9,6 +9,7 @@
 import type { FieldIssue } from '../status.js';
 import type { KubeObject } from '../meta.js';
 import type { Taint } from '../taints.js';
+import { sameTaint } from '../taints.js';
 import { isQualifiedName, isValidLabelValue } from '../validation/names.js';
 import type { Cluster } from './cluster.js';
 import { clusterMatchesAffinity } from './cluster-affinity.js';
@@ -65,7 +66,6 @@ export function taintsUnderPolicies(
   policies: readonly ClusterTaintPolicy[],
   now: string,
 ): Taint[] {
-  const same = (a: Taint, b: Taint): boolean => a.key === b.key && a.effect === b.effect;
   const add: Taint[] = [];
   const remove: Taint[] = [];
   for (const p of [...policies].sort((a, b) =>
@@ -76,9 +76,9 @@ export function taintsUnderPolicies(
     if (conditionsHold(cluster, p.spec.removeOnConditions)) remove.push(...p.spec.taints);
     else if (conditionsHold(cluster, p.spec.addOnConditions)) add.push(...p.spec.taints);
   }
-  let taints = (cluster.spec?.taints ?? []).filter((t) => !remove.some((r) => same(r, t)));
+  let taints = (cluster.spec?.taints ?? []).filter((t) => !remove.some((r) => sameTaint(r, t)));
   for (const t of add)
-    if (!taints.some((x) => same(x, t)) && !remove.some((r) => same(r, t)))
+    if (!taints.some((x) => sameTaint(x, t)) && !remove.some((r) => sameTaint(r, t)))
       taints = [
         ...taints,
         { key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect, timeAdded: now },

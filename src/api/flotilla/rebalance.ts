@@ -16,6 +16,16 @@ export const REBALANCE_TRIGGER = 'Rebalance';
 export const CLUSTER_FAILOVER_TRIGGER = 'ClusterFailover';
 
 /**
+ * True when a fresh decision was requested after the binding's last one (`rescheduleTriggeredAt`
+ * later than `lastScheduledTime`): the scheduler then divides from scratch.
+ */
+export function rebalanceRequested(binding: ResourceBinding): boolean {
+  const triggered = Date.parse(binding.spec.rescheduleTriggeredAt ?? '');
+  const last = Date.parse(binding.status?.lastScheduledTime ?? '');
+  return Number.isFinite(triggered) && (!Number.isFinite(last) || triggered > last);
+}
+
+/**
  * The failed clusters `binding` will be rebalanced back to: those named by its `ClusterFailover`
  * history entries since its last rebalance, plus those its last rebalance still waited for.
  */

@@ -20,7 +20,12 @@ import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { patchBindingSpec } from '../../client/binding-writes.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
-import { CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, keyOf } from '../../client/flotilla-resources.js';
+import {
+  CLUSTER_RESOURCE_BINDINGS,
+  RESOURCE_BINDINGS,
+  bindingOfKey,
+  keyOf,
+} from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
 import type { SharedInformers } from '../../client/shared-informers.js';
 import { Controller } from '../../runtime/controller.js';
@@ -71,8 +76,7 @@ export class ApplicationFailoverController implements Runnable, Reconciler {
   }
 
   async reconcile(key: string, signal: AbortSignal): Promise<Result> {
-    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
-    const binding = (prefix === 'rb' ? this.#rb : this.#crb).get(namespace ? `${namespace}/${name}` : name);
+    const binding = bindingOfKey(key, this.#rb, this.#crb);
     const app = binding?.spec.failover?.application;
     if (!binding || binding.metadata.deletionTimestamp || !app) {
       this.#unhealthySince.delete(key);

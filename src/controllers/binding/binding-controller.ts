@@ -45,6 +45,7 @@ import {
   RESOURCE_BINDINGS,
   WORKS,
   bindingKey,
+  bindingOfKey,
   keyOf,
 } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
@@ -128,15 +129,12 @@ export class BindingController implements Runnable, Reconciler {
   }
 
   async reconcile(key: string, signal: AbortSignal): Promise<Result> {
-    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
-    const binding = (prefix === 'rb' ? this.#rb : this.#crb).get(namespace ? `${namespace}/${name}` : name);
+    const binding = bindingOfKey(key, this.#rb, this.#crb);
     const existing = this.#works.byIndex('binding', key);
     if (!binding || binding.metadata.deletionTimestamp) {
       for (const w of existing) await this.#deleteWork(w, signal);
       return done;
     }
-    const kind = prefix === 'rb' ? 'ResourceBinding' : 'ClusterResourceBinding';
-    const self = { ...binding, kind };
     const found = await this.#template(binding, signal);
     if (!found) return requeueAfter(10_000); // the template's kind is not served (yet)
     const { template, ref: templateRef } = found;
@@ -149,13 +147,13 @@ export class BindingController implements Runnable, Reconciler {
     for (const target of keptTargets(binding)) {
       const cluster = this.#clusters.get(target.name);
       if (!cluster) continue;
-      if (!this.#dependenciesApplied(self, deps, target.name)) {
+      if (!this.#dependenciesApplied(binding, deps, target.name)) {
         // Dependencies first: keep what the cluster has until they are applied there.
         waiting = true;
         wanted.add(workNamespace(target.name));
         continue;
       }
-      const base = memberManifest(template, self, {
+      const base = memberManifest(template, binding, {
         cluster: target.name,
         ...(divided && target.replicas !== undefined ? { replicas: target.replicas } : {}),
       });
@@ -172,12 +170,12 @@ export class BindingController implements Runnable, Reconciler {
         continue;
       }
       wanted.add(workNamespace(target.name));
-      await this.#applyWork(self, { cluster: target.name, manifest }, signal);
+      await this.#applyWork(binding, { cluster: target.name, manifest }, signal);
     }
     // A cluster the workload was evicted from keeps its copy until the eviction task ends.
     for (const task of binding.spec.gracefulEvictionTasks ?? []) wanted.add(workNamespace(task.fromCluster));
     for (const w of existing) if (!wanted.has(w.metadata.namespace ?? '')) await this.#deleteWork(w, signal);
-    await this.#report(self, { template, ref: templateRef }, signal);
+    await this.#report(binding, { template, ref: templateRef }, signal);
     return waiting ? requeueAfter(1_000) : done;
   }
 

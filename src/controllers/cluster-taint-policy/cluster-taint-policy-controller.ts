@@ -13,6 +13,7 @@ import { jsonEqual } from '../../api/json-equal.js';
 import type { JsonValue } from '../../api/meta.js';
 import { isConflict, isNotFound } from '../../api/status.js';
 import type { Taint } from '../../api/taints.js';
+import { sameTaint } from '../../api/taints.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
@@ -90,8 +91,8 @@ export class ClusterTaintPolicyController implements Runnable, Reconciler {
       if (isConflict(err) || isNotFound(err)) return done; // the cluster's next event brings it back
       throw err;
     }
-    const added = after.filter((t) => !before.some((b) => same(b, t)));
-    const removed = before.filter((t) => !after.some((a) => same(a, t)));
+    const added = after.filter((t) => !before.some((b) => sameTaint(b, t)));
+    const removed = before.filter((t) => !after.some((a) => sameTaint(a, t)));
     const message = [
       added.length > 0 ? `added ${added.map(show).join(', ')}` : '',
       removed.length > 0 ? `removed ${removed.map(show).join(', ')}` : '',
@@ -107,5 +108,4 @@ export class ClusterTaintPolicyController implements Runnable, Reconciler {
   }
 }
 
-const same = (a: Taint, b: Taint): boolean => a.key === b.key && a.effect === b.effect;
 const show = (t: Taint): string => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;

@@ -22,7 +22,12 @@ import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { patchBindingSpec } from '../../client/binding-writes.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
-import { CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, keyOf } from '../../client/flotilla-resources.js';
+import {
+  CLUSTER_RESOURCE_BINDINGS,
+  RESOURCE_BINDINGS,
+  bindingOfKey,
+  keyOf,
+} from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
 import type { SharedInformers } from '../../client/shared-informers.js';
 import { Controller } from '../../runtime/controller.js';
@@ -99,15 +104,13 @@ export class GracefulEvictionController implements Runnable, Reconciler {
   }
 
   async reconcile(key: string, signal: AbortSignal): Promise<Result> {
-    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
-    const binding = (prefix === 'rb' ? this.#rb : this.#crb).get(namespace ? `${namespace}/${name}` : name);
+    const binding = bindingOfKey(key, this.#rb, this.#crb);
     const tasks = binding?.spec.gracefulEvictionTasks ?? [];
     if (!binding || binding.metadata.deletionTimestamp || tasks.length === 0) return done;
     const nowMs = this.#o.clock.now();
     const options = { nowMs, defaultGracePeriodMs: this.#o.defaultGracePeriodMs ?? 600_000 };
     const kept: GracefulEvictionTask[] = [];
     let nextMs: number | undefined;
-    const kind = prefix === 'rb' ? 'ResourceBinding' : 'ClusterResourceBinding';
     for (const task of tasks) {
       const verdict = taskVerdict(binding, task, options);
       if (verdict.keep) {
@@ -116,25 +119,19 @@ export class GracefulEvictionController implements Runnable, Reconciler {
         const id = `${key}|${task.fromCluster}|${task.creationTimestamp ?? ''}`;
         if (verdict.blocked && !this.#blocked.has(id)) {
           this.#blocked.add(id);
-          this.#o.recorder?.record(
-            { ...binding, kind },
-            {
-              type: 'Warning',
-              reason: 'EvictionBlocked',
-              message: `Keeping the copy on ${task.fromCluster}: the workload is not placed elsewhere yet (${scheduledMessage(binding)}).`,
-            },
-          );
+          this.#o.recorder?.record(binding, {
+            type: 'Warning',
+            reason: 'EvictionBlocked',
+            message: `Keeping the copy on ${task.fromCluster}: the workload is not placed elsewhere yet (${scheduledMessage(binding)}).`,
+          });
         }
         continue;
       }
-      this.#o.recorder?.record(
-        { ...binding, kind },
-        {
-          type: 'Normal',
-          reason: 'EvictionDone',
-          message: `The copy on ${task.fromCluster} goes: ${WHY[verdict.why]}.`,
-        },
-      );
+      this.#o.recorder?.record(binding, {
+        type: 'Normal',
+        reason: 'EvictionDone',
+        message: `The copy on ${task.fromCluster} goes: ${WHY[verdict.why]}.`,
+      });
     }
     if (kept.length !== tasks.length) {
       try {

@@ -19,7 +19,7 @@ import type { ResourceBinding, TargetCluster } from '../../api/flotilla/binding.
 import type { Cluster } from '../../api/flotilla/cluster.js';
 import { clusterDefinitionOrReadinessChanged } from '../../api/flotilla/cluster.js';
 import { decisionReady, fullyPlaced } from '../../api/flotilla/placement-ready.js';
-import { awaitingRecovery, recoveredSince } from '../../api/flotilla/rebalance.js';
+import { awaitingRecovery, rebalanceRequested, recoveredSince } from '../../api/flotilla/rebalance.js';
 import { isConflict } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
@@ -30,6 +30,7 @@ import {
   CLUSTERS,
   CLUSTER_RESOURCE_BINDINGS,
   RESOURCE_BINDINGS,
+  bindingOfKey,
   keyOf,
 } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
@@ -93,10 +94,8 @@ export class Rebalancer implements Runnable, Reconciler {
   }
 
   async reconcile(key: string, signal: AbortSignal): Promise<Result> {
-    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
-    const found = (prefix === 'rb' ? this.#rb : this.#crb).get(namespace ? `${namespace}/${name}` : name);
-    if (!found || found.metadata.deletionTimestamp) return done;
-    const binding = { ...found, kind: prefix === 'rb' ? 'ResourceBinding' : 'ClusterResourceBinding' };
+    const binding = bindingOfKey(key, this.#rb, this.#crb);
+    if (!binding || binding.metadata.deletionTimestamp) return done;
     try {
       return binding.spec.rebalance
         ? await this.#follow(binding, signal)
@@ -109,7 +108,7 @@ export class Rebalancer implements Runnable, Reconciler {
 
   /** Requests a rebalance of `binding` once a failed cluster it awaits has recovered for long enough. */
   async #begin(binding: ResourceBinding, signal: AbortSignal): Promise<Result> {
-    if (!binding.spec.failover?.rebalanceOnRecovery || requested(binding)) return done;
+    if (!binding.spec.failover?.rebalanceOnRecovery || rebalanceRequested(binding)) return done;
     if (binding.spec.gracefulEvictionTasks?.length) return done; // the move is still going on
     const nowMs = this.#o.clock.now();
     const recovered: string[] = [];
@@ -186,16 +185,9 @@ export class Rebalancer implements Runnable, Reconciler {
   #inFlight(): number {
     let n = 0;
     for (const informer of [this.#rb, this.#crb])
-      for (const b of informer.list()) if (b.spec.rebalance || requested(b)) n++;
+      for (const b of informer.list()) if (b.spec.rebalance || rebalanceRequested(b)) n++;
     return n;
   }
-}
-
-/** True when a fresh decision was requested after the binding's last one. */
-function requested(binding: ResourceBinding): boolean {
-  const triggered = Date.parse(binding.spec.rescheduleTriggeredAt ?? '');
-  const last = Date.parse(binding.status?.lastScheduledTime ?? '');
-  return Number.isFinite(triggered) && (!Number.isFinite(last) || triggered > last);
 }
 
 function targets(clusters: readonly TargetCluster[]): string {

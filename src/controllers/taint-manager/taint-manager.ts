@@ -31,6 +31,7 @@ import {
   CLUSTERS,
   CLUSTER_RESOURCE_BINDINGS,
   RESOURCE_BINDINGS,
+  bindingOfKey,
   keyOf,
 } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
@@ -285,8 +286,7 @@ export class TaintManager implements Runnable, Reconciler {
   }
 
   #bindingOf(key: string): ResourceBinding | undefined {
-    const [prefix, namespace, name] = key.split('/') as ['rb' | 'crb', string, string];
-    return (prefix === 'rb' ? this.#rb : this.#crb).get(namespace ? `${namespace}/${name}` : name);
+    return bindingOfKey(key, this.#rb, this.#crb);
   }
 }
 

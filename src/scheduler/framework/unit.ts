@@ -4,6 +4,7 @@
  * `lastScheduledTime`) or Steady.
  */
 import type { ResourceBinding } from '../../api/flotilla/binding.js';
+import { rebalanceRequested } from '../../api/flotilla/rebalance.js';
 import type { SchedulingUnit } from './interface.js';
 
 /** The scheduling unit of `binding` and whether to divide from scratch. */
@@ -26,8 +27,5 @@ export function unitFromBinding(binding: ResourceBinding): { unit: SchedulingUni
       ? { evictedFrom: spec.gracefulEvictionTasks.map((t) => t.fromCluster) }
       : {}),
   };
-  const triggered = Date.parse(spec.rescheduleTriggeredAt ?? '');
-  const last = Date.parse(status?.lastScheduledTime ?? '');
-  const fresh = Number.isFinite(triggered) && (!Number.isFinite(last) || triggered > last);
-  return { unit, fresh };
+  return { unit, fresh: rebalanceRequested(binding) };
 }

@@ -1,6 +1,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const NO_STRUCTURED_CLONE = {
+  name: 'structuredClone',
+  message: 'Use cloneJson (src/base/json-clone.ts): the same copy of JSON data, about six times faster',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -42,13 +47,14 @@ export default tseslint.config(
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports' },
       ],
+      'no-restricted-globals': ['error', NO_STRUCTURED_CLONE],
     },
   },
   {
     files: ['src/{runtime,client,scheduler,controllers,simulator}/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-globals': ['error', 'setTimeout', 'setInterval'],
+      'no-restricted-globals': ['error', 'setTimeout', 'setInterval', NO_STRUCTURED_CLONE],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Use the injected Clock' },

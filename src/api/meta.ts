@@ -1,6 +1,6 @@
 /**
  * Wire types of Kubernetes object metadata, kept with their JSON names. Objects are plain JSON:
- * copy with `structuredClone`, never mutate one that came from a cache.
+ * copy with `cloneJson` (base/json-clone.ts), never mutate one that came from a cache.
  */
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;

@@ -17,6 +17,7 @@ import type { CrdObject } from './crd.js';
 import { resourcesFromCrd, storageVersion } from './crd.js';
 import { deleteObject } from './handlers/delete.js';
 import { guaranteedUpdate } from './handlers/write.js';
+import { cloneJson } from '../base/json-clone.js';
 
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
@@ -130,7 +131,7 @@ export class CrdLifecycle {
           name,
           scope: 'status',
           compute: (cur) => {
-            const next = structuredClone(cur) as KubeObject;
+            const next = cloneJson(cur) as KubeObject;
             const spec = (next['spec'] ?? {}) as CrdObject['spec'];
             const status = (next['status'] ?? {}) as {
               conditions?: Condition[];
@@ -202,7 +203,7 @@ export class CrdLifecycle {
           name: crd.metadata.name ?? '',
           scope: 'main',
           compute: (cur) => {
-            const next = structuredClone(cur) as KubeObject;
+            const next = cloneJson(cur) as KubeObject;
             next.metadata.finalizers = (next.metadata.finalizers ?? []).filter(
               (f) => f !== CRD_CLEANUP_FINALIZER,
             );

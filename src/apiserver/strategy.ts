@@ -16,6 +16,7 @@ import type { FieldIssue } from '../api/status.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/objectmeta.js';
 import type { WriteOptions } from './context.js';
 import { kindValidators } from './kind-rules.js';
+import { cloneJson } from '../base/json-clone.js';
 
 /**
  * Which part of the object a write may change: `main` (spec and metadata), `status`, or
@@ -105,16 +106,16 @@ export function prepareUpdate(
   let result = next;
   if (scope === 'finalize') {
     const finalizers = (next['spec'] as { finalizers?: unknown } | undefined)?.finalizers;
-    result = structuredClone(old);
+    result = cloneJson(old);
     result['spec'] = { ...(old['spec'] ?? {}), finalizers: finalizers ?? [] };
     result.metadata.managedFields = next.metadata.managedFields ?? old.metadata.managedFields ?? [];
   } else if (scope === 'status') {
-    result = { ...structuredClone(old), status: next['status'] };
+    result = { ...cloneJson(old), status: next['status'] };
     result.metadata = { ...result.metadata, ...pickStatusWritableMeta(next) };
     if (next['status'] === undefined) delete result['status'];
   } else if (info.subresources.status && scope === 'main') {
     if (old['status'] === undefined) delete result['status'];
-    else result['status'] = structuredClone(old['status']);
+    else result['status'] = cloneJson(old['status']);
     keepNamespaceFinalizers(info, result, old);
   }
   const meta = result.metadata;
@@ -141,7 +142,7 @@ function keepNamespaceFinalizers(info: ResourceInfo, result: KubeObject, old: Ku
   const oldFinalizers = (old['spec'] as { finalizers?: unknown } | undefined)?.finalizers;
   const spec = { ...((result['spec'] as object | undefined) ?? {}) } as Record<string, unknown>;
   if (oldFinalizers === undefined) delete spec['finalizers'];
-  else spec['finalizers'] = structuredClone(oldFinalizers);
+  else spec['finalizers'] = cloneJson(oldFinalizers);
   result['spec'] = spec;
 }
 

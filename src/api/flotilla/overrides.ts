@@ -21,6 +21,7 @@ import type {
   Overriders,
   PatchOperation,
 } from './policy.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /** An OverridePolicy or ClusterOverridePolicy. */
 export interface OverridePolicyObject extends KubeObject {
@@ -66,7 +67,7 @@ export function applyOverrides(
   cluster: Cluster,
   policies: readonly OverridePolicyObject[],
 ): { manifest: KubeObject; applied: string[] } {
-  let doc = structuredClone(manifest) as unknown as JsonObject;
+  let doc = cloneJson(manifest) as unknown as JsonObject;
   const applied: string[] = [];
   for (const policy of policies)
     for (const rule of policy.spec.overrideRules ?? []) {

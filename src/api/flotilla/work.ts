@@ -9,6 +9,7 @@ import { fnv1a32 } from '../../base/hash.js';
 import type { Cluster, Condition } from './cluster.js';
 import type { KubeObject } from '../meta.js';
 import type { ResourceBinding } from './binding.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 export const WORK_NAMESPACE_PREFIX = 'flotilla-es-';
 /** On every member object Flotilla manages. */
@@ -95,7 +96,7 @@ export function memberManifest(
   binding: ResourceBinding,
   placement: { cluster: string; replicas?: number },
 ): KubeObject {
-  const { status: _status, ...rest } = structuredClone(template) as KubeObject & { status?: unknown };
+  const { status: _status, ...rest } = cloneJson(template) as KubeObject & { status?: unknown };
   const metadata = { ...rest.metadata };
   for (const f of SERVER_FIELDS) delete (metadata as Record<string, unknown>)[f];
   const labels = Object.fromEntries(

@@ -10,6 +10,7 @@ import {
   applyJsonPatch,
   readPointer,
 } from './json-patch.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 interface Case {
   name: string;
@@ -357,7 +358,7 @@ describe('applyJsonPatch properties', () => {
         (doc, pick, value) => {
           const paths = pointers(doc);
           const path = paths[pick % paths.length] as string;
-          const before = structuredClone(doc);
+          const before = cloneJson(doc);
           const patch = [{ op: 'replace', path, value }];
           const out = applyJsonPatch(doc, patch);
           assert.deepEqual(readPointer(out, path), value);

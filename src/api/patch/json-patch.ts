@@ -13,6 +13,7 @@ import { StatusError, badRequest } from '../status.js';
 import type { JsonObject, JsonValue } from '../meta.js';
 import { isObject, jsonTypeName, setOwn } from './json-value.js';
 import { jsonEqual } from '../json-equal.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /** kube-apiserver's cap on operations per JSON patch (`maxJSONPatchOperations`). */
 export const MAX_JSON_PATCH_OPERATIONS = 10_000;
@@ -50,7 +51,7 @@ interface Operation {
  */
 export function applyJsonPatch(doc: JsonValue, patch: unknown): JsonValue {
   const ops = decodeJsonPatch(patch);
-  let current = structuredClone(doc);
+  let current = cloneJson(doc);
   for (const op of ops) {
     try {
       current = applyOperation(current, op);
@@ -113,7 +114,7 @@ function applyOperation(doc: JsonValue, op: Operation): JsonValue {
       const from = pathOf(op, 'from', kind);
       const path = pathOf(op, 'path', kind);
       const value = get(doc, from, `copy operation does not apply: doc is missing from path: ${from}`);
-      return add(doc, path, structuredClone(value));
+      return add(doc, path, cloneJson(value));
     }
     case 'test': {
       const path = pathOf(op, 'path', kind);
@@ -138,7 +139,7 @@ function pathOf(op: Operation, field: 'path' | 'from', kind: string): string {
 function requireValue(op: Operation, kind: string): JsonValue {
   if (op.value === undefined)
     throw new JsonPatchError(`${kind} operation, missing value field: missing value`);
-  return structuredClone(op.value);
+  return cloneJson(op.value);
 }
 
 /** Splits a JSON Pointer into unescaped reference tokens (`~1` → `/`, `~0` → `~`). */

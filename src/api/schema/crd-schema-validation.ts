@@ -11,6 +11,7 @@ import { compileNode } from './compile.js';
 import { pruneValue } from './prune.js';
 import { isStructural } from './structural.js';
 import { validateValue } from './validate.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 const OPENAPI_TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 const META_FIELDS = new Set(['metadata', 'kind', 'apiVersion']);
@@ -352,7 +353,7 @@ function children(s: JsonObject, path: string): [JsonObject, string][] {
 function validateDefaults(s: JsonObject, path: string, out: FieldIssue[]): void {
   if (s.default !== undefined) {
     const node = compileNode(s);
-    const copy = structuredClone(s.default);
+    const copy = cloneJson(s.default);
     if (pruneValue(node, copy, node.embedded).length > 0) {
       out.push({
         field: `${path}.default`,

@@ -4,6 +4,7 @@ import type { JsonObject } from '../meta.js';
 import { formatFieldIssue } from '../status.js';
 import { crdDefaults } from './crd-defaults.js';
 import { validateCustomResourceDefinition } from './crd-validation.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /** The Widget CRD of kube-api.md §14. */
 function widgetCRD(): JsonObject {
@@ -216,10 +217,9 @@ describe('validateCustomResourceDefinition', () => {
     },
     {
       name: 'duplicate version names',
-      edit: (c) =>
-        (spec(c).versions as JsonObject[]).push({ ...structuredClone(version(c)), storage: false }),
+      edit: (c) => (spec(c).versions as JsonObject[]).push({ ...cloneJson(version(c)), storage: false }),
       want: [
-        `spec.versions: Invalid value: ${JSON.stringify(spec(widgetCRDWith((x) => (spec(x).versions as JsonObject[]).push({ ...structuredClone(version(x)), storage: false }))).versions)}: must contain unique version names`,
+        `spec.versions: Invalid value: ${JSON.stringify(spec(widgetCRDWith((x) => (spec(x).versions as JsonObject[]).push({ ...cloneJson(version(x)), storage: false }))).versions)}: must contain unique version names`,
       ],
     },
   ];

@@ -8,6 +8,7 @@
  */
 import type { JsonObject, JsonValue } from '../meta.js';
 import type { SchemaNode } from './node.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /** Applies defaults to `value` in place (see module doc). Never throws for any JSON input. */
 export function defaultValue(node: SchemaNode, value: JsonValue): void {
@@ -18,7 +19,7 @@ export function defaultValue(node: SchemaNode, value: JsonValue): void {
     for (let i = 0; i < value.length; i++) {
       const el = value[i] ?? null;
       if (el === null && !items.nullable && items.hasDefault)
-        value[i] = structuredClone(items.defaultValue ?? null);
+        value[i] = cloneJson(items.defaultValue ?? null);
       defaultValue(items, value[i] ?? null);
     }
     return;
@@ -32,12 +33,12 @@ function defaultObject(node: SchemaNode, o: JsonObject): void {
     const child = node.property(key) ?? additional;
     if (typeof child !== 'object') continue;
     if (o[key] === null && !child.nullable) {
-      if (child.hasDefault) o[key] = structuredClone(child.defaultValue ?? null);
+      if (child.hasDefault) o[key] = cloneJson(child.defaultValue ?? null);
       else delete o[key];
     }
   }
   for (const [key, child] of defaultedProperties(node)) {
-    if (!Object.hasOwn(o, key)) o[key] = structuredClone(child.defaultValue ?? null);
+    if (!Object.hasOwn(o, key)) o[key] = cloneJson(child.defaultValue ?? null);
   }
   for (const key of Object.keys(o)) {
     const child = node.property(key) ?? additional;

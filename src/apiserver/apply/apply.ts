@@ -35,6 +35,7 @@ import { DuplicateKeyError, compareObjects, fieldSetFromObject, removeFields } f
 import { jsonEqual } from '../../api/json-equal.js';
 import type { FieldPath } from './path-element.js';
 import { fieldElement } from './path-element.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /**
  * Top-level paths (as field-name lists) a request may neither write nor own. A main-resource
@@ -86,7 +87,7 @@ function decodeOwners(obj: JsonObject | undefined): Owner[] {
 }
 
 function withManagedFields(obj: JsonObject, entries: ManagedFieldsEntry[]): JsonObject {
-  const out = structuredClone(obj);
+  const out = cloneJson(obj);
   const meta = isJsonObject(out['metadata']) ? out['metadata'] : {};
   delete meta['managedFields'];
   if (entries.length > 0) meta['managedFields'] = entries as unknown as JsonObject[];
@@ -140,7 +141,7 @@ export function serverSideApply(input: ApplyInput): JsonObject {
   const reset = resetSet(input.resetFields);
   const owners = decodeOwners(live);
   const liveBody = live === undefined ? {} : withoutManagedFields(live);
-  const config = removeFields(structuredClone(input.config), reset, schema);
+  const config = removeFields(cloneJson(input.config), reset, schema);
 
   let configSet: FieldSet;
   try {

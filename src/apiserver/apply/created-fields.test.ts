@@ -7,6 +7,7 @@ import type { MergeSchema } from '../../api/merge-schema.js';
 import type { JsonObject, JsonValue } from '../../api/meta.js';
 import { RESET_SPEC_AND_METADATA, RESET_STATUS, trackUpdate } from './apply.js';
 import type { ResetFields, UpdateInput } from './apply.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /**
  * `trackUpdate` takes the created-fields fast path only when `old` is undefined; `old: {}` means
@@ -206,7 +207,7 @@ describe('createdFieldsV1 (trackUpdate fast path)', () => {
     });
     fc.assert(
       fc.property(fc.array(container, { maxLength: 4 }), (containers) => {
-        const obj = structuredClone(deployment);
+        const obj = cloneJson(deployment);
         const spec = (obj['spec'] as JsonObject)['template'] as JsonObject;
         (spec['spec'] as JsonObject)['containers'] = containers as unknown as JsonValue[];
         assertSameAsGeneral({ ...base, updated: obj, schema, resetFields: RESET_STATUS });

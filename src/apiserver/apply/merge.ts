@@ -9,6 +9,7 @@ import type { ListType, MergeSchema } from '../../api/merge-schema.js';
 import type { JsonObject, JsonValue } from '../../api/meta.js';
 import { isJsonObject } from '../../api/meta.js';
 import { listItemElement, serializePathElement } from './path-element.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /** `live` with `config` merged in; neither argument is modified. */
 export function mergeObjects(
@@ -17,7 +18,7 @@ export function mergeObjects(
   schema: MergeSchema | undefined,
 ): JsonObject {
   const out = mergeValue(live, config, schema);
-  return isJsonObject(out) ? out : structuredClone(config);
+  return isJsonObject(out) ? out : cloneJson(config);
 }
 
 function mergeValue(
@@ -25,9 +26,9 @@ function mergeValue(
   config: JsonValue,
   schema: MergeSchema | undefined,
 ): JsonValue {
-  if (live === undefined) return structuredClone(config);
+  if (live === undefined) return cloneJson(config);
   if (isJsonObject(live) && isJsonObject(config) && !schema?.atomicMap) {
-    const out: JsonObject = structuredClone(live);
+    const out: JsonObject = cloneJson(live);
     for (const [k, v] of Object.entries(config)) out[k] = mergeValue(live[k], v, schema?.property(k));
     return out;
   }
@@ -35,7 +36,7 @@ function mergeValue(
   if (Array.isArray(live) && Array.isArray(config) && list !== undefined && list.type !== 'atomic') {
     return mergeLists(live, config, { list, itemSchema: schema?.items() });
   }
-  return structuredClone(config);
+  return cloneJson(config);
 }
 
 interface Indexed {
@@ -74,7 +75,7 @@ function mergeLists(
     const rv = r.items.get(key);
     const lv = l.items.get(key);
     if (rv === undefined) {
-      if (lv !== undefined) out.push(structuredClone(lv));
+      if (lv !== undefined) out.push(cloneJson(lv));
       return;
     }
     out.push(mergeValue(lv, rv, itemSchema));

@@ -11,6 +11,7 @@ import type { Status } from '../../api/status.js';
 import type { ServerContext, WriteOptions } from '../context.js';
 import { decodeKv, objectKey } from '../codec.js';
 import { guaranteedUpdate } from './write.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 export interface DeleteOptions {
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
@@ -153,7 +154,7 @@ function markForDeletion(
   at: { options: DeleteOptions; nowMs: number },
 ): KubeObject {
   const { options, nowMs } = at;
-  const next = structuredClone(obj);
+  const next = cloneJson(obj);
   const meta = next.metadata;
   const extra = propagationFinalizer(options);
   const already = meta.deletionTimestamp !== undefined;

@@ -21,6 +21,7 @@ import type { WriteScope } from '../strategy.js';
 import type { Desired, WriteResult } from './write.js';
 import { guaranteedUpdate } from './write.js';
 import { checkBodyIdentity } from './body.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 export const JSON_PATCH = 'application/json-patch+json';
 export const MERGE_PATCH = 'application/merge-patch+json';
@@ -130,7 +131,7 @@ async function apply(
       compute: (current): Desired => ({
         object: applyConfig(
           info,
-          { live: current, config: structuredClone(config), scope: req.scope, force: req.force === true },
+          { live: current, config: cloneJson(config), scope: req.scope, force: req.force === true },
           opts.manager,
           rfc3339Seconds(ctx.clock.now()),
         ),

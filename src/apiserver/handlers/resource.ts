@@ -23,6 +23,7 @@ import { scaleOf, updateScale } from './scale.js';
 import type { Scale } from './scale.js';
 import { watchObjects } from './watch.js';
 import { createObject, guaranteedUpdate } from './write.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /** Handles a request addressed to a resource collection, object or subresource. */
 export async function handleResource(
@@ -162,7 +163,7 @@ async function item(
       const { object } = await guaranteedUpdate(
         ctx,
         info,
-        { namespace: ns, name, scope: 'main', compute: () => ({ object: structuredClone(obj) }) },
+        { namespace: ns, name, scope: 'main', compute: () => ({ object: cloneJson(obj) }) },
         c.opts,
       );
       return objectResponse(200, objectBody(info, object, out, now(ctx)), c.opts.warnings);
@@ -222,7 +223,7 @@ async function subresource(
       const { object } = await guaranteedUpdate(
         ctx,
         info,
-        { namespace: ns, name, scope: 'status', compute: () => ({ object: structuredClone(obj) }) },
+        { namespace: ns, name, scope: 'status', compute: () => ({ object: cloneJson(obj) }) },
         c.opts,
       );
       return objectResponse(200, objectBody(info, object, out, now(ctx)), c.opts.warnings);
@@ -260,7 +261,7 @@ async function subresource(
         namespace: undefined,
         name,
         scope: 'finalize',
-        compute: () => ({ object: structuredClone(obj) }),
+        compute: () => ({ object: cloneJson(obj) }),
       },
       c.opts,
     );

@@ -10,6 +10,7 @@ import { labelSelectorFromObject } from '../../api/labels/selector-object.js';
 import type { ServerContext, WriteOptions } from '../context.js';
 import type { WriteResult } from './write.js';
 import { guaranteedUpdate } from './write.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 export interface Scale {
   apiVersion: 'autoscaling/v1';
@@ -110,7 +111,7 @@ export async function updateScale(
             },
           ]);
         }
-        const next = structuredClone(current);
+        const next = cloneJson(current);
         writePath(next, s.specReplicasPath, replicas);
         const rv = desired.metadata.resourceVersion;
         next.metadata.resourceVersion =

@@ -17,6 +17,7 @@ import { createDefaults, deletionHolds } from '../kind-rules.js';
 import { admit, prepareCreate, prepareUpdate, sameStoredObject } from '../strategy.js';
 import type { WriteScope } from '../strategy.js';
 import { namespaceResource as namespaces } from './namespace-info.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 const MAX_RETRIES = 16;
 const GENERATE_ATTEMPTS = 8;
@@ -63,7 +64,7 @@ export async function createObject(
   if (info.namespaced) await ensureNamespaceWritable(ctx, base.metadata.namespace ?? '');
   for (let attempt = 0; ; attempt++) {
     // The request body is ours to change; only a generateName retry needs a fresh copy.
-    const obj = useGenerate ? structuredClone(base) : base;
+    const obj = useGenerate ? cloneJson(base) : base;
     if (useGenerate) obj.metadata.name = `${obj.metadata.generateName ?? ''}${randomSuffix()}`;
     createDefaults[`${info.group}/${info.kind}`]?.(obj);
     prepareCreate(info, obj, ctx.clock.now());
@@ -126,7 +127,7 @@ export async function guaranteedUpdate(
       return { object, created: true };
     }
     const current = decodeKv(info, kv);
-    const desired = req.compute(structuredClone(current));
+    const desired = req.compute(cloneJson(current));
     const wanted = desired.object.metadata.resourceVersion;
     if (wanted !== undefined && wanted !== '' && wanted !== current.metadata.resourceVersion) {
       throw conflict(info.group, info.plural, req.name);

@@ -6,6 +6,7 @@ import type { JsonObject } from '../../api/meta.js';
 import { ALL_VERBS } from '../../api/resource-info.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
 import { buildOpenAPIV3, contentHash, groupVersionPath } from './build-v3.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 function makeCRD(overrides: Partial<ResourceInfo> = {}): ResourceInfo {
   return {
@@ -211,7 +212,7 @@ describe('buildOpenAPIV3', () => {
     const bare = makeCRD({ group: 'bare.io', storagePrefix: 'bare.io/widgets' });
     delete bare.openapi;
     const withSchema = makeCRD();
-    const copy = structuredClone(withSchema.openapi);
+    const copy = cloneJson(withSchema.openapi);
     const out = buildOpenAPIV3([bare, withSchema], components);
     const d = JSON.parse(out.documents.get('apis/bare.io/v1')?.body ?? '{}') as Doc;
     assert.equal(d.components.schemas['io.bare.v1.Widget']?.['x-kubernetes-preserve-unknown-fields'], true);

@@ -7,6 +7,7 @@
 import type { JsonObject } from '../../api/meta.js';
 import { isJsonObject } from '../../api/meta.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 export const REF_PREFIX = '#/components/schemas/';
 export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -47,7 +48,7 @@ export function crdComponents(info: ResourceInfo): {
   const object = crdComponentName(info.group, info.version, info.kind);
   const list = crdComponentName(info.group, info.version, info.listKind);
   const base: JsonObject = info.openapi
-    ? structuredClone(info.openapi)
+    ? cloneJson(info.openapi)
     : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   const properties = isJsonObject(base['properties']) ? base['properties'] : {};
   const objectSchema: JsonObject = {

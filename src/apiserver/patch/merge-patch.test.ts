@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { JsonObject, JsonValue } from '../../api/meta.js';
 import { applyMergePatch } from './merge-patch.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 // RFC 7386 Appendix A, row by row, plus kube-flavoured cases.
 const cases: { name: string; doc: JsonValue; patch: JsonValue; want: JsonValue }[] = [
@@ -80,7 +81,7 @@ describe('applyMergePatch properties', () => {
   it('never mutates its inputs', () => {
     fc.assert(
       fc.property(jsonObject, jsonObject, (doc, patch) => {
-        const [d, p] = [structuredClone(doc), structuredClone(patch)];
+        const [d, p] = [cloneJson(doc), cloneJson(patch)];
         applyMergePatch(doc, patch);
         assert.deepEqual(doc, d);
         assert.deepEqual(patch, p);

@@ -4,6 +4,7 @@
  */
 import type { JsonObject, JsonValue } from '../../api/meta.js';
 import { isObject, setOwn } from '../../api/patch/json-value.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /**
  * Applies `patch` to `doc` per RFC 7386 §2 and returns the result. Pure: neither input is modified
@@ -13,8 +14,8 @@ import { isObject, setOwn } from '../../api/patch/json-value.js';
  * @param doc the current document; `undefined` behaves as an absent target.
  */
 export function applyMergePatch(doc: JsonValue | undefined, patch: JsonValue): JsonValue {
-  if (!isObject(patch)) return structuredClone(patch);
-  const target: JsonObject = isObject(doc) ? structuredClone(doc) : {};
+  if (!isObject(patch)) return cloneJson(patch);
+  const target: JsonObject = isObject(doc) ? cloneJson(doc) : {};
   mergeInto(target, patch);
   return target;
 }
@@ -29,7 +30,7 @@ function mergeInto(target: JsonObject, patch: JsonObject): void {
       mergeInto(child, value);
       setOwn(target, key, child);
     } else {
-      setOwn(target, key, structuredClone(value));
+      setOwn(target, key, cloneJson(value));
     }
   }
 }

@@ -6,6 +6,7 @@ import { builtinMergeSchema } from '../../api/builtin-merge-schemas.js';
 import { StatusError } from '../../api/status.js';
 import { applyStrategicMergePatch } from './strategic-merge-patch.js';
 import { applyMergePatch } from './merge-patch.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 const deploymentSchema = builtinMergeSchema('apps', 'Deployment');
 const serviceSchema = builtinMergeSchema('', 'Service');
@@ -299,7 +300,7 @@ describe('applyStrategicMergePatch on a Deployment', () => {
   for (const c of cases) {
     it(c.name, () => {
       const doc = makeDeployment();
-      const patch = structuredClone(c.patch);
+      const patch = cloneJson(c.patch);
       const out = applyStrategicMergePatch(doc, patch, deploymentSchema);
       c.check(out);
       assert.equal(hasDirective(out), false, 'no directive keys in the result');
@@ -503,7 +504,7 @@ describe('applyStrategicMergePatch properties', () => {
           const patch = tplSpec({
             containers: [...upd, ...dels.map((name) => ({ name, $patch: 'delete' }))],
           });
-          const [docBefore, patchBefore] = [structuredClone(doc), structuredClone(patch)];
+          const [docBefore, patchBefore] = [cloneJson(doc), cloneJson(patch)];
           const out = applyStrategicMergePatch(doc, patch, deploymentSchema);
           assert.deepEqual(doc, docBefore);
           assert.deepEqual(patch, patchBefore);

@@ -31,6 +31,7 @@ import {
   noMergeKey,
 } from './smp-errors.js';
 import { normalizeElementOrder, partitionByPresence, validateSetElementOrder } from './smp-order.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 const DIRECTIVE = '$patch';
 const RETAIN_KEYS = '$retainKeys';
@@ -53,7 +54,7 @@ export function applyStrategicMergePatch(
   patch: JsonObject,
   schema: MergeSchema | undefined,
 ): JsonObject {
-  return mergeMap(structuredClone(doc), structuredClone(patch), schema) ?? {};
+  return mergeMap(cloneJson(doc), cloneJson(patch), schema) ?? {};
 }
 
 /** Merges `patch` into `original` (both owned, mutated). `undefined` = the map was deleted. */
@@ -131,7 +132,7 @@ function mergeList(original: JsonValue[], patch: JsonValue[], schema: MergeSchem
       (m) => isObject(m) && Object.hasOwn(m, mergeKey) && jsonEqual(m[mergeKey], element[mergeKey]),
     );
     const existing = at >= 0 ? merged[at] : undefined;
-    const result = mergeMap(isObject(existing) ? existing : {}, structuredClone(element), itemSchema);
+    const result = mergeMap(isObject(existing) ? existing : {}, cloneJson(element), itemSchema);
     if (at >= 0) {
       if (result === undefined) merged.splice(at, 1);
       else merged[at] = result;

@@ -7,6 +7,7 @@ import type { KubeObject } from '../../api/meta.js';
 import { isConflict, isNotFound } from '../../api/status.js';
 import type { ApiClient } from '../../client/api-client.js';
 import type { ResourceRef } from '../../client/resource-path.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -36,7 +37,7 @@ export async function editObject(
       throw err;
     }
     if (live.metadata.uid !== target.uid) return false;
-    const next = edit(structuredClone(live));
+    const next = edit(cloneJson(live));
     if (next === undefined) return true;
     try {
       await client.update(target.ref, next, opts);

@@ -22,6 +22,7 @@ import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { namespaceConditions } from './conditions.js';
 import type { DeletionReport, NamespaceCondition } from './conditions.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /** The finalizer this controller owns in `spec.finalizers`. */
 export const KUBERNETES_FINALIZER = 'kubernetes';
@@ -155,7 +156,7 @@ export class NamespaceController implements Runnable, Reconciler {
     const current = ns.status?.conditions ?? [];
     const conditions = namespaceConditions(report, { current, now: rfc3339Seconds(this.#o.clock.now()) });
     if (JSON.stringify(conditions) === JSON.stringify(current)) return;
-    const next = structuredClone(ns);
+    const next = cloneJson(ns);
     next.status = { ...(next.status ?? {}), conditions };
     try {
       await this.#o.client.updateStatus(NAMESPACES, next, { signal });
@@ -176,7 +177,7 @@ export class NamespaceController implements Runnable, Reconciler {
       }
       const finalizers = ns.spec?.finalizers ?? [];
       if (!finalizers.includes(KUBERNETES_FINALIZER)) return;
-      const next = structuredClone(ns);
+      const next = cloneJson(ns);
       next.spec = { ...(next.spec ?? {}), finalizers: finalizers.filter((f) => f !== KUBERNETES_FINALIZER) };
       try {
         await this.#o.client.update(NAMESPACES, next, { subresource: 'finalize', signal });

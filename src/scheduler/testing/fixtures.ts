@@ -9,6 +9,7 @@ import type { Placement } from '../../api/flotilla/policy.js';
 import type { ResourceList } from '../../api/pod-resources.js';
 import type { Taint } from '../../api/taints.js';
 import type { SchedulingUnit } from '../framework/interface.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 export class ClusterBuilder {
   readonly #c: Cluster;
@@ -86,7 +87,7 @@ export class ClusterBuilder {
   }
 
   obj(): Cluster {
-    return structuredClone(this.#c);
+    return cloneJson(this.#c);
   }
 }
 

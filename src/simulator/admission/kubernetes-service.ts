@@ -16,6 +16,7 @@ import { isAlreadyExists, isNotFound } from '../../api/status.js';
 import type { ApiClient } from '../../client/api-client.js';
 import type { ResourceRef } from '../../client/resource-path.js';
 import type { Runnable } from '../../runtime/runnable.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /** Options of `KubernetesServiceBootstrap`. */
 export interface KubernetesServiceOptions {
@@ -165,7 +166,7 @@ export class KubernetesServiceBootstrap implements Runnable {
     } catch (err) {
       if (!isNotFound(err)) throw err;
       try {
-        await client.create(ref, structuredClone(desired), { signal, fieldManager: FIELD_MANAGER });
+        await client.create(ref, cloneJson(desired), { signal, fieldManager: FIELD_MANAGER });
         this.#o.log.info({ kind: desired.kind }, 'created the kubernetes service object');
       } catch (createErr) {
         if (!isAlreadyExists(createErr)) throw createErr;
@@ -173,7 +174,7 @@ export class KubernetesServiceBootstrap implements Runnable {
       return;
     }
     if (jsonEqual(content(current), content(desired))) return;
-    const next = { ...structuredClone(desired), metadata: { ...current.metadata } };
+    const next = { ...cloneJson(desired), metadata: { ...current.metadata } };
     await client.update(ref, next, { signal, fieldManager: FIELD_MANAGER });
   }
 }

@@ -22,6 +22,7 @@ import {
   specOf,
 } from './service-spec.js';
 import type { ServiceSpec } from './service-spec.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /**
  * Reservations for the Service being admitted. `reserve*` answer undefined on success or kube's
@@ -53,7 +54,7 @@ export function admitServiceCreate(svc: KubeObject, pools: AddressPools): void {
 /** Carries allocated values over, checks immutability and allocates what a type change needs. */
 export function admitServiceUpdate(svc: KubeObject, old: KubeObject, pools: AddressPools): void {
   const spec = specOf(svc);
-  const before = structuredClone(specOf(old));
+  const before = cloneJson(specOf(old));
   patchAllocatedValues(spec, before);
   normalizeClusterIPs(spec, before);
   dropTypeDependentFields(spec, before);

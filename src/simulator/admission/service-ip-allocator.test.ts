@@ -9,6 +9,7 @@ import type { MemberEnv } from '../testing/member-env.js';
 import { newMemberEnv } from '../testing/member-env.js';
 import type { ServiceIpAllocatorOptions } from './service-ip-allocator.js';
 import { ServiceIpAllocator } from './service-ip-allocator.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 const SERVICES = { apiVersion: 'v1', plural: 'services', namespace: 'default' };
 
@@ -62,7 +63,7 @@ async function eventuallyCreated(env: MemberEnv, obj: KubeObject, stepMs = 100):
   let created: KubeObject | undefined;
   await eventually(
     async () => {
-      created = await env.create(SERVICES, structuredClone(obj));
+      created = await env.create(SERVICES, cloneJson(obj));
       return true;
     },
     { clock: env.clock, stepMs, what: `create ${obj.metadata.name ?? ''}` },
@@ -150,7 +151,7 @@ describe('ServiceIpAllocator', () => {
     const created = await env.create(SERVICES, svc('a', { type: 'NodePort' }));
     const ip = specOf(created).clusterIP;
     const nodePort = specOf(created).ports?.[0]?.nodePort;
-    const moved = structuredClone(created);
+    const moved = cloneJson(created);
     specOf(moved).clusterIP = '10.96.0.9';
     const refused = await refusal(env.client.update(SERVICES, moved));
     assert.equal(

@@ -9,6 +9,7 @@ import type { KubeObject } from '../../api/meta.js';
 import { nodeAllocatable, nodeCapacity } from './allocatable.js';
 import type { NodeSpec, NodeSystemInfo } from './kubelet-options.js';
 import { minorVersion } from './kubelet-options.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /** A node condition as the API carries it. */
 export interface NodeCondition {
@@ -71,7 +72,7 @@ export function healthyConditionEvent(type: string): string {
 export function registrationNode(spec: NodeSpec): KubeObject {
   const nodeSpec: Record<string, unknown> = { podCIDR: spec.podCIDR, podCIDRs: [spec.podCIDR] };
   if (spec.providerID !== undefined) nodeSpec['providerID'] = spec.providerID;
-  if (spec.taints && spec.taints.length > 0) nodeSpec['taints'] = structuredClone(spec.taints);
+  if (spec.taints && spec.taints.length > 0) nodeSpec['taints'] = cloneJson(spec.taints);
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -121,7 +122,7 @@ export function nodeStatus(
     ],
     allocatable: nodeAllocatable(spec),
     capacity: nodeCapacity(spec),
-    conditions: structuredClone(conditions),
+    conditions: cloneJson(conditions),
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {
       architecture: 'amd64',

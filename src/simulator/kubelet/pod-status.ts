@@ -12,6 +12,7 @@ import { imageInfo } from './images.js';
 import type { KubeletTiming } from './kubelet-options.js';
 import type { PodRuntime } from './pod-runtime.js';
 import { qosClass } from '../../api/pod-qos.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 /** A pod condition as the API carries it. */
 export interface PodCondition {
@@ -57,7 +58,7 @@ export function podStatus(pod: KubeObject, rt: PodRuntime, ctx: StatusContext): 
     stamp(initialized(rt, phase)),
     stamp({ ...containersReady, type: 'Ready' }),
     stamp({ ...containersReady, type: 'ContainersReady' }),
-    scheduled ? structuredClone(scheduled) : stamp({ type: 'PodScheduled', status: 'True' }),
+    scheduled ? cloneJson(scheduled) : stamp({ type: 'PodScheduled', status: 'True' }),
   ];
   const status: Record<string, unknown> = {
     phase,

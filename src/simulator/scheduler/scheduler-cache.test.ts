@@ -4,6 +4,7 @@ import type { KubeObject } from '../../api/meta.js';
 import { makeNode, makePod } from '../testing/fixtures.js';
 import { schedulingPod } from './pod-info.js';
 import { SchedulerCache } from './scheduler-cache.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', uid: 'rs-uid' } };
 
@@ -23,7 +24,7 @@ describe('SchedulerCache', () => {
     const cache = new SchedulerCache();
     const node = makeNode('n1').obj();
     assert.equal(cache.setNode(node), 'added');
-    const beat: KubeObject = structuredClone(node);
+    const beat: KubeObject = cloneJson(node);
     beat.metadata.annotations = { 'node.alpha.kubernetes.io/ttl': '0' };
     (beat['status'] as { conditions: { lastHeartbeatTime?: string }[] }).conditions[0]!.lastHeartbeatTime =
       'later';

@@ -4,6 +4,7 @@
  * object, so one builder can stamp out several.
  */
 import type { KubeObject } from '../../api/meta.js';
+import { cloneJson } from '../../base/json-clone.js';
 
 interface Taint {
   key: string;
@@ -58,7 +59,7 @@ export class NodeBuilder {
 
   obj(): KubeObject {
     const spec: Record<string, unknown> = {};
-    if (this.#taints.length > 0) spec['taints'] = structuredClone(this.#taints);
+    if (this.#taints.length > 0) spec['taints'] = cloneJson(this.#taints);
     if (this.#unschedulable) spec['unschedulable'] = true;
     return {
       apiVersion: 'v1',
@@ -145,7 +146,7 @@ export class PodBuilder {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata,
-      spec: { containers: [container], ...structuredClone(this.#spec) },
+      spec: { containers: [container], ...cloneJson(this.#spec) },
     };
   }
 }

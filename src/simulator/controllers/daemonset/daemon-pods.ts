@@ -9,6 +9,7 @@ import type { LabelSelectorObject } from '../../../api/labels/selector-object.js
 import { controllerRefTo, podFromTemplate } from '../revisions/workload-pods.js';
 import type { Pod, PodTemplate } from '../revisions/workload-pods.js';
 import type { Toleration } from './node-fit.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** apps/v1 DaemonSet as the controller reads it. */
 export interface DaemonSet extends KubeObject {
@@ -68,7 +69,7 @@ export function daemonTolerations(hostNetwork: boolean): Toleration[] {
  * tolerates an unreachable node forever whatever `tolerationSeconds` the template said.
  */
 export function withDaemonTolerations(spec: JsonObject): JsonObject {
-  const out = structuredClone(spec);
+  const out = cloneJson(spec);
   const tolerations = [...((out['tolerations'] ?? []) as Toleration[])];
   for (const t of daemonTolerations(out['hostNetwork'] === true)) {
     const i = tolerations.findIndex(

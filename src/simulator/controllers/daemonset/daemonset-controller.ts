@@ -34,6 +34,7 @@ import { DAEMONSET_KIND, REVISION_LABEL, templateGeneration } from './daemon-pod
 import type { DaemonSet, DaemonSetStatus } from './daemon-pods.js';
 import { DaemonPodWriter } from './daemon-pod-writer.js';
 import type { Node } from './node-fit.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** apps/v1 DaemonSets of every namespace. */
 export const DAEMONSETS: ResourceRef = { apiVersion: 'apps/v1', plural: 'daemonsets' };
@@ -237,7 +238,7 @@ export class DaemonSetController implements Runnable, Reconciler {
     if (at.history.collisionCount !== undefined) wanted.collisionCount = at.history.collisionCount;
     for (const k of ['updatedNumberScheduled', 'numberAvailable', 'numberUnavailable'] as const)
       if (!wanted[k]) delete wanted[k];
-    const next = structuredClone(ds);
+    const next = cloneJson(ds);
     next.status = { ...(before?.conditions ? { conditions: before.conditions } : {}), ...wanted };
     if (before && jsonEqual(before as unknown as JsonValue, next.status as unknown as JsonValue)) return;
     this.#writes.record(at.key, await this.#o.client.updateStatus(DAEMONSETS, next, { signal }));

@@ -19,6 +19,7 @@ import {
   startDeploymentEnv,
   untilComplete,
 } from './testing/deployment-env.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 const HASH = /^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/;
 
@@ -174,7 +175,7 @@ describe('DeploymentController', () => {
     const [first] = await replicaSetsOf(env, d2);
     assert.ok(first);
     // What `kubectl rollout undo` sends: the old ReplicaSet's template without the hash label.
-    const template = structuredClone(first.spec.template);
+    const template = cloneJson(first.spec.template);
     delete template.metadata?.labels?.['pod-template-hash'];
     await env.client.patch(NS_DEPLOYMENTS, 'web', {
       body: { spec: { template } },

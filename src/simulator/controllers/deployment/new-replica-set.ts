@@ -35,6 +35,7 @@ import { findNewReplicaSet, findOldReplicaSets } from './replica-sets.js';
 import { DEPLOYMENT_KIND } from './rollout.js';
 import type { Rollout } from './rollout.js';
 import { maxSurge, newRSNewReplicas } from './strategy.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** The new ReplicaSet (created when `create` and missing) and all the others. */
 export interface ReplicaSetsOfDeployment {
@@ -170,7 +171,7 @@ async function failedCreate(r: Rollout, o: { name: string; err: unknown }): Prom
 
 /** The ReplicaSet kube would create for `d`'s current template (size and annotations unset). */
 function replicaSetFor(d: Deployment): ReplicaSet {
-  const template = structuredClone(d.spec.template);
+  const template = cloneJson(d.spec.template);
   const hash = computeHash(d.spec.template, d.status?.collisionCount);
   const labels = sortedMap({ ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash });
   template.metadata = { ...template.metadata, labels };
@@ -198,7 +199,7 @@ function withLabel(selector: LabelSelectorObject, hash: string): LabelSelectorOb
   const out: LabelSelectorObject = {
     matchLabels: sortedMap({ ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash }),
   };
-  if (selector.matchExpressions) out.matchExpressions = structuredClone(selector.matchExpressions);
+  if (selector.matchExpressions) out.matchExpressions = cloneJson(selector.matchExpressions);
   return out;
 }
 

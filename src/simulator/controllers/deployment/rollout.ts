@@ -19,6 +19,7 @@ import type { Deployment, Pod, ReplicaSet } from '../workload-common/types.js';
 import { DEPLOYMENTS, FIELD_MANAGER, REPLICASETS, specReplicas } from '../workload-common/types.js';
 import { replicasAnnotationsNeedUpdate, setReplicasAnnotations } from './annotations.js';
 import { maxSurge } from './strategy.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** The Deployment kind, for owner references and events. */
 export const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
@@ -137,7 +138,7 @@ export class Rollout {
     const sizeChanges = specReplicas(rs) !== o.newScale;
     if (!sizeChanges && !replicasAnnotationsNeedUpdate(rs, annotations)) return { scaled: false, rs };
     const oldScale = specReplicas(rs);
-    const copy = structuredClone(rs);
+    const copy = cloneJson(rs);
     copy.spec.replicas = o.newScale;
     setReplicasAnnotations(copy, annotations);
     const written = await this.updateReplicaSet(copy);

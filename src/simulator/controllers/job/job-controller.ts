@@ -33,6 +33,7 @@ import { JOB_KIND, TRACKING_FINALIZER, finishedAt, hasTrackingFinalizer, isFinis
 import type { Job } from './job-pods.js';
 import { syncJob } from './job-sync.js';
 import { wireJobStatus } from './job-status.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** batch/v1 Jobs of every namespace. */
 export const JOBS: ResourceRef = { apiVersion: 'batch/v1', plural: 'jobs' };
@@ -187,7 +188,7 @@ export class JobController implements Runnable, Reconciler {
       },
       removeFinalizer: (pod) => removeFinalizer(this.#o.client, pod, signal),
       updateStatus: async (next) => {
-        const body = structuredClone(next);
+        const body = cloneJson(next);
         body.status = wireJobStatus(body.status ?? {});
         const stored = await this.#o.client.updateStatus<Job>(JOBS, body, { signal });
         this.#writes.record(at.key, stored);

@@ -17,13 +17,14 @@ import { deleteActivePods, manageJob } from './job-manage.js';
 import { completionIndexOf, conditionOf, hasTrackingFinalizer, isIndexed, isPodFailed } from './job-pods.js';
 import type { Job } from './job-pods.js';
 import { trackAndFlush } from './job-tracking.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** Runs one pass; answers when to look again (deadline, back-off), if ever. */
 export async function syncJob(
   input: { job: Job; pods: readonly Pod[]; nowMs: number },
   deps: { ops: JobOps; book: JobBook },
 ): Promise<{ requeueAfterMs?: number }> {
-  const job = structuredClone(input.job);
+  const job = cloneJson(input.job);
   const status = (job.status ??= {});
   status.uncountedTerminatedPods ??= {};
   const now = rfc3339Seconds(input.nowMs);

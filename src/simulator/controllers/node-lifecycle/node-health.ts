@@ -6,6 +6,7 @@
  */
 import { rfc3339Seconds } from '../../../base/clock.js';
 import type { KubeObject } from '../../../api/meta.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** A node condition as the API carries it. */
 export interface NodeCondition {
@@ -90,7 +91,7 @@ export function conditionsOf(node: KubeObject): NodeCondition[] {
  */
 export function unknownConditions(node: KubeObject, now: number): NodeCondition[] | undefined {
   const at = rfc3339Seconds(now);
-  const conditions = structuredClone(conditionsOf(node));
+  const conditions = cloneJson(conditionsOf(node));
   let changed = false;
   for (const type of WATCHED) {
     const c = conditions.find((x) => x.type === type);

@@ -28,6 +28,7 @@ import { markPodsNotReady } from './pod-readiness.js';
 import { planTaints } from './taint-plan.js';
 import type { Taint } from './taints.js';
 import { ZoneTainter, zoneKey } from './zone-tainter.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** Options of `NodeLifecycleController` (defaults are kube-controller-manager's). */
 export interface NodeLifecycleControllerOptions {
@@ -228,7 +229,7 @@ export class NodeLifecycleController implements Runnable, Reconciler {
         const status = { ...(node['status'] as object | undefined), conditions };
         node = await this.#o.client.updateStatus(
           NODES,
-          { ...structuredClone(node), status },
+          { ...cloneJson(node), status },
           { fieldManager: FIELD_MANAGER, signal },
         );
       }
@@ -266,7 +267,7 @@ export class NodeLifecycleController implements Runnable, Reconciler {
     }
     if (plan.queue) this.#zones.add(zoneKey(node.metadata.labels), name);
     if (plan.taints === undefined) return node;
-    const next = structuredClone(node);
+    const next = cloneJson(node);
     const spec = { ...(next['spec'] as object | undefined) } as Record<string, unknown>;
     if (plan.taints.length > 0) spec['taints'] = plan.taints;
     else delete spec['taints'];

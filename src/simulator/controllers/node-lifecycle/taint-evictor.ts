@@ -14,6 +14,7 @@ import type { EventRecorder } from '../../../client/event-recorder.js';
 import { objectKey } from '../../../client/informer.js';
 import { matchingTolerations } from './taints.js';
 import type { Taint, Toleration } from './taints.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** Options of `TaintEvictor`. */
 export interface TaintEvictorOptions {
@@ -107,7 +108,7 @@ export class TaintEvictor {
     const name = pod.metadata.name ?? '';
     this.#event(pod, 'Marking for deletion Pod');
     try {
-      const conditions = structuredClone(
+      const conditions = cloneJson(
         (pod['status'] as { conditions?: PodCondition[] } | undefined)?.conditions ?? [],
       );
       if (!conditions.some((c) => c.type === 'DisruptionTarget' && c.status === 'True')) {

@@ -17,6 +17,7 @@ import { podKey } from '../workload-common/pod-state.js';
 import { slowStartBatch } from '../workload-common/slow-start.js';
 import type { Pod, ReplicaSet } from '../workload-common/types.js';
 import { FIELD_MANAGER, PODS, specReplicas } from '../workload-common/types.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** The ReplicaSet kind, for owner references and events. */
 export const REPLICASET_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
@@ -84,7 +85,7 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
     metadata.annotations = { ...meta.annotations };
   if (meta.finalizers && meta.finalizers.length > 0) metadata.finalizers = [...meta.finalizers];
   metadata.ownerReferences = [newControllerRef(rs, REPLICASET_KIND)];
-  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: structuredClone(template.spec ?? {}) };
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: cloneJson(template.spec ?? {}) };
 }
 
 async function createPod(m: ReplicaManager, rs: ReplicaSet, signal: AbortSignal): Promise<void> {

@@ -18,6 +18,7 @@ import type { SharedInformers } from '../../../client/shared-informers.js';
 import { canonicalJson } from './revision-hash.js';
 import { controllerRefOf } from './workload-pods.js';
 import type { PodTemplate } from './workload-pods.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** apps/v1 ControllerRevisions of every namespace. */
 export const CONTROLLER_REVISIONS: ResourceRef = { apiVersion: 'apps/v1', plural: 'controllerrevisions' };
@@ -32,7 +33,7 @@ const OWNER_INDEX = 'workload-revisions/controller-uid';
 
 /** The revision data of a template: `{"spec":{"template":{…,"$patch":"replace"}}}` (getPatch). */
 export function templateRevisionData(template: PodTemplate): JsonObject {
-  return { spec: { template: { ...(structuredClone(template) as JsonObject), $patch: 'replace' } } };
+  return { spec: { template: { ...(cloneJson(template) as JsonObject), $patch: 'replace' } } };
 }
 
 /** The pod template a revision restores (ApplyRevision), or undefined for foreign data. */
@@ -40,7 +41,7 @@ export function templateOfRevision(revision: ControllerRevision): PodTemplate | 
   const data = revision.data as { spec?: { template?: JsonObject } } | undefined;
   const template = data?.spec?.template;
   if (template === undefined) return undefined;
-  const copy = structuredClone(template);
+  const copy = cloneJson(template);
   delete copy['$patch'];
   return copy;
 }
@@ -146,7 +147,7 @@ export class ControllerHistory {
   /** Gives `revision` the number `n` (a rollback to it makes it the newest). Throws 409 on a race. */
   async renumber(revision: ControllerRevision, n: number, signal: AbortSignal): Promise<ControllerRevision> {
     if (revision.revision === n) return revision;
-    const next = structuredClone(revision);
+    const next = cloneJson(revision);
     next.revision = n;
     const ref: ResourceRef = { ...CONTROLLER_REVISIONS, namespace: revision.metadata.namespace ?? '' };
     const updated = await this.#client.update<ControllerRevision>(ref, next, { signal });

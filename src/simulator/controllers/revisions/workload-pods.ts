@@ -6,6 +6,7 @@
 import type { JsonObject, KubeObject, OwnerReference } from '../../../api/meta.js';
 import type { IndexFunc } from '../../../client/informer.js';
 import type { ResourceRef } from '../../../client/resource-path.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** The pod collection of every namespace (the shared informer all controllers of a cluster use). */
 export const PODS: ResourceRef = { apiVersion: 'v1', plural: 'pods' };
@@ -125,7 +126,7 @@ export function podFromTemplate(template: PodTemplate, ownerRef: OwnerReference)
     apiVersion: 'v1',
     kind: 'Pod',
     metadata,
-    spec: structuredClone(template.spec ?? {}),
+    spec: cloneJson(template.spec ?? {}),
   };
 }
 

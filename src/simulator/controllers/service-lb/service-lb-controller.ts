@@ -26,6 +26,7 @@ import type { Reconciler, Result } from '../../../runtime/reconciler.js';
 import type { Runnable } from '../../../runtime/runnable.js';
 import { Ipv4Cidr } from '../../admission/ipv4.js';
 import { OwnedAllocator } from '../../admission/owned-allocator.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** Options of `ServiceLoadBalancerController`. */
 export interface ServiceLoadBalancerControllerOptions {
@@ -178,7 +179,7 @@ export class ServiceLoadBalancerController implements Runnable, Reconciler {
     if (shown.length === 1 && shown[0]?.ip === ip && shown[0].ipMode === 'VIP') return;
     this.#event(current, { reason: 'EnsuringLoadBalancer', message: 'Ensuring load balancer' });
     const next = {
-      ...structuredClone(current),
+      ...cloneJson(current),
       status: { ...current.status, loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } },
     };
     await client.updateStatus(ref, next, { signal, fieldManager: FIELD_MANAGER });
@@ -200,7 +201,7 @@ export class ServiceLoadBalancerController implements Runnable, Reconciler {
     this.#event(svc, { reason: 'DeletingLoadBalancer', message: 'Deleting load balancer' });
     let current = svc;
     if (showsAddress && svc.metadata.deletionTimestamp === undefined) {
-      const next = { ...structuredClone(svc), status: { ...svc.status, loadBalancer: {} } };
+      const next = { ...cloneJson(svc), status: { ...svc.status, loadBalancer: {} } };
       current = await client.updateStatus(ref, next, { signal, fieldManager: FIELD_MANAGER });
     }
     if (hasFinalizer) {

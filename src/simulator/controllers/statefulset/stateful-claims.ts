@@ -12,6 +12,7 @@ import { controllerRefTo } from '../revisions/workload-pods.js';
 import type { Pod } from '../revisions/workload-pods.js';
 import { STATEFULSET_KIND, claimName, desiredReplicas, startOrdinal } from './stateful-pods.js';
 import type { ClaimTemplate, StatefulSet } from './stateful-pods.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** v1 PersistentVolumeClaims of every namespace. */
 export const CLAIMS: ResourceRef = { apiVersion: 'v1', plural: 'persistentvolumeclaims' };
@@ -26,7 +27,7 @@ export function newClaim(set: StatefulSet, template: ClaimTemplate, ordinal: num
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name: claimName(template, set, ordinal), namespace: set.metadata.namespace ?? 'default' },
-    spec: structuredClone(template.spec ?? {}),
+    spec: cloneJson(template.spec ?? {}),
   };
   if (Object.keys(labels).length > 0) claim.metadata.labels = labels;
   if (meta.annotations) claim.metadata.annotations = { ...meta.annotations };
@@ -73,7 +74,7 @@ export function claimWithRetention(
   const wanted = retentionRefs(set, at.pod, at.ordinal);
   const have = current.filter(ours).map((r) => r.uid);
   if (have.length === wanted.length && wanted.every((r) => have.includes(r.uid))) return undefined;
-  const next = structuredClone(claim);
+  const next = cloneJson(claim);
   const refs = [...current.filter((r) => !ours(r)), ...wanted];
   if (refs.length > 0) next.metadata.ownerReferences = refs;
   else delete next.metadata.ownerReferences;

@@ -37,6 +37,7 @@ import type { StatefulSet, StatefulSetStatus } from './stateful-pods.js';
 import { resolveRevisions, truncateHistory } from './stateful-revisions.js';
 import { syncStatefulPods } from './stateful-sync.js';
 import type { StatefulPodOps } from './stateful-sync.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 /** apps/v1 StatefulSets of every namespace. */
 export const STATEFULSETS: ResourceRef = { apiVersion: 'apps/v1', plural: 'statefulsets' };
@@ -253,7 +254,7 @@ export class StatefulSetController implements Runnable, Reconciler {
       before.updateRevision === status.updateRevision &&
       before.collisionCount === status.collisionCount;
     if (same) return;
-    const next = structuredClone(set);
+    const next = cloneJson(set);
     const kept: Partial<StatefulSetStatus> = { ...(before ?? {}) };
     for (const k of MANAGED_STATUS) delete kept[k];
     next.status = { ...kept, ...wireStatus(status) };

@@ -7,6 +7,7 @@ import { podsToDelete } from './pod-ranking.js';
 import { computeHash, equalIgnoreHash, safeEncode } from './pod-template-hash.js';
 import { slowStartBatch } from './slow-start.js';
 import type { Pod, PodTemplate } from './types.js';
+import { cloneJson } from '../../../base/json-clone.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -51,7 +52,7 @@ describe('pod-template-hash', () => {
   it('is a stable string over the safe alphabet and changes with the template and collision count', () => {
     const h = computeHash(template);
     assert.match(h, /^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
-    assert.equal(computeHash(structuredClone(template)), h);
+    assert.equal(computeHash(cloneJson(template)), h);
     assert.notEqual(computeHash(template, 1), h);
     assert.notEqual(computeHash(template, 1), computeHash(template, 2));
     assert.notEqual(computeHash({ ...template, spec: { containers: [{ name: 'a', image: 'nginx:2' }] } }), h);
@@ -64,7 +65,7 @@ describe('pod-template-hash', () => {
   it('ignores the pod-template-hash label and empty maps when comparing', () => {
     const withHash: PodTemplate = {
       metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } },
-      spec: structuredClone(template.spec ?? {}),
+      spec: cloneJson(template.spec ?? {}),
     };
     assert.ok(equalIgnoreHash(template, withHash));
     assert.ok(equalIgnoreHash({ metadata: { labels: {} }, spec: {} }, { spec: {} }));

@@ -7,6 +7,7 @@ import { rfc3339Seconds } from '../../../../base/clock.js';
 import type { KubeObject } from '../../../../api/meta.js';
 import { isConflict, isNotFound } from '../../../../api/status.js';
 import type { ApiClient } from '../../../../client/api-client.js';
+import { cloneJson } from '../../../../base/json-clone.js';
 
 /** The state to give a pod: a phase and, for Running pods, readiness. */
 export interface PodState {
@@ -26,7 +27,7 @@ export async function setPodState(
     const now = rfc3339Seconds(at.clock.now());
     const ready = at.state.ready === true && at.state.phase === 'Running';
     const terminated = at.state.phase === 'Succeeded' || at.state.phase === 'Failed';
-    const next = structuredClone(current);
+    const next = cloneJson(current);
     next['status'] = {
       phase: at.state.phase,
       conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now }],

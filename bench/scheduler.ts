@@ -8,7 +8,8 @@
  *   a watch).
  * Goals: >= 5,000 bindings/s in-process and >= 500/s through the API at 100 clusters.
  * Scale with SCHED_BENCH_WORKLOADS (default 10000) and SCHED_BENCH_CLUSTERS (default 100,1000);
- * SCHED_BENCH_API=0 skips the API runs.
+ * SCHED_BENCH_API=0 skips the API runs. With FLOTILLA_BENCH_PROFILE=FILE the hub writes a CPU
+ * profile of each API run's measured phase to FILE (the last run's survives).
  */
 import type { ResourceBinding } from '../src/api/flotilla/binding.js';
 import type { Cluster } from '../src/api/flotilla/cluster.js';
@@ -185,6 +186,8 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
         // the watch ends when the run is over
       }
     })();
+    const profiling = process.env['FLOTILLA_BENCH_PROFILE'] !== undefined;
+    if (profiling) process.kill(hub.pid, 'SIGUSR2'); // the hub profiles the measured phase only
     const t0 = performance.now();
     let next = 0;
     await Promise.all(
@@ -201,6 +204,10 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
       await new Promise((r) => setTimeout(r, 100));
     stop.abort();
     await watching;
+    if (profiling) {
+      process.kill(hub.pid, 'SIGUSR2');
+      await new Promise((r) => setTimeout(r, 3000)); // the hub writes the profile
+    }
     const end = Math.max(...decided.values());
     const latencies = [...decided].map(([name, at]) => at - (acked.get(name) ?? at));
     const lat = latencyStats(latencies);

@@ -62,6 +62,27 @@ describe('WorkQueue', () => {
     q.shutDown();
   });
 
+  it('keeps one sleep for any number of delayed items and adds each when its time comes', async () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue<string>({ clock });
+    for (let i = 0; i < 1000; i++) q.addAfter(`k${i}`, 1000 - i); // later items are due sooner
+    assert.equal(clock.pending, 1, 'one sleep, whatever the number of delays');
+    q.addAfter('first', 0.5);
+    assert.equal(clock.pending, 1, 'an earlier delay replaces the sleep');
+    await clock.advance(1);
+    await flush();
+    assert.deepEqual([await q.get(), await q.get()], ['first', 'k999']);
+    await clock.advance(9);
+    await flush();
+    assert.equal(q.length, 9, 'the items due by now, no more');
+    assert.equal(await q.get(), 'k998', 'in deadline order');
+    await clock.advance(1000);
+    await flush();
+    assert.equal(q.length, 8 + 990);
+    assert.equal(clock.pending, 0, 'nothing left to wait for');
+    q.shutDown();
+  });
+
   it('addRateLimited() backs off exponentially per item until forget()', async () => {
     const clock = new FakeClock();
     const q = new WorkQueue<string>({

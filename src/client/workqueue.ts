@@ -6,11 +6,14 @@
  * - Stingy: an item is never handed to two consumers at once; adding an item that is queued is a
  *   no-op, and adding one that is being processed marks it dirty so it is queued again on `done`.
  * - Delays run on the injected `Clock`; of several pending `addAfter`s for one item the earliest wins.
+ *   All pending delays share one heap and one sleep (client-go's delaying queue does the same): a
+ *   sleep per delayed item would put thousands of listeners on one abort signal, and Node's
+ *   EventTarget adds and removes listeners in linear time.
  * - After shutdown, adds are dropped and `get` resolves `undefined` at once: queued items are
  *   abandoned, since their consumers are stopping too.
  */
-import { setMaxListeners } from 'node:events';
 import type { Clock } from '../base/clock.js';
+import { TimerHeap } from '../base/timer-heap.js';
 import { ExponentialRateLimiter } from './rate-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
 
@@ -28,15 +31,15 @@ export class WorkQueue<T> {
   readonly #queue: T[] = [];
   readonly #dirty = new Set<T>();
   readonly #processing = new Set<T>();
-  readonly #waitingUntil = new Map<T, number>();
+  readonly #delayed = new TimerHeap<T>();
+  /** The one sleep pending for the earliest delayed add, if any. */
+  #armed: { at: number; cancel: AbortController } | undefined;
   readonly #stop = new AbortController();
   #waiters: (() => void)[] = [];
 
   constructor(options: WorkQueueOptions<T>) {
     this.#clock = options.clock;
     this.#limiter = options.rateLimiter ?? new ExponentialRateLimiter<T>();
-    // Every pending delayed add listens for shutdown; thousands of them are normal, not a leak.
-    setMaxListeners(0, this.#stop.signal);
     if (options.signal?.aborted) this.shutDown();
     options.signal?.addEventListener('abort', () => this.shutDown(), { once: true });
   }
@@ -58,16 +61,28 @@ export class WorkQueue<T> {
       return;
     }
     const at = this.#clock.now() + ms;
-    const pending = this.#waitingUntil.get(item);
+    const pending = this.#delayed.deadline(item);
     if (pending !== undefined && pending <= at) return;
-    this.#waitingUntil.set(item, at);
-    this.#clock.sleep(ms, this.#stop.signal).then(
+    this.#delayed.schedule(item, at);
+    if (this.#armed === undefined || at < this.#armed.at) this.#arm();
+  }
+
+  /** Sleeps until the earliest pending delay (replacing a later sleep), then adds what is due. */
+  #arm(): void {
+    this.#armed?.cancel.abort();
+    this.#armed = undefined;
+    const at = this.#delayed.earliest();
+    if (at === undefined || this.shuttingDown) return;
+    const cancel = new AbortController();
+    this.#armed = { at, cancel };
+    this.#clock.sleep(Math.max(0, at - this.#clock.now()), cancel.signal).then(
       () => {
-        if (this.#waitingUntil.get(item) !== at) return;
-        this.#waitingUntil.delete(item);
-        this.add(item);
+        if (this.#armed?.cancel !== cancel) return;
+        this.#armed = undefined;
+        for (const item of this.#delayed.popDue(this.#clock.now())) this.add(item);
+        this.#arm();
       },
-      () => undefined, // shut down: the delayed add is dropped on purpose
+      () => undefined, // replaced by an earlier delay, or shut down: delayed adds are dropped then
     );
   }
 
@@ -123,6 +138,8 @@ export class WorkQueue<T> {
   shutDown(): void {
     if (this.shuttingDown) return;
     this.#stop.abort();
+    this.#armed?.cancel.abort();
+    this.#armed = undefined;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();

@@ -29,7 +29,7 @@ import { adoptRunning } from './pod-adopt.js';
 import { PodRuntime } from './pod-runtime.js';
 import type { PodSpecLike, RuntimeContext } from './pod-runtime.js';
 import { podStatus } from './pod-status.js';
-import { TimerHeap } from './timer-heap.js';
+import { TimerHeap } from '../../base/timer-heap.js';
 
 /** What the pod worker knows about one of its nodes. */
 export interface NodeSlot {

@@ -17,7 +17,7 @@ import type { KubeletTiming, SimKubeletOptions } from './kubelet-options.js';
 import { NodeAgent } from './node-agent.js';
 import { PodWorker } from './pod-worker.js';
 import type { NodeSlot } from './pod-worker.js';
-import { TimerHeap } from './timer-heap.js';
+import { TimerHeap } from '../../base/timer-heap.js';
 
 /** Retry delay after a failed heartbeat. */
 const RETRY_MS = 1000;

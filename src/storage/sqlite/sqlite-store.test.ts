@@ -73,3 +73,78 @@ describe('SqliteStore watch catch-up', () => {
     await s.close();
   });
 });
+
+describe('SqliteStore group commit', () => {
+  it('commits writes made in one turn together, in order, each guarded against the ones before', async () => {
+    const s = SqliteStore.open(':memory:');
+    const ac = new AbortController();
+    const events = s.watch('/k/', { startRevision: 0, signal: ac.signal })[Symbol.asyncIterator]();
+    const writes = [
+      s.create('/k/a', 'a1'), // committed at once: 1
+      s.create('/k/b', 'b1'), // queued: 2
+      s.update('/k/a', 'a2', 1), // queued, guarded against the create before it: 3
+      s.create('/k/b', 'b2'), // queued, fails: /k/b exists at 2
+      s.delete('/k/b', 2), // queued: 4
+    ];
+    assert.equal(await s.currentRevision(), 1, 'the queued writes wait for the end of the turn');
+    assert.equal(await s.get('/k/b'), undefined);
+    const results = await Promise.all(writes);
+    assert.deepEqual(
+      results.map((r) => [r.succeeded, r.revision]),
+      [
+        [true, 1],
+        [true, 2],
+        [true, 3],
+        [false, 3],
+        [true, 4],
+      ],
+    );
+    assert.deepEqual(results[3]?.kv, kv('/k/b', 'b1', [2, 2]), 'a failed create returns what is there');
+    assert.deepEqual(
+      (await takeEvents(events, 4)).map((e) => [e.type, e.kv.key, e.kv.modRevision]),
+      [
+        ['put', '/k/a', 1],
+        ['put', '/k/b', 2],
+        ['put', '/k/a', 3],
+        ['delete', '/k/b', 4],
+      ],
+    );
+    ac.abort();
+    await s.close();
+  });
+
+  it('a write that fails in a batch rejects alone; the others of its batch commit', async () => {
+    const s = SqliteStore.open(':memory:');
+    const first = s.create('/k/a', 'a');
+    const bad = s.create(null as unknown as string, 'x'); // violates NOT NULL inside the batch
+    const good = s.create('/k/c', 'c');
+    await first;
+    await assert.rejects(bad, /NOT NULL/);
+    assert.deepEqual(await good, { succeeded: true, revision: 2, kv: kv('/k/c', 'c', [2, 2]) });
+    assert.deepEqual(
+      (await s.range('/k/')).kvs.map((x) => x.key),
+      ['/k/a', '/k/c'],
+    );
+    await s.close();
+  });
+
+  it('close commits queued writes; writes after close reject', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-sqlite-'));
+    try {
+      const path = join(dir, 'close.db');
+      const s1 = SqliteStore.open(path);
+      const writes = Array.from({ length: 300 }, (_, i) =>
+        s1.create(`/k/${String(i).padStart(3, '0')}`, 'v'),
+      );
+      await s1.close();
+      assert.ok((await Promise.all(writes)).every((r) => r.succeeded));
+      await assert.rejects(s1.create('/k/late', 'v'));
+      const s2 = SqliteStore.open(path);
+      assert.equal(await s2.currentRevision(), 300);
+      assert.equal((await s2.range('/k/')).count, 300);
+      await s2.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

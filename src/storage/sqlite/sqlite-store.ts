@@ -14,8 +14,16 @@
  * - `meta(name, value)`: `compact_revision`.
  *
  * Invariants:
- * - Every write is one short IMMEDIATE transaction: read the key's current row (the guard), append
- *   to `log`, update `current`. `current` always equals "newest non-tombstone row per key".
+ * - Every write reads the key's current row (the guard), appends to `log` and updates `current`, in
+ *   an IMMEDIATE transaction. `current` always equals "newest non-tombstone row per key".
+ * - Group commit: a write arriving when none has been made this event-loop turn commits at once, on
+ *   its own. Writes arriving after it in the same turn (many requests read from sockets in one poll
+ *   phase, many controller workers) queue and commit together in one transaction at the turn's end
+ *   (`setImmediate`), in arrival order, each guarded against the ones before it. Each commit costs
+ *   about as much as one write, so a batch of 4 costs about 15 µs a write against 36 µs alone. The
+ *   price: a lone writer that awaits each write before the next waits a turn every second write. A write's promise resolves after its
+ *   transaction commits. If a batch transaction fails, its writes are retried one by one, so an
+ *   error reaches only the write that causes it. `close` commits what is queued first.
  * - This process is the only writer, so the next revision is `#rev + 1`, inserted explicitly; the
  *   AUTOINCREMENT counter in `sqlite_sequence` still records it, so a revision is never reused,
  *   even after compaction removes the newest row and the database is reopened.
@@ -61,8 +69,21 @@ export interface SqliteStoreOptions extends OpenDatabaseOptions {
 const COMPACT_KEY = 'compact_revision';
 
 type Applied = { event: StoreEvent; kv: KeyValue };
-type Apply = (prev: KeyValue | undefined) => Applied | undefined;
-type WriteOutcome = { prev: KeyValue | undefined } | { done: Applied };
+/** Applies one guarded write at `revision`; undefined when the guard fails (nothing written). */
+type Apply = (prev: KeyValue | undefined, revision: number) => Applied | undefined;
+interface Write {
+  readonly key: string;
+  readonly apply: Apply;
+}
+interface QueuedWrite extends Write {
+  resolve(result: TxnResult): void;
+  reject(err: Error): void;
+}
+/** What one write of a transaction did: written at `revision`, or its guard failed at `revision`. */
+type WriteOutcome = { revision: number } & ({ prev: KeyValue | undefined } | { done: Applied });
+
+/** Writes per batch transaction; a longer queue commits in several. */
+const MAX_BATCH = 256;
 
 /** The SQLite implementation of `Store` (see store.ts for the contract). */
 export class SqliteStore implements Store {
@@ -71,19 +92,26 @@ export class SqliteStore implements Store {
   readonly #hub: WatchHub;
   readonly #compactBatch: number;
   readonly #counts = new PageCountCache();
-  /** Reads the guard and applies the write; created once because wrapping costs per call. */
-  readonly #writeTxn: Database.Transaction<(key: string, apply: Apply) => WriteOutcome>;
+  /** Reads each guard and applies the writes in order; created once because wrapping costs per call. */
+  readonly #writeTxn: Database.Transaction<(writes: readonly Write[]) => WriteOutcome[]>;
   readonly #compactTxn: Database.Transaction<(from: number, to: number) => void>;
   #rev: number;
   #compacted: number;
+  /** Writes waiting for the end of this event-loop turn; undefined when no write was made this turn. */
+  #queued: QueuedWrite[] | undefined;
 
   private constructor(db: Database.Database, options: SqliteStoreOptions) {
     this.#db = db;
     this.#q = new SqliteQueries(db);
-    this.#writeTxn = db.transaction((key: string, apply: Apply): WriteOutcome => {
-      const prev = this.#q.latest(key);
-      const done = apply(prev);
-      return done === undefined ? { prev } : { done };
+    this.#writeTxn = db.transaction((writes: readonly Write[]): WriteOutcome[] => {
+      let revision = this.#rev;
+      return writes.map(({ key, apply }) => {
+        const prev = this.#q.latest(key);
+        const done = apply(prev, revision + 1);
+        if (done === undefined) return { prev, revision };
+        revision++;
+        return { done, revision };
+      });
     });
     this.#compactTxn = db.transaction((from: number, to: number) => {
       this.#q.compactRange(from, to);
@@ -213,31 +241,68 @@ export class SqliteStore implements Store {
 
   close(): Promise<void> {
     return settle(() => {
+      if (this.#db.open) this.#flush();
       this.#hub.close();
       if (this.#db.open) this.#db.close();
     });
   }
 
   /**
-   * Runs one guarded write in an IMMEDIATE transaction. `apply` appends the row and returns the
-   * event, or returns undefined when the guard fails (nothing written). Publishes after commit.
+   * Runs one guarded write: at once when it is the first this event-loop turn, else queued for the
+   * turn's batch (see "Group commit" above). `apply` appends the row and returns the event, or
+   * returns undefined when the guard fails. Events are published after commit, in revision order.
    */
-  #write(
-    key: string,
-    apply: (prev: KeyValue | undefined, revision: number) => Applied | undefined,
-  ): Promise<TxnResult> {
-    return settle(() => {
-      const revision = this.#rev + 1;
-      const outcome = this.#writeTxn.immediate(key, (prev) => apply(prev, revision));
-      if ('prev' in outcome) {
-        const { prev } = outcome;
-        return prev === undefined
-          ? { succeeded: false, revision: this.#rev }
-          : { succeeded: false, revision: this.#rev, kv: prev };
+  #write(key: string, apply: Apply): Promise<TxnResult> {
+    if (this.#queued !== undefined) {
+      const queued = this.#queued;
+      return new Promise((resolve, reject) => queued.push({ key, apply, resolve, reject }));
+    }
+    this.#queued = [];
+    setImmediate(() => this.#flush());
+    return settle(() => this.#finish(this.#writeTxn.immediate([{ key, apply }]))[0] as TxnResult);
+  }
+
+  /** Commits the queued writes, in batches, and closes the window: the next write commits at once. */
+  #flush(): void {
+    const queued = this.#queued;
+    if (queued === undefined) return;
+    this.#queued = undefined;
+    if (!this.#db.open) {
+      for (const w of queued) w.reject(new Error('store closed'));
+      return;
+    }
+    for (let i = 0; i < queued.length; i += MAX_BATCH) this.#commitBatch(queued.slice(i, i + MAX_BATCH));
+  }
+
+  #commitBatch(batch: readonly QueuedWrite[]): void {
+    let results: TxnResult[];
+    try {
+      results = this.#finish(this.#writeTxn.immediate(batch));
+    } catch {
+      // Nothing of the batch was written; one by one, each write gets its own outcome or error.
+      for (const w of batch) {
+        try {
+          w.resolve(this.#finish(this.#writeTxn.immediate([w]))[0] as TxnResult);
+        } catch (err) {
+          w.reject(err instanceof Error ? err : new Error(String(err)));
+        }
       }
-      this.#rev = revision;
-      this.#hub.publish(outcome.done.event);
-      return { succeeded: true, revision, kv: outcome.done.kv };
+      return;
+    }
+    batch.forEach((w, i) => w.resolve(results[i] as TxnResult));
+  }
+
+  /** After a commit: advances the revision and publishes each write's event, in order. */
+  #finish(outcomes: readonly WriteOutcome[]): TxnResult[] {
+    return outcomes.map((o) => {
+      if ('prev' in o) {
+        return o.prev === undefined
+          ? { succeeded: false, revision: o.revision }
+          : { succeeded: false, revision: o.revision, kv: o.prev };
+      }
+      this.#rev = o.revision;
+      this.#hub.publish(o.done.event);
+      return { succeeded: true, revision: o.revision, kv: o.done.kv };
     });
   }
 

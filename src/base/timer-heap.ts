@@ -1,18 +1,19 @@
 /**
- * Deadlines for many keys in one binary min-heap, drained by a single tick loop: 10,000 nodes and
- * 100,000 pods need no timer each. Each key has at most one live deadline; rescheduling or
- * cancelling leaves the old heap entry behind as a tombstone that `popDue` skips.
+ * Deadlines for many keys in one binary min-heap, drained by a single timer or tick loop: 10,000
+ * nodes, 100,000 pods or a work queue's delayed adds need no timer each. Each key has at most one
+ * live deadline; rescheduling or cancelling leaves the old heap entry behind as a tombstone that
+ * `popDue` skips.
  */
 
-interface Entry {
+interface Entry<K> {
   readonly at: number;
-  readonly key: string;
+  readonly key: K;
 }
 
 /** Keyed deadlines; `popDue(now)` hands out the keys whose time has come, earliest first. */
-export class TimerHeap {
-  readonly #heap: Entry[] = [];
-  readonly #live = new Map<string, Entry>();
+export class TimerHeap<K = string> {
+  readonly #heap: Entry<K>[] = [];
+  readonly #live = new Map<K, Entry<K>>();
 
   /** Number of live deadlines. */
   get size(): number {
@@ -20,7 +21,7 @@ export class TimerHeap {
   }
 
   /** Sets `key`'s deadline to `at`, replacing any earlier or later one. */
-  schedule(key: string, at: number): void {
+  schedule(key: K, at: number): void {
     const entry = { at, key };
     this.#live.set(key, entry);
     this.#push(entry);
@@ -29,24 +30,34 @@ export class TimerHeap {
   }
 
   /** Sets `key`'s deadline to `at` unless it already has an earlier one. */
-  scheduleEarliest(key: string, at: number): void {
+  scheduleEarliest(key: K, at: number): void {
     const current = this.deadline(key);
     if (current === undefined || at < current) this.schedule(key, at);
   }
 
   /** The live deadline of `key`, if any. */
-  deadline(key: string): number | undefined {
+  deadline(key: K): number | undefined {
     return this.#live.get(key)?.at;
   }
 
+  /** The earliest live deadline, if any. */
+  earliest(): number | undefined {
+    for (;;) {
+      const top = this.#heap[0];
+      if (!top) return undefined;
+      if (this.#live.get(top.key) === top) return top.at;
+      this.#pop(); // a tombstone
+    }
+  }
+
   /** Forgets `key`'s deadline. */
-  cancel(key: string): void {
+  cancel(key: K): void {
     this.#live.delete(key);
   }
 
   /** Removes and returns every key due at or before `now`, in deadline order. */
-  popDue(now: number): string[] {
-    const due: string[] = [];
+  popDue(now: number): K[] {
+    const due: K[] = [];
     for (;;) {
       const top = this.#heap[0];
       if (!top || top.at > now) break;
@@ -64,7 +75,7 @@ export class TimerHeap {
     for (const e of keep) this.#push(e);
   }
 
-  #push(e: Entry): void {
+  #push(e: Entry<K>): void {
     const h = this.#heap;
     h.push(e);
     let i = h.length - 1;
@@ -96,7 +107,7 @@ export class TimerHeap {
       }
       if (re && re.at < smallestAt) smallest = r;
       if (smallest === i) break;
-      h[i] = h[smallest] as Entry;
+      h[i] = h[smallest] as Entry<K>;
       i = smallest;
     }
     h[i] = last;

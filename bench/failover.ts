@@ -153,8 +153,7 @@ export async function runFailover(): Promise<void> {
           rescheduled.set(name, performance.now());
       }
     })().catch(() => undefined);
-    const profiling = process.env['FLOTILLA_BENCH_PROFILE'] !== undefined;
-    if (profiling) process.kill(hub.pid, 'SIGUSR2'); // the hub profiles the failover only
+    hub.startProfile(); // the hub profiles the failover only
     const faultAt = performance.now();
     for (const c of down) sim.fleet.faults.apply(c, { kind: 'down' });
     await until(async () => {
@@ -165,7 +164,7 @@ export async function runFailover(): Promise<void> {
     }, 600_000);
     stop.abort();
     await Promise.all([watchClusters, watchBindings]);
-    if (profiling) process.kill(hub.pid, 'SIGUSR2');
+    await hub.endProfile();
 
     const since = (m: Map<string, number>): number[] => [...m.values()].map((t) => (t - faultAt) / 1000);
     const stats = (m: Map<string, number>): Record<string, number> => {

@@ -186,8 +186,7 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
         // the watch ends when the run is over
       }
     })();
-    const profiling = process.env['FLOTILLA_BENCH_PROFILE'] !== undefined;
-    if (profiling) process.kill(hub.pid, 'SIGUSR2'); // the hub profiles the measured phase only
+    hub.startProfile(); // the hub profiles the measured phase only
     const t0 = performance.now();
     let next = 0;
     await Promise.all(
@@ -204,10 +203,7 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
       await new Promise((r) => setTimeout(r, 100));
     stop.abort();
     await watching;
-    if (profiling) {
-      process.kill(hub.pid, 'SIGUSR2');
-      await new Promise((r) => setTimeout(r, 3000)); // the hub writes the profile
-    }
+    await hub.endProfile();
     const end = Math.max(...decided.values());
     const latencies = [...decided].map(([name, at]) => at - (acked.get(name) ?? at));
     const lat = latencyStats(latencies);

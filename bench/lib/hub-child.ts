@@ -5,7 +5,7 @@
  * With FLOTILLA_BENCH_PROFILE=FILE, SIGUSR2 starts a CPU profile and the next SIGUSR2 writes it to
  * FILE (open it in Chrome DevTools), so a benchmark can profile just the phase it measures.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,8 @@ if (profileFile) {
         await session.post('Profiler.start');
       } else {
         const { profile } = await session.post('Profiler.stop');
-        writeFileSync(profileFile, JSON.stringify(profile));
+        writeFileSync(`${profileFile}.tmp`, JSON.stringify(profile));
+        renameSync(`${profileFile}.tmp`, profileFile); // appears whole
       }
       profiling = !profiling;
     })();

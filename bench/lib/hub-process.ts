@@ -3,15 +3,21 @@
  * benchmark's clients do not share the hub's event loop, as in production.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { until } from './fleet.js';
 
 export interface HubProcess {
   url: string;
   token: string;
   caPem: string;
   pid: number;
+  /** With FLOTILLA_BENCH_PROFILE=FILE, starts the hub's CPU profile; does nothing otherwise. */
+  startProfile(): void;
+  /** Ends the profile started by `startProfile` and waits until the hub has written FILE. */
+  endProfile(): Promise<void>;
   /** Stops the hub (its data directory is removed). */
   stop(): Promise<void>;
 }
@@ -39,8 +45,18 @@ export async function spawnHub(storage: 'sqlite' | 'memory', options: object = {
     child.once('exit', (code) => reject(new Error(`hub child exited with ${code}`)));
   });
   const info = JSON.parse(first) as { url: string; token: string; caPem: string; pid: number };
+  const profileFile = process.env['FLOTILLA_BENCH_PROFILE'];
   return {
     ...info,
+    startProfile: () => {
+      if (profileFile) process.kill(info.pid, 'SIGUSR2');
+    },
+    endProfile: async () => {
+      if (!profileFile) return;
+      rmSync(profileFile, { force: true });
+      process.kill(info.pid, 'SIGUSR2');
+      await until(() => Promise.resolve(existsSync(profileFile)), 60_000);
+    },
     stop: async () => {
       child.stdin.end();
       await exited;

@@ -4,6 +4,11 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
+/** `err` as an Error (wrapping anything else), so it can be thrown or rejected with. */
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 /** Thrown when code reaches a state its invariants say is impossible. */
 export class InvariantError extends Error {
   override readonly name = 'InvariantError';

@@ -61,9 +61,7 @@ export class WorkQueue<T> {
       return;
     }
     const at = this.#clock.now() + ms;
-    const pending = this.#delayed.deadline(item);
-    if (pending !== undefined && pending <= at) return;
-    this.#delayed.schedule(item, at);
+    this.#delayed.scheduleEarliest(item, at);
     if (this.#armed === undefined || at < this.#armed.at) this.#arm();
   }
 

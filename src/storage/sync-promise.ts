@@ -1,3 +1,5 @@
+import { asError } from '../base/errors.js';
+
 /**
  * Runs a synchronous store operation and reports its outcome as a promise: the result resolves,
  * a throw rejects. Both stores do their work synchronously (in-memory maps, better-sqlite3), so
@@ -7,6 +9,6 @@ export function settle<T>(fn: () => T): Promise<T> {
   try {
     return Promise.resolve(fn());
   } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    return Promise.reject(asError(err));
   }
 }

@@ -9,7 +9,8 @@
 import { isNotFound, isStatusError } from '../../../api/status.js';
 import type { ApiClient } from '../../../client/api-client.js';
 import type { EventRecorder } from '../../../client/event-recorder.js';
-import { asError, errorText } from '../workload-common/errors.js';
+import { asError } from '../../../base/errors.js';
+import { errorText } from '../workload-common/errors.js';
 import type { ControllerExpectations } from '../workload-common/expectations.js';
 import { newControllerRef } from '../workload-common/ownership.js';
 import { podsToDelete } from '../workload-common/pod-ranking.js';

@@ -38,7 +38,7 @@ import {
   keyOf,
   selectorOf,
 } from '../workload-common/ownership.js';
-import { asError } from '../workload-common/errors.js';
+import { asError } from '../../../base/errors.js';
 import { isPodActive } from '../workload-common/pod-state.js';
 import type { Pod, ReplicaSet } from '../workload-common/types.js';
 import { FIELD_MANAGER, PODS, REPLICASETS, specReplicas } from '../workload-common/types.js';

@@ -7,8 +7,13 @@ import type { FieldIssue } from './status.js';
 import type { JsonObject } from './meta.js';
 
 export interface ObjectSchema {
-  /** Type, enum, range, pattern, required… problems in `obj`, with paths like `spec.replicas`. Empty = valid. */
-  validate(obj: JsonObject): FieldIssue[];
+  /**
+   * Type, enum, range, pattern, required… problems in `obj`, with paths like `spec.replicas`.
+   * Empty = valid. With `old` (the stored object an update replaces), a top-level field whose
+   * value is the very same object as in `old` is taken as valid and not walked again (an update
+   * carries the stored spec or status over by reference; kube likewise ratchets unchanged fields).
+   */
+  validate(obj: JsonObject, old?: JsonObject): FieldIssue[];
   /**
    * Removes fields the schema does not know (except under `x-kubernetes-preserve-unknown-fields`)
    * in place, returning their paths (`spec.foo`) for `fieldValidation` Strict/Warn reporting.

@@ -6,7 +6,7 @@ import type { KubeObject } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { notAcceptable } from '../api/status.js';
 import type { ApiResponse } from './request.js';
-import { jsonResponse, jsonTextResponse } from './request.js';
+import { jsonTextResponse, ownedJsonResponse } from './request.js';
 import { toTable } from './tables/table.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -44,7 +44,8 @@ export function objectBody(info: ResourceInfo, obj: KubeObject, out: Output, now
 }
 
 export function objectResponse(status: number, body: unknown, warnings: readonly string[]): ApiResponse {
-  return jsonResponse(status, body, warningHeaders(warnings));
+  // Every caller answers an object decoded or built for this request alone.
+  return ownedJsonResponse(status, body, warningHeaders(warnings));
 }
 
 /** `objectResponse` for a body already encoded as JSON. */

@@ -11,6 +11,11 @@ export interface ApiRequest {
   /** Lower-cased header names. */
   headers: Readonly<Record<string, string | undefined>>;
   body?: Uint8Array;
+  /**
+   * The body as a decoded JSON value, from an in-process caller that hands it over (the server
+   * may keep and change it); takes the place of `body`.
+   */
+  bodyJson?: unknown;
   /** Authenticated user name (set by the HTTP layer). */
   user?: string;
   /** Aborted when the client goes away. */
@@ -22,6 +27,11 @@ export interface ApiResponse {
   headers: Record<string, string | string[]>;
   /** A complete body… */
   body?: string | Uint8Array;
+  /**
+   * The JSON value `body` encodes, when it was built for this response alone: an in-process
+   * caller may take it as is (and `body` is then never encoded).
+   */
+  value?: unknown;
   /** …or a stream of chunks (watch, log follow); each chunk is written and flushed as it comes. */
   stream?: AsyncIterable<string>;
 }
@@ -35,6 +45,27 @@ export function jsonResponse(
   return jsonTextResponse(status, JSON.stringify(value), headers);
 }
 
+/**
+ * A JSON response carrying `value` itself, for a value made for this response alone: the body is
+ * encoded only when something reads it (the HTTP edge), not for an in-process caller.
+ */
+export function ownedJsonResponse(
+  status: number,
+  value: unknown,
+  headers: Record<string, string | string[]> = {},
+): ApiResponse {
+  let body: string | undefined;
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    value,
+    get body(): string {
+      body ??= JSON.stringify(value);
+      return body;
+    },
+  };
+}
+
 /** A JSON response whose body is already encoded. */
 export function jsonTextResponse(
   status: number,
@@ -42,6 +73,14 @@ export function jsonTextResponse(
   headers: Record<string, string | string[]> = {},
 ): ApiResponse {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: json };
+}
+
+/**
+ * The request body as a JSON value: the in-process caller's value, else the text decoded by
+ * `parse` (which reports malformed text in the error the endpoint answers with).
+ */
+export function bodyJson(req: ApiRequest, parse: (text: string) => unknown): unknown {
+  return req.bodyJson !== undefined ? req.bodyJson : parse(bodyText(req));
 }
 
 /** Reads the request body as UTF-8 text ('' when absent). */

@@ -47,7 +47,8 @@ export function admit(
   const issues: FieldIssue[] = [];
   issues.push(...validateObjectMeta(obj.metadata, { namespaced: info.namespaced }));
   if (old) issues.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
-  if (schema) issues.push(...schema.validate(obj as unknown as JsonObject));
+  if (schema)
+    issues.push(...schema.validate(obj as unknown as JsonObject, old as unknown as JsonObject | undefined));
   const extra = kindValidators[`${info.group}/${info.kind}`];
   if (extra) issues.push(...extra(obj, old));
   if (info.validate) issues.push(...info.validate(obj, old));
@@ -110,12 +111,18 @@ export function prepareUpdate(
     result['spec'] = { ...(old['spec'] ?? {}), finalizers: finalizers ?? [] };
     result.metadata.managedFields = next.metadata.managedFields ?? old.metadata.managedFields ?? [];
   } else if (scope === 'status') {
-    result = { ...cloneJson(old), status: next['status'] };
-    result.metadata = { ...result.metadata, ...pickStatusWritableMeta(next) };
+    // Everything but the status is the stored object's, shared by reference: nothing downstream
+    // mutates it (it is stored data, already pruned and defaulted), and sharing lets validation,
+    // change detection and field tracking skip it by identity.
+    result = {
+      ...old,
+      metadata: { ...old.metadata, ...pickStatusWritableMeta(next) },
+      status: next['status'],
+    };
     if (next['status'] === undefined) delete result['status'];
   } else if (info.subresources.status && scope === 'main') {
     if (old['status'] === undefined) delete result['status'];
-    else result['status'] = cloneJson(old['status']);
+    else result['status'] = old['status'];
     keepNamespaceFinalizers(info, result, old);
   }
   const meta = result.metadata;

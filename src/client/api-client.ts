@@ -117,7 +117,7 @@ export class ApiClient {
     const path = resourcePath(withNamespace(ref, obj));
     return this.#json<T>('POST', path, {
       query: writeQuery(options),
-      body: JSON.stringify(obj),
+      json: obj,
       signal: options.signal,
     });
   }
@@ -131,7 +131,7 @@ export class ApiClient {
     const path = resourcePath(withNamespace(ref, obj), obj.metadata.name ?? '', options.subresource);
     return this.#json<T>('PUT', path, {
       query: writeQuery(options),
-      body: JSON.stringify(obj),
+      json: obj,
       signal: options.signal,
     });
   }
@@ -155,7 +155,7 @@ export class ApiClient {
     options: CallOptions = {},
   ): Promise<T> {
     return this.#json<T>('POST', resourcePath(ref, target.name, target.subresource), {
-      body: JSON.stringify(target.body),
+      json: target.body,
       signal: options.signal,
     });
   }
@@ -169,10 +169,16 @@ export class ApiClient {
     const { options } = patch;
     const query = writeQuery(options);
     if (options.force !== undefined) query.set('force', String(options.force));
-    const body = typeof patch.body === 'string' ? patch.body : JSON.stringify(patch.body);
+    // Apply configurations travel as text (the server reads them as YAML); other patches as values.
+    const body =
+      typeof patch.body === 'string'
+        ? { body: patch.body }
+        : options.type === 'apply'
+          ? { body: JSON.stringify(patch.body) }
+          : { json: patch.body };
     return this.#json<T>('PATCH', resourcePath(ref, name, options.subresource), {
       query,
-      body,
+      ...body,
       contentType: PATCH_CONTENT_TYPES[options.type],
       signal: options.signal,
     });
@@ -181,7 +187,7 @@ export class ApiClient {
   /** DELETEs one object. Answers the object when it stays (finalizers), else a Success `Status`. */
   async delete(ref: ResourceRef, name: string, options: DeleteOptions = {}): Promise<KubeObject | Status> {
     return this.#json<KubeObject | Status>('DELETE', resourcePath(ref, name), {
-      body: JSON.stringify(deleteBody(options)),
+      json: deleteBody(options),
       signal: options.signal,
     });
   }
@@ -191,7 +197,7 @@ export class ApiClient {
     const query = queryOf({ labelSelector: options.labelSelector, fieldSelector: options.fieldSelector });
     return this.#json<KubeList>('DELETE', resourcePath(ref), {
       query,
-      body: JSON.stringify(deleteBody(options)),
+      json: deleteBody(options),
       signal: options.signal,
     });
   }
@@ -242,19 +248,28 @@ export class ApiClient {
   async #json<T>(
     method: string,
     path: string,
-    o: { query?: URLSearchParams; body?: string; contentType?: string; signal?: AbortSignal | undefined },
+    o: {
+      query?: URLSearchParams;
+      body?: string;
+      json?: unknown;
+      contentType?: string;
+      signal?: AbortSignal | undefined;
+    },
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
+    if (o.body !== undefined || o.json !== undefined)
+      headers['content-type'] = o.contentType ?? 'application/json';
     const res = await this.#transport.request({
       method,
       path,
       headers,
       ...(o.query ? { query: o.query } : {}),
       ...(o.body !== undefined ? { body: o.body } : {}),
+      ...(o.json !== undefined ? { json: o.json } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
     });
     if (res.status < 200 || res.status > 299) throw statusErrorOf(res);
+    if (res.json !== undefined) return res.json as T;
     const text = res.body ?? '';
     try {
       return JSON.parse(text) as T;

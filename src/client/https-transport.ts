@@ -6,6 +6,7 @@
 import { request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+import { requestText } from './transport.js';
 
 /** Options of `HttpsTransport`. */
 export interface HttpsTransportOptions {
@@ -38,7 +39,8 @@ export class HttpsTransport implements Transport {
     if (req.query) url.search = req.query.toString();
     const headers: Record<string, string> = { 'user-agent': this.#o.userAgent ?? 'flotilla', ...req.headers };
     if (this.#o.token !== undefined) headers['authorization'] = `Bearer ${this.#o.token}`;
-    if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+    const body = requestText(req);
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     const streaming = isWatch(req.query);
     return new Promise<TransportResponse>((resolve, reject) => {
       const r = httpsRequest(
@@ -61,14 +63,14 @@ export class HttpsTransport implements Transport {
             resolve({ ...out, stream: chunksOf(res, req.signal) });
             return;
           }
-          let body = '';
-          res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => resolve({ ...out, body }));
+          let text = '';
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ ...out, body: text }));
           res.on('error', reject);
         },
       );
       r.on('error', reject);
-      if (req.body !== undefined) r.write(req.body);
+      if (body !== undefined) r.write(body);
       r.end();
     });
   }

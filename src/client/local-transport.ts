@@ -3,6 +3,7 @@
  * hub's and the simulated clusters' own controllers talk to their servers. `LocalServer` is the
  * shape of `ApiServer.handle` restated here, so the client layer stays free of apiserver imports.
  */
+import { cloneJson } from '../base/json-clone.js';
 import type { Transport, TransportResponse } from './transport.js';
 
 /** One socket-free request, as `ApiServer.handle` takes it. */
@@ -12,6 +13,8 @@ export interface LocalRequest {
   query: URLSearchParams;
   headers: Readonly<Record<string, string | undefined>>;
   body?: Uint8Array;
+  /** The body as a JSON value the server may keep and change. */
+  bodyJson?: unknown;
   user?: string;
   signal: AbortSignal;
 }
@@ -22,6 +25,8 @@ export interface LocalServer {
     status: number;
     headers: Record<string, string | string[]>;
     body?: string | Uint8Array;
+    /** The body's value, made for this response alone. */
+    value?: unknown;
     stream?: AsyncIterable<string>;
   }>;
 }
@@ -38,16 +43,25 @@ export function localTransport(server: LocalServer, user = 'system:controllers')
         query: req.query ?? new URLSearchParams(),
         headers: lowerCased(req.headers ?? {}),
         ...(req.body !== undefined ? { body: Buffer.from(req.body) } : {}),
+        // The server keeps and changes what it is given; the caller keeps its own.
+        ...(req.json !== undefined ? { bodyJson: cloneJson(req.json) } : {}),
         user,
         signal: req.signal ?? NEVER,
       });
       const out: TransportResponse = { status: res.status, headers: res.headers };
       if (res.stream) out.stream = res.stream;
-      if (res.body !== undefined)
-        out.body = typeof res.body === 'string' ? res.body : Buffer.from(res.body).toString('utf8');
+      if (res.value !== undefined) {
+        // Handed over without encoding; the text is made only if someone asks for it.
+        out.json = res.value;
+        Object.defineProperty(out, 'body', { get: () => textOf(res.body), enumerable: true });
+      } else if (res.body !== undefined) out.body = textOf(res.body) ?? '';
       return out;
     },
   };
+}
+
+function textOf(body: string | Uint8Array | undefined): string | undefined {
+  return body === undefined || typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
 }
 
 function lowerCased(headers: Record<string, string>): Record<string, string> {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Cluster } from '../api/flotilla/cluster.js';
 import { ApiClient } from '../client/api-client.js';
 import type { TransportRequest, TransportResponse } from '../client/transport.js';
+import { requestText } from '../client/transport.js';
 import { updateTaints } from './cluster-commands.js';
 import { CommandError } from './flags.js';
 
@@ -34,7 +35,7 @@ function racingHub(conflicts: number): { hub: Parameters<typeof updateTaints>[0]
       };
       return Promise.resolve(json(200, cluster));
     }
-    const body = JSON.parse(req.body ?? '{}') as {
+    const body = JSON.parse(requestText(req) ?? '{}') as {
       metadata: { resourceVersion: string };
       spec: { taints: object[] | null };
     };

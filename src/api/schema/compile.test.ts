@@ -414,6 +414,16 @@ describe('compileSchema $ref', () => {
     assert.deepEqual(s.validate({ spec: { selector: { matchLabels: { a: 'b' } }, port: 'http' } }), []);
   });
 
+  it('skips top-level fields carried over from the replaced object by reference, and only those', () => {
+    const s = compileSchema(components.Deployment!, { resolveRef, kind: 'Deployment' });
+    const stored: JsonObject = { spec: { replicas: 'x', selector: {} }, status: { replicas: 1 } };
+    const carried: JsonObject = { spec: stored['spec'] ?? null, status: { replicas: 2 } };
+    assert.deepEqual(s.validate(carried, stored), []);
+    const copied: JsonObject = { spec: { replicas: 'x', selector: {} }, status: { replicas: 2 } };
+    assert.equal(s.validate(copied, stored).length, 1);
+    assert.equal(s.validate(carried).length, 1);
+  });
+
   it('compiles a self-referencing schema and validates deep values', () => {
     const s = compileSchema(components.JSONSchemaProps!, { resolveRef });
     const obj: JsonObject = {

@@ -55,8 +55,8 @@ class CompiledSchema implements ObjectSchema {
     this.root = root;
   }
 
-  validate(obj: JsonObject): FieldIssue[] {
-    return validateValue(this.root, obj, { resourceRoot: true });
+  validate(obj: JsonObject, old?: JsonObject): FieldIssue[] {
+    return validateValue(this.root, obj, { resourceRoot: true, ...(old ? { unchangedFrom: old } : {}) });
   }
 
   prune(obj: JsonObject): string[] {

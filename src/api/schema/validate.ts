@@ -21,6 +21,11 @@ export interface ValidateOptions {
   prefix?: string;
   /** True when the value is a resource root: `metadata` gets name/generateName checks only. */
   resourceRoot?: boolean;
+  /**
+   * An object the value replaces: its own properties holding the very same (reference-equal)
+   * object or array as there are skipped, as already validated.
+   */
+  unchangedFrom?: JsonObject;
 }
 
 /** Validates `value` against `node`; never throws for any JSON input. */
@@ -29,7 +34,7 @@ export function validateValue(
   value: JsonValue,
   options: ValidateOptions = {},
 ): FieldIssue[] {
-  const v = new Validator(options.prefix ?? '');
+  const v = new Validator(options.prefix ?? '', value, options.unchangedFrom);
   v.value(node, value, options.resourceRoot ?? false);
   return v.issues;
 }
@@ -74,8 +79,18 @@ class Validator {
   issues: FieldIssue[] = [];
   readonly path: PathStack;
 
-  constructor(prefix: string) {
+  readonly #root: JsonValue;
+  readonly #unchangedFrom: JsonObject | undefined;
+
+  constructor(prefix: string, root: JsonValue, unchangedFrom: JsonObject | undefined) {
     this.path = new PathStack(prefix);
+    this.#root = root;
+    this.#unchangedFrom = unchangedFrom;
+  }
+
+  /** The replaced object whose identical properties are skipped: only for the value validated. */
+  #takeUnchanged(o: JsonObject): JsonObject | undefined {
+    return o === this.#root ? this.#unchangedFrom : undefined;
   }
 
   /** Where the current value is, for an issue (built only when one is reported). */
@@ -198,9 +213,11 @@ class Validator {
       }
     }
     const additional = n.additional();
+    const unchanged = this.#takeUnchanged(o);
     for (const key in o) {
       const v = o[key];
       if (v === undefined) continue;
+      if (unchanged !== undefined && typeof v === 'object' && v !== null && unchanged[key] === v) continue;
       if (meta && key === 'metadata') {
         this.metadata(n, v);
         continue;

@@ -14,7 +14,7 @@
  */
 
 import type { MergeSchema } from '../../api/merge-schema.js';
-import type { JsonObject, ManagedFieldsEntry } from '../../api/meta.js';
+import type { JsonObject, JsonValue, ManagedFieldsEntry } from '../../api/meta.js';
 import { isJsonObject } from '../../api/meta.js';
 import { StatusError, badRequest, internalError } from '../../api/status.js';
 import { createdFieldsV1 } from './created-fields.js';
@@ -31,6 +31,7 @@ import {
   withoutManagedFields,
 } from './managed-fields.js';
 import { mergeObjects } from './merge.js';
+import { incrementalUpdate } from './incremental-update.js';
 import { DuplicateKeyError, compareObjects, fieldSetFromObject, removeFields } from './object-fields.js';
 import { jsonEqual } from '../../api/json-equal.js';
 import type { FieldPath } from './path-element.js';
@@ -228,6 +229,19 @@ function startingOwners(input: UpdateInput): Owner[] {
   return mine.length > 0 ? mine : decodeOrEmpty(managedFieldsOf(input.old));
 }
 
+/**
+ * The stored managedFields when `startingOwners` would start from them (a subresource write, or
+ * a request that sends none, an empty list or an unchanged copy); undefined otherwise.
+ */
+function storedStartingEntries(input: UpdateInput): unknown {
+  if (input.old === undefined) return undefined;
+  const stored = managedFieldsOf(input.old);
+  if ((input.subresource ?? '') !== '') return stored;
+  const requested = managedFieldsOf(input.updated);
+  if (requested === undefined || (Array.isArray(requested) && requested.length === 0)) return stored;
+  return jsonEqual(requested as JsonValue, stored as JsonValue) ? stored : undefined;
+}
+
 function decodeOrEmpty(raw: unknown): Owner[] {
   try {
     return decodeManagedFields(raw);
@@ -261,7 +275,6 @@ export function trackUpdate(input: UpdateInput): ManagedFieldsEntry[] {
     if (subresource !== '') entry.subresource = subresource;
     return [entry];
   }
-  const owners = startingOwners(input);
   const only = input.onlyChanged;
   const oldBody =
     input.old === undefined
@@ -272,6 +285,7 @@ export function trackUpdate(input: UpdateInput): ManagedFieldsEntry[] {
   const newBody = only !== undefined ? pick(input.updated, only) : withoutManagedFields(input.updated);
   const cmp = compareObjects(oldBody, newBody, input.schema);
   const changed = cmp.added.union(cmp.modified);
+  const taken = changed.recursiveDifference(reset).difference(STRIPPED_FIELDS);
 
   const writer: Omit<Owner, 'fields'> = {
     manager: input.manager,
@@ -280,11 +294,16 @@ export function trackUpdate(input: UpdateInput): ManagedFieldsEntry[] {
     subresource,
   };
   const writerId = ownerId(writer);
-  let next: Owner[] = owners.map((o) => ({
+  const incremental = incrementalUpdate(
+    storedStartingEntries(input),
+    { changed, removed: cmp.removed, taken },
+    { entry: writer, id: writerId, now: input.now, maxUpdateManagers: input.maxUpdateManagers },
+  );
+  if (incremental !== undefined) return incremental;
+  let next: Owner[] = startingOwners(input).map((o) => ({
     ...o,
     fields: o.fields.difference(changed).difference(cmp.removed),
   }));
-  const taken = changed.recursiveDifference(reset).difference(STRIPPED_FIELDS);
   if (!taken.isEmpty()) {
     const prior = next.find((o) => ownerId(o) === writerId);
     next = next.filter((o) => ownerId(o) !== writerId);

@@ -114,6 +114,11 @@ export class FieldSet {
     return this.#entries.get(key);
   }
 
+  /** The nodes directly below the root, by serialised path element (unordered). */
+  *children(): IterableIterator<[string, { readonly member: boolean; readonly sub: FieldSet }]> {
+    yield* this.#entries;
+  }
+
   /** True when `path` is a member. */
   has(path: FieldPath): boolean {
     const [head, ...rest] = path;

@@ -81,6 +81,19 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+type Sortable = Pick<ManagedFieldsEntry, 'operation' | 'time' | 'manager' | 'apiVersion' | 'subresource'>;
+
+/** kube's order of managedFields entries: Apply before Update, then time (seconds), manager, apiVersion, subresource. */
+export function compareEntries(p: Sortable, q: Sortable): number {
+  return (
+    cmp(p.operation, q.operation) ||
+    seconds(p.time) - seconds(q.time) ||
+    cmp(p.manager, q.manager) ||
+    cmp(p.apiVersion, q.apiVersion) ||
+    cmp(p.subresource ?? '', q.subresource ?? '')
+  );
+}
+
 /**
  * Encodes owners as `metadata.managedFields`, sorted as kube sorts them: Apply before Update,
  * then by time (seconds), manager, apiVersion, subresource. Entries with no fields are dropped.
@@ -88,14 +101,7 @@ function cmp(a: string, b: string): number {
 export function encodeManagedFields(owners: readonly Owner[]): ManagedFieldsEntry[] {
   return owners
     .filter((o) => !o.fields.isEmpty())
-    .sort(
-      (p, q) =>
-        cmp(p.operation, q.operation) ||
-        seconds(p.time) - seconds(q.time) ||
-        cmp(p.manager, q.manager) ||
-        cmp(p.apiVersion, q.apiVersion) ||
-        cmp(p.subresource, q.subresource),
-    )
+    .sort(compareEntries)
     .map((o) => ({
       manager: o.manager,
       operation: o.operation,

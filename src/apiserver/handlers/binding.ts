@@ -11,7 +11,6 @@ import { rfc3339Seconds } from '../../base/clock.js';
 import type { ServerContext, WriteOptions } from '../context.js';
 import type { ApiResponse } from '../request.js';
 import { jsonResponse } from '../request.js';
-import { decodeObjectBody } from './body.js';
 import { guaranteedUpdate } from './write.js';
 
 interface Condition {
@@ -27,10 +26,10 @@ interface Condition {
 export async function bindPod(
   ctx: ServerContext,
   info: ResourceInfo,
-  request: { namespace: string; name: string; body: string },
+  request: { namespace: string; name: string; binding: KubeObject },
   opts: WriteOptions,
 ): Promise<ApiResponse> {
-  const binding = decodeObjectBody(request.body);
+  const { binding } = request;
   if (binding.kind !== undefined && binding.kind !== 'Binding')
     throw badRequest(`the kind in the data (${binding.kind}) does not match the expected kind (Binding)`);
   const bodyName = binding.metadata.name;

@@ -7,21 +7,29 @@ import { isJsonObject } from '../../api/meta.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
 import { apiVersionOf } from '../../api/resource-info.js';
 import { badRequest } from '../../api/status.js';
+import type { ApiRequest } from '../request.js';
+import { bodyJson } from '../request.js';
 
-/** Parses a JSON object body (YAML is accepted too, since JSON is YAML). */
-export function decodeObjectBody(text: string): KubeObject {
-  let value: unknown;
+/**
+ * The request's object body: the in-process caller's value, or the text parsed as JSON (YAML is
+ * accepted too, since JSON is YAML).
+ */
+export function decodeObjectBody(req: ApiRequest): KubeObject {
+  const value = bodyJson(req, parseBodyText);
+  if (!isJsonObject(value)) throw badRequest('the body of the request must be a JSON object');
+  const obj = value as unknown as KubeObject;
+  if (!isJsonObject(obj.metadata)) obj.metadata = {};
+  return obj;
+}
+
+function parseBodyText(text: string): unknown {
   try {
-    value = JSON.parse(text) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (err) {
     throw badRequest(
       `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml: ${(err as Error).message}`,
     );
   }
-  if (!isJsonObject(value)) throw badRequest('the body of the request must be a JSON object');
-  const obj = value as unknown as KubeObject;
-  if (!isJsonObject(obj.metadata)) obj.metadata = {};
-  return obj;
 }
 
 /** Checks and fills apiVersion/kind, namespace and (when given) name against the request target. */

@@ -6,16 +6,17 @@ import type { KubeList } from '../../api/meta.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
 import { isNotFound } from '../../api/status.js';
 import type { ServerContext, WriteOptions } from '../context.js';
-import { deleteObject, parseDeleteOptions } from './delete.js';
+import { deleteObject } from './delete.js';
+import type { DeleteOptions } from './delete.js';
 import { listObjects } from './read.js';
 
 export async function deleteCollection(
   ctx: ServerContext,
   info: ResourceInfo,
-  request: { namespace: string | undefined; query: URLSearchParams; body: string },
+  request: { namespace: string | undefined; options: DeleteOptions; query: URLSearchParams },
   opts: WriteOptions,
 ): Promise<KubeList> {
-  const options = parseDeleteOptions(request.body, request.query);
+  const { options } = request;
   const listQuery = new URLSearchParams();
   for (const k of ['labelSelector', 'fieldSelector']) {
     const v = request.query.get(k);

@@ -5,6 +5,8 @@
  */
 import { rfc3339Seconds } from '../../base/clock.js';
 import type { KubeObject } from '../../api/meta.js';
+import type { ApiRequest } from '../request.js';
+import { bodyJson } from '../request.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
 import { badRequest, conflict, notFound } from '../../api/status.js';
 import type { Status } from '../../api/status.js';
@@ -20,15 +22,9 @@ export interface DeleteOptions {
 }
 
 /** Reads DeleteOptions from a JSON body and query parameters (the body wins). */
-export function parseDeleteOptions(body: string, query: URLSearchParams): DeleteOptions {
-  let raw: Record<string, unknown> = {};
-  if (body.trim() !== '') {
-    try {
-      raw = JSON.parse(body) as Record<string, unknown>;
-    } catch (err) {
-      throw badRequest(`error decoding DeleteOptions: ${(err as Error).message}`);
-    }
-  }
+export function parseDeleteOptions(req: ApiRequest): DeleteOptions {
+  const { query } = req;
+  const raw = (bodyJson(req, decodeDeleteBody) ?? {}) as Record<string, unknown>;
   const opts: DeleteOptions = {};
   const policy = raw['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined;
   const orphan = raw['orphanDependents'] ?? parseBool(query.get('orphanDependents'));
@@ -198,4 +194,14 @@ function success(info: ResourceInfo, obj: KubeObject): Status {
     },
     code: 200,
   };
+}
+
+/** DeleteOptions text: empty means none. */
+function decodeDeleteBody(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw badRequest(`error decoding DeleteOptions: ${(err as Error).message}`);
+  }
 }

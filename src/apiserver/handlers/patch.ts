@@ -36,6 +36,8 @@ export interface PatchRequest {
   name: string;
   contentType: string;
   body: string;
+  /** The patch already decoded, from an in-process caller (then `body` is not read). */
+  json?: unknown;
   /** The `force` parameter; undefined when absent (any value counts as specified for validation). */
   force: boolean | undefined;
   scope: WriteScope;
@@ -63,7 +65,7 @@ export async function patchObject(
     force: req.force,
     isApply: false,
   });
-  const patch = parsePatchBody(req.body);
+  const patch = req.json !== undefined ? (req.json as JsonValue) : parsePatchBody(req.body);
   return guaranteedUpdate(
     ctx,
     info,
@@ -117,7 +119,7 @@ async function apply(
     force: req.force,
     isApply: true,
   });
-  const config = parseApplyBody(req.body);
+  const config = parseApplyBody(req.json !== undefined ? JSON.stringify(req.json) : req.body);
   checkBodyIdentity(info, config, { namespace: req.namespace, name: req.name });
   if (info.namespaced && req.namespace !== undefined) config.metadata.namespace = req.namespace;
   return guaranteedUpdate(

@@ -1,7 +1,7 @@
 /**
  * Maps a resource request (method × route) to a verb handler and encodes its answer.
  */
-import type { JsonObject, KubeObject, WatchEventType } from '../../api/meta.js';
+import type { JsonObject, JsonValue, KubeObject, WatchEventType } from '../../api/meta.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
 import { badRequest, invalid, methodNotAllowed, notFound, pathNotFound } from '../../api/status.js';
 import type { Status } from '../../api/status.js';
@@ -10,7 +10,7 @@ import { managerFor } from '../field-manager.js';
 import { encodedObjectResponse, negotiate, objectBody, objectResponse } from '../negotiate.js';
 import type { Output } from '../negotiate.js';
 import type { ApiRequest, ApiResponse } from '../request.js';
-import { bodyText } from '../request.js';
+import { bodyJson, bodyText } from '../request.js';
 import type { ResourceRoute } from '../router.js';
 import { toTable } from '../tables/table.js';
 import { bindPod } from './binding.js';
@@ -95,7 +95,7 @@ async function collection(ctx: ServerContext, info: ResourceInfo, c: Call): Prom
     }
     case 'POST': {
       if (info.namespaced && c.ns === undefined) throw methodNotAllowed('create', info.plural);
-      const obj = decodeObjectBody(bodyText(req));
+      const obj = decodeObjectBody(req);
       checkBodyIdentity(info, obj, { namespace: c.ns });
       const created = await createObject(ctx, info, { object: obj }, c.opts);
       // The create already encoded the object for storage; its response text comes from that.
@@ -107,7 +107,7 @@ async function collection(ctx: ServerContext, info: ResourceInfo, c: Call): Prom
       const list = await deleteCollection(
         ctx,
         info,
-        { namespace: c.ns, query: req.query, body: bodyText(req) },
+        { namespace: c.ns, options: parseDeleteOptions(req), query: req.query },
         c.opts,
       );
       return objectResponse(200, list, c.opts.warnings);
@@ -155,7 +155,7 @@ async function item(
     case 'GET':
       return objectResponse(200, objectBody(info, await getObject(ctx, info, ns, name), out, now(ctx)), []);
     case 'PUT': {
-      const obj = decodeObjectBody(bodyText(req));
+      const obj = decodeObjectBody(req);
       checkBodyIdentity(info, obj, { namespace: ns, name });
       if (!info.builtin && (obj.metadata.resourceVersion ?? '') === '') {
         throw unconditionalUpdate(info, name);
@@ -176,7 +176,7 @@ async function item(
           namespace: ns,
           name,
           contentType: req.headers['content-type'] ?? '',
-          body: bodyText(req),
+          ...patchBody(req),
           force: forceParam(req.query),
           scope: 'main',
         },
@@ -185,7 +185,7 @@ async function item(
       return objectResponse(created ? 201 : 200, objectBody(info, object, out, now(ctx)), c.opts.warnings);
     }
     case 'DELETE': {
-      const options = parseDeleteOptions(bodyText(req), req.query);
+      const options = parseDeleteOptions(req);
       const outcome = await deleteObject(ctx, info, { namespace: ns, name, options }, c.opts);
       if (outcome.kind === 'pending')
         return objectResponse(200, objectBody(info, outcome.object, out, now(ctx)), c.opts.warnings);
@@ -218,7 +218,7 @@ async function subresource(
     if (req.method === 'GET')
       return objectResponse(200, objectBody(info, await getObject(ctx, info, ns, name), out, now(ctx)), []);
     if (req.method === 'PUT') {
-      const obj = decodeObjectBody(bodyText(req));
+      const obj = decodeObjectBody(req);
       checkBodyIdentity(info, obj, { namespace: ns, name });
       const { object } = await guaranteedUpdate(
         ctx,
@@ -236,7 +236,7 @@ async function subresource(
           namespace: ns,
           name,
           contentType: req.headers['content-type'] ?? '',
-          body: bodyText(req),
+          ...patchBody(req),
           force: forceParam(req.query),
           scope: 'status',
         },
@@ -249,10 +249,10 @@ async function subresource(
   if (sub === 'scale' && info.subresources.scale) return scale(ctx, info, c);
   if (sub === 'binding' && info.subresources.binding) {
     if (req.method !== 'POST') throw methodNotAllowed(req.method.toLowerCase(), `${info.plural}/binding`);
-    return bindPod(ctx, info, { namespace: ns ?? '', name, body: bodyText(req) }, c.opts);
+    return bindPod(ctx, info, { namespace: ns ?? '', name, binding: decodeObjectBody(req) }, c.opts);
   }
   if (sub === 'finalize' && info.group === '' && info.kind === 'Namespace' && req.method === 'PUT') {
-    const obj = decodeObjectBody(bodyText(req));
+    const obj = decodeObjectBody(req);
     checkBodyIdentity(info, obj, { namespace: undefined, name });
     const { object } = await guaranteedUpdate(
       ctx,
@@ -283,7 +283,7 @@ async function scale(
   if (req.method === 'GET')
     return objectResponse(200, scaleOf(info, await getObject(ctx, info, ns, name)), []);
   if (req.method === 'PUT') {
-    const body = decodeObjectBody(bodyText(req)) as unknown as Scale;
+    const body = decodeObjectBody(req) as unknown as Scale;
     const { scale: s } = await updateScale(
       ctx,
       info,
@@ -295,7 +295,7 @@ async function scale(
   if (req.method === 'PATCH') {
     const type = mediaType(req.headers['content-type']);
     if (type === APPLY_PATCH) throw badRequest('apply is not supported on the scale subresource');
-    const patch = parsePatchBody(bodyText(req));
+    const patch = bodyJson(req, parsePatchBody) as JsonValue;
     const { scale: s } = await updateScale(
       ctx,
       info,
@@ -314,4 +314,9 @@ async function scale(
 
 function forceParam(query: URLSearchParams): boolean | undefined {
   return query.has('force') ? query.get('force') === 'true' : undefined;
+}
+
+/** A patch request's body: the text, and the in-process caller's decoded value when it sent one. */
+function patchBody(req: ApiRequest): { body: string; json?: unknown } {
+  return req.bodyJson !== undefined ? { body: '', json: req.bodyJson } : { body: bodyText(req) };
 }

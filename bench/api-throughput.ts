@@ -136,11 +136,14 @@ function apiSide(server: ApiServer, ns: string, n: number): Side {
         case 'update': {
           const res = await request(server, { method: 'PUT', path: cmPath(ns, names[i]), body: updates[i] });
           if (res.status !== 200) expectStatus(res, 200, 'update');
+          // The body text is encoded lazily; the HTTP edge reads it for every response, so do we.
+          if (bodyText(res) === '') throw new Error('empty update response');
           return;
         }
         case 'get': {
           const res = await request(server, { method: 'GET', path: cmPath(ns, names[i]) });
           if (res.status !== 200) expectStatus(res, 200, 'get');
+          if (bodyText(res) === '') throw new Error('empty get response');
           return;
         }
         case 'list': {

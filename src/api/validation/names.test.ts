@@ -6,6 +6,7 @@ import {
   isDNS1035Label,
   isDNS1123Label,
   isDNS1123Subdomain,
+  isPlainLabel,
   isQualifiedName,
   isValidLabelValue,
   isValidPathSegmentName,
@@ -186,5 +187,30 @@ describe('validator properties', () => {
         }
       }),
     );
+  });
+});
+
+describe('isPlainLabel', () => {
+  it('accepts common labels and never a pair the full checks reject', () => {
+    for (const [k, v] of [
+      ['app', 'web'],
+      ['pod-template-hash', '5c9dd54c5f'],
+      ['app.kubernetes.io/name', 'My_App.1'],
+      ['x', ''],
+    ] as const)
+      assert.ok(isPlainLabel(k, v), `${k}=${v}`);
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'Z', '0', '-', '_', '.', '/', 'é', ' '),
+      maxLength: 70,
+    });
+    fc.assert(
+      fc.property(text, text, (k, v) => {
+        if (isPlainLabel(k, v)) assert.deepEqual([...isQualifiedName(k), ...isValidLabelValue(v)], []);
+      }),
+      { numRuns: 2000 },
+    );
+    assert.equal(isPlainLabel('a'.repeat(64), 'v'), false);
+    assert.equal(isPlainLabel('Example.com/a', 'v'), false);
+    assert.equal(isPlainLabel('a/b/c', 'v'), false);
   });
 });

@@ -133,6 +133,22 @@ export function isQualifiedName(value: string): string[] {
 }
 
 /** Label value: empty, or ≤63 chars of `[-A-Za-z0-9_.]` starting and ending alphanumeric. */
+/**
+ * True when `key: value` is certainly a valid label, decided without building any message: the
+ * common case of every write. The patterns admit only ASCII, so lengths are byte lengths. False
+ * means "check it properly" (`isQualifiedName`, `isValidLabelValue`), not "invalid".
+ */
+export function isPlainLabel(key: string, value: string): boolean {
+  if (value.length > LABEL_VALUE_MAX_LENGTH || !LABEL_VALUE_RE.test(value)) return false;
+  const slash = key.indexOf('/');
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (name.length === 0 || name.length > QUALIFIED_NAME_MAX_LENGTH || !QUALIFIED_NAME_RE.test(name))
+    return false;
+  if (slash < 0) return true;
+  const prefix = key.slice(0, slash);
+  return prefix.length <= DNS1123_SUBDOMAIN_MAX_LENGTH && DNS1123_SUBDOMAIN_RE.test(prefix);
+}
+
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > LABEL_VALUE_MAX_LENGTH) errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH));

@@ -10,6 +10,7 @@ import type { ObjectMeta, OwnerReference } from '../meta.js';
 import type { FieldIssue } from '../status.js';
 import {
   byteLength,
+  isPlainLabel,
   isQualifiedName,
   isValidLabelValue,
   nameIsDNSSubdomain,
@@ -48,7 +49,8 @@ export function validateLabels(labels: Record<string, string> | undefined, path:
   if (labels === undefined) return [];
   // Valid labels (nearly always) are checked in any order; issues are reported in key order.
   for (const k of Object.keys(labels)) {
-    if (check(k, labels[k] ?? '').length > 0)
+    const v = labels[k] ?? '';
+    if (!isPlainLabel(k, v) && check(k, v).length > 0)
       return sortedEntries(labels).flatMap(([key, v]) => check(key, v));
   }
   return [];

@@ -47,7 +47,10 @@ export interface KubeletTiming {
   leaseDurationSeconds: number;
   /** Lease renew interval (default 10 000). */
   leaseRenewMs: number;
-  /** Node status is re-posted this often even when nothing changed (default 60 000). */
+  /**
+   * Node status is re-posted this often even when nothing changed (default 300 000: the
+   * kubelet's nodeStatusReportFrequency of 5m; the Lease is the heartbeat).
+   */
   statusReportMs: number;
   /**
    * Sandbox + image pull + container start, drawn uniformly from [min, max] (default [1000, 2000]);
@@ -79,7 +82,7 @@ export const DEFAULT_KUBELET_TIMING: Readonly<KubeletTiming> = Object.freeze({
   tickMs: 100,
   leaseDurationSeconds: 40,
   leaseRenewMs: 10_000,
-  statusReportMs: 60_000,
+  statusReportMs: 300_000,
   podStartMs: [1000, 2000] as const,
   readinessDelayMs: 1000,
   initContainerRunMs: 1000,

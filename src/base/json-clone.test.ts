@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cloneJson } from './json-clone.js';
+import fc from 'fast-check';
+import { cloneJson, jsonCopy } from './json-clone.js';
 
 describe('cloneJson', () => {
   it('copies nested objects and arrays deeply, as structuredClone does', () => {
@@ -37,5 +38,38 @@ describe('cloneJson', () => {
   it('refuses what is not JSON data instead of copying it wrongly', () => {
     assert.throws(() => cloneJson({ when: new Date(0) }), TypeError);
     assert.throws(() => cloneJson([new Map()]), TypeError);
+  });
+});
+
+describe('jsonCopy', () => {
+  const roundTrip = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+
+  it('gives what a JSON round trip gives', () => {
+    const date = new Date(0);
+    const src = {
+      keep: [1, 'a', null, { b: true }],
+      gone: undefined,
+      fn: () => 1,
+      holes: [undefined, () => 2, Symbol('s')],
+      bad: [Number.NaN, Number.POSITIVE_INFINITY],
+      date,
+      nested: { x: undefined, y: { z: 0 } },
+    };
+    const out = jsonCopy(src);
+    assert.deepStrictEqual(out, roundTrip(src));
+    assert.ok(!Object.hasOwn(out, 'gone'), 'a member holding undefined is dropped');
+    assert.equal((out as unknown as { date: unknown }).date, '1970-01-01T00:00:00.000Z');
+    assert.throws(() => jsonCopy({ n: 1n }), TypeError);
+  });
+
+  it('matches a round trip for any JSON-like value, and copies deeply', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const out = jsonCopy(v);
+        assert.deepStrictEqual(out, roundTrip(v));
+        if (typeof v === 'object' && v !== null && Object.keys(v).length > 0) assert.notEqual(out, v);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -33,3 +33,44 @@ function copy(v: unknown): unknown {
   }
   return out;
 }
+
+/**
+ * `JSON.parse(JSON.stringify(value))` without the text: what a value becomes on the wire, for an
+ * in-process hand-over that must match what an HTTP client would send. Members holding
+ * `undefined`, functions or symbols are dropped (as array elements they become null), non-finite
+ * numbers become null, `toJSON` is honoured (a Date becomes its ISO string), a BigInt throws.
+ */
+export function jsonCopy<T>(value: T): T {
+  return wire(value, '') as T;
+}
+
+function wire(input: unknown, key: string): unknown {
+  let v = input;
+  if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function')
+    v = (v as { toJSON(key: string): unknown }).toJSON(key);
+  if (typeof v === 'number') return Number.isFinite(v) ? v + 0 : null; // -0 encodes as 0
+  if (typeof v === 'bigint') throw new TypeError('jsonCopy: a BigInt is not JSON');
+  if (typeof v !== 'object' || v === null) return skipped(v) ? undefined : v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const c = wire(v[i], String(i));
+      out[i] = c === undefined ? null : c;
+    }
+    return out;
+  }
+  const src = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(src)) {
+    const c = wire(src[k], k);
+    if (c === undefined) continue;
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out;
+}
+
+function skipped(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}

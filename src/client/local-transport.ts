@@ -3,7 +3,7 @@
  * hub's and the simulated clusters' own controllers talk to their servers. `LocalServer` is the
  * shape of `ApiServer.handle` restated here, so the client layer stays free of apiserver imports.
  */
-import { cloneJson } from '../base/json-clone.js';
+import { jsonCopy } from '../base/json-clone.js';
 import type { Transport, TransportResponse } from './transport.js';
 
 /** One socket-free request, as `ApiServer.handle` takes it. */
@@ -43,8 +43,9 @@ export function localTransport(server: LocalServer, user = 'system:controllers')
         query: req.query ?? new URLSearchParams(),
         headers: lowerCased(req.headers ?? {}),
         ...(req.body !== undefined ? { body: Buffer.from(req.body) } : {}),
-        // The server keeps and changes what it is given; the caller keeps its own.
-        ...(req.json !== undefined ? { bodyJson: cloneJson(req.json) } : {}),
+        // What an HTTP client would send, as a copy: the server keeps and changes what it is
+        // given, the caller keeps its own.
+        ...(req.json !== undefined ? { bodyJson: jsonCopy(req.json) } : {}),
         user,
         signal: req.signal ?? NEVER,
       });

@@ -50,39 +50,25 @@ export function incrementalUpdate(
   const stored = wellFormed(raw, max);
   if (stored === undefined) return undefined;
   const touched = change.changed.union(change.removed);
+  const remaining = (e: ManagedFieldsEntry): FieldSet =>
+    FieldSet.fromFieldsV1(e.fieldsV1).difference(change.changed).difference(change.removed);
   const out: ManagedFieldsEntry[] = [];
   let mine: ManagedFieldsEntry | undefined;
   for (const e of stored) {
     if (ownerId(idOf(e)) === writer.id) mine = e;
     else if (!intersects(e.fieldsV1, touched)) out.push(e);
-    else
-      pushNonEmpty(
-        out,
-        e,
-        FieldSet.fromFieldsV1(e.fieldsV1).difference(change.changed).difference(change.removed),
-      );
+    else pushNonEmpty(out, e, remaining(e));
   }
   if (change.taken.isEmpty()) {
     if (mine !== undefined && !intersects(mine.fieldsV1, touched)) out.push(mine);
-    else if (mine !== undefined)
-      pushNonEmpty(
-        out,
-        mine,
-        FieldSet.fromFieldsV1(mine.fieldsV1).difference(change.changed).difference(change.removed),
-      );
+    else if (mine !== undefined) pushNonEmpty(out, mine, remaining(mine));
   } else if (mine === undefined) {
     if (stored.filter((e) => e.operation === 'Update').length >= max) return undefined;
     const fresh: ManagedFieldsEntry = { ...writer.entry, fieldsType: 'FieldsV1', fieldsV1: {} };
     out.push(entryOf(fresh, { time: writer.now, fieldsV1: change.taken.toFieldsV1() }));
   } else {
     const same = !intersects(mine.fieldsV1, lostBy(change)) && containsAll(mine.fieldsV1, change.taken);
-    const fieldsV1 = same
-      ? mine.fieldsV1
-      : FieldSet.fromFieldsV1(mine.fieldsV1)
-          .difference(change.changed)
-          .difference(change.removed)
-          .union(change.taken)
-          .toFieldsV1();
+    const fieldsV1 = same ? mine.fieldsV1 : remaining(mine).union(change.taken).toFieldsV1();
     out.push(entryOf(mine, { time: writer.now, fieldsV1 }));
   }
   return out.sort(compareEntries);

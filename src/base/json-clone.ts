@@ -27,9 +27,7 @@ function copy(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(src)) {
     const c = copy(src[k]);
-    if (k === '__proto__')
-      Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
-    else out[k] = c;
+    setOwn(out, k, c);
   }
   return out;
 }
@@ -64,13 +62,18 @@ function wire(input: unknown, key: string): unknown {
   for (const k of Object.keys(src)) {
     const c = wire(src[k], k);
     if (c === undefined) continue;
-    if (k === '__proto__')
-      Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
-    else out[k] = c;
+    setOwn(out, k, c);
   }
   return out;
 }
 
 function skipped(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
+/** `out[k] = v`, except that a `__proto__` key becomes an own property, as JSON.parse makes it. */
+function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__')
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
 }

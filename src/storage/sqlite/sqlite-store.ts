@@ -21,9 +21,10 @@
  *   phase, many controller workers) queue and commit together in one transaction at the turn's end
  *   (`setImmediate`), in arrival order, each guarded against the ones before it. Each commit costs
  *   about as much as one write, so a batch of 4 costs about 15 µs a write against 36 µs alone. The
- *   price: a lone writer that awaits each write before the next waits a turn every second write. A
- *   write's promise resolves after its transaction commits. If a batch transaction fails, its writes are retried one by one, so an
- *   error reaches only the write that causes it. `close` commits what is queued first.
+ *   price: a lone writer that awaits each write before the next waits a turn every second write.
+ *   A write's promise resolves after its transaction commits. If a batch transaction fails, its
+ *   writes are retried one by one, so an error reaches only the write that causes it. `close`
+ *   commits what is queued first.
  * - This process is the only writer, so the next revision is `#rev + 1`, inserted explicitly; the
  *   AUTOINCREMENT counter in `sqlite_sequence` still records it, so a revision is never reused,
  *   even after compaction removes the newest row and the database is reopened.

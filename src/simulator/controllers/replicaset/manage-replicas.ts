@@ -9,8 +9,7 @@
 import { isNotFound, isStatusError } from '../../../api/status.js';
 import type { ApiClient } from '../../../client/api-client.js';
 import type { EventRecorder } from '../../../client/event-recorder.js';
-import { asError } from '../../../base/errors.js';
-import { errorText } from '../workload-common/errors.js';
+import { asError, errorMessage } from '../../../base/errors.js';
 import type { ControllerExpectations } from '../workload-common/expectations.js';
 import { newControllerRef } from '../workload-common/ownership.js';
 import { podsToDelete } from '../workload-common/pod-ranking.js';
@@ -106,7 +105,7 @@ async function createPod(m: ReplicaManager, rs: ReplicaSet, signal: AbortSignal)
     m.recorder.record(eventObject(rs), {
       type: 'Warning',
       reason: 'FailedCreate',
-      message: `Error creating: ${errorText(err)}`,
+      message: `Error creating: ${errorMessage(err)}`,
     });
     throw err;
   }
@@ -127,7 +126,7 @@ async function deletePod(
       m.recorder.record(eventObject(rs), {
         type: 'Warning',
         reason: 'FailedDelete',
-        message: `Error deleting: ${errorText(err)}`,
+        message: `Error deleting: ${errorMessage(err)}`,
       });
     throw err;
   }

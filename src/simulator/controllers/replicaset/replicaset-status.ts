@@ -4,7 +4,7 @@
  * creating or deleting pods fails, and `observedGeneration`. Objects are built in the Go field
  * order with zero counts omitted (except `replicas`), so they serialize as kube's do.
  */
-import { errorText } from '../workload-common/errors.js';
+import { errorMessage } from '../../../base/errors.js';
 import { isPodAvailable, isPodReady } from '../workload-common/pod-state.js';
 import type { Pod, ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from '../workload-common/types.js';
 import { specReplicas } from '../workload-common/types.js';
@@ -54,7 +54,7 @@ export function calculateReplicaSetStatus(
       status: 'True',
       lastTransitionTime: at.nowText,
       reason,
-      message: errorText(at.manageError),
+      message: errorMessage(at.manageError),
     });
   } else if (at.manageError === undefined && failure !== undefined) {
     conditions = conditions.filter((c) => c.type !== REPLICA_FAILURE);

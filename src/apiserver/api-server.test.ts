@@ -307,6 +307,47 @@ describe('ApiServer patch and apply', () => {
     });
     assert.equal(missingManager.status, 422);
   });
+
+  it('reads an apply body as JSON, YAML block or YAML flow style alike, and answers 400 for malformed ones', async () => {
+    const server = await newServer();
+    const apply = (name: string, body: string) =>
+      call(server, 'PATCH', `${DEPLOYS}/${name}`, {
+        body,
+        headers: { 'content-type': 'application/apply-patch+yaml' },
+        query: { fieldManager: 'm' },
+      });
+    const spec = (replicas: number) =>
+      `spec: {replicas: ${replicas}, selector: {matchLabels: {app: x}}, template: {metadata: {labels: {app: x}}, spec: {containers: [{name: c, image: nginx}]}}}`;
+    const json = await apply('as-json', JSON.stringify(deployment('as-json', 2)));
+    assert.equal(json.status, 201);
+    const block = await apply(
+      'as-block',
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: as-block\n${spec(3)}\n`,
+    );
+    assert.equal(block.status, 201, JSON.stringify(block.json));
+    const flow = await apply(
+      'as-flow',
+      `{apiVersion: apps/v1, kind: Deployment, metadata: {name: as-flow}, ${spec(4)}}`,
+    );
+    assert.equal(flow.status, 201, JSON.stringify(flow.json));
+    assert.deepEqual(
+      [json, block, flow].map((r) => (r.json['spec'] as { replicas: number }).replicas),
+      [2, 3, 4],
+    );
+    const malformed = await apply('bad', '{"apiVersion": "apps/v1", "kind": ');
+    assert.equal(malformed.status, 400);
+    assert.match(String(malformed.json['message']), /^error decoding YAML: /);
+    const twoDocs = await apply('bad', `${JSON.stringify(deployment('bad', 1))}\n---\n{}\n`);
+    assert.equal(twoDocs.status, 400);
+    assert.equal(
+      twoDocs.json['message'],
+      'error decoding YAML: apply patch must contain exactly one document',
+    );
+    const notObject = await apply('bad', '[1, 2]');
+    assert.equal(notObject.status, 400);
+    assert.equal(notObject.json['message'], 'error decoding YAML: apply patch must be an object');
+    assert.equal((await call(server, 'GET', `${DEPLOYS}/bad`)).status, 404, 'nothing was created');
+  });
 });
 
 describe('ApiServer CustomResourceDefinitions', () => {

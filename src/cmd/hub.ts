@@ -76,7 +76,10 @@ export interface HubOptions {
   lock?: DataDirLock;
 }
 
-/** Member status changes within this window make one Work status write (and one binding, one template). */
+/**
+ * Member status changes within this window make one Work status write; Work changes within it make
+ * one binding status write (and one template status write).
+ */
 const WORK_STATUS_BATCH_MS = 200;
 
 /** The hub was stopped before it became active. */
@@ -172,7 +175,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const recorderFor = (component: string): EventRecorder =>
     new EventRecorder({ client, clock, log: controllerLog, component: `flotilla-${component}` });
   const recorder = recorderFor('scheduler');
-  const members = options.members ?? new SecretMemberClients(client);
+  const members = options.members ?? new SecretMemberClients(client, informers);
   const evictions = new Counter({
     name: 'flotilla_evictions_total',
     help: 'Workloads evicted from a member cluster, by cluster and by what evicted them.',
@@ -202,6 +205,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         clock,
         log: controllerLog,
         recorder: recorderFor('binding'),
+        workDelayMs: WORK_STATUS_BATCH_MS,
       }),
     )
     .add(

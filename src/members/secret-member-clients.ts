@@ -3,7 +3,9 @@
  * `spec.secretRef` names a Secret in `flotilla-system` holding either a `kubeconfig` (one context,
  * data inline) or a bearer `token` with a `caBundle`; `spec.apiEndpoint` is the server, and
  * `spec.insecureSkipTLSVerification` turns certificate checks off. Clients are cached per cluster
- * and rebuilt when the Secret's resourceVersion or the endpoint changes.
+ * and rebuilt when the Secret's resourceVersion or the endpoint changes. Given shared informers
+ * (the hub's), Secrets are read from their cache, so a member request costs no hub read; a Secret
+ * the cache does not hold (yet) is read from the hub.
  */
 import type { Cluster } from '../api/flotilla/cluster.js';
 import type { KubeObject } from '../api/meta.js';
@@ -14,6 +16,7 @@ import type { HttpsTransportOptions } from '../client/https-transport.js';
 import { KubeconfigError, parseKubeconfig } from '../client/kubeconfig.js';
 import { MemberAccessError } from '../client/member-clients.js';
 import type { MemberClients } from '../client/member-clients.js';
+import type { SharedInformers } from '../client/shared-informers.js';
 
 const SECRETS = { apiVersion: 'v1', plural: 'secrets' };
 
@@ -24,26 +27,24 @@ interface Secret extends KubeObject {
 /** Builds member clients from Secrets read through the hub's `client`. */
 export class SecretMemberClients implements MemberClients {
   readonly #hub: ApiClient;
+  readonly #informers: SharedInformers | undefined;
   readonly #cache = new Map<string, { key: string; client: ApiClient }>();
 
-  constructor(hub: ApiClient) {
+  constructor(hub: ApiClient, informers?: SharedInformers) {
     this.#hub = hub;
+    this.#informers = informers;
   }
 
   async clientFor(cluster: Cluster, signal?: AbortSignal): Promise<ApiClient> {
     const name = cluster.metadata.name ?? '';
     const ref = cluster.spec?.secretRef;
     if (!ref?.name || !ref.namespace) throw new MemberAccessError(`cluster ${name} has no spec.secretRef`);
-    let secret: Secret;
-    try {
-      secret = await this.#hub.get<Secret>({ ...SECRETS, namespace: ref.namespace }, ref.name, {
-        ...(signal ? { signal } : {}),
-      });
-    } catch (err) {
-      if (isNotFound(err))
+    const secret = await this.#secret({ namespace: ref.namespace, name: ref.name }, signal).catch(
+      (err: unknown) => {
+        if (!isNotFound(err)) throw err;
         throw new MemberAccessError(`secret ${ref.namespace}/${ref.name} of cluster ${name} does not exist`);
-      throw err;
-    }
+      },
+    );
     const key = [
       secret.metadata.resourceVersion,
       cluster.spec?.apiEndpoint,
@@ -55,6 +56,13 @@ export class SecretMemberClients implements MemberClients {
     const client = new ApiClient(new HttpsTransport({ ...options, userAgent: 'flotilla-hub' }));
     this.#cache.set(name, { key, client });
     return client;
+  }
+
+  async #secret(ref: { namespace: string; name: string }, signal?: AbortSignal): Promise<Secret> {
+    const secrets = { ...SECRETS, namespace: ref.namespace };
+    const informer = this.#informers?.informer<Secret>(secrets);
+    const cached = informer?.hasSynced ? informer.get(`${ref.namespace}/${ref.name}`) : undefined;
+    return cached ?? this.#hub.get<Secret>(secrets, ref.name, signal ? { signal } : {});
   }
 }
 

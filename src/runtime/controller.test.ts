@@ -99,6 +99,45 @@ describe('Controller', () => {
     await running;
   });
 
+  it("holds a delayed source's keys for its delay, so a burst makes one reconcile; other keys go at once", async () => {
+    const clock = new FakeClock();
+    const rec = new ScriptedReconciler(clock, () => done);
+    let handlers: InformerHandlers<KubeObject> | undefined;
+    const informer = {
+      addHandlers: (h: InformerHandlers<KubeObject>) => (handlers = h),
+      start: () => Promise.resolve(),
+      waitForSync: () => Promise.resolve(true),
+    } as unknown as Informer;
+    const c = new Controller({
+      name: 't',
+      reconciler: rec,
+      clock,
+      log: noopLogger,
+      sources: [{ informer, keys: () => ['owner'], delayMs: 200 }],
+    });
+    const stop = new AbortController();
+    const running = c.start(stop.signal);
+    await new Promise((r) => setImmediate(r));
+    const start = clock.now();
+    const part = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+    for (const name of ['a', 'b', 'c']) {
+      handlers?.onAdd?.(part(name));
+      await clock.advance(50);
+    }
+    c.enqueue('other');
+    await until(() => rec.calls.length === 2, clock);
+    await clock.advance(1000);
+    assert.deepEqual(
+      rec.calls.map((x) => x.key),
+      ['other', 'owner'],
+      'three events within the delay made one reconcile',
+    );
+    assert.ok((rec.calls[0]?.at ?? 0) - start < 200, 'a key from elsewhere did not wait');
+    assert.equal((rec.calls[1]?.at ?? 0) - start, 200, 'the delay counts from the first event');
+    stop.abort();
+    await running;
+  });
+
   it('requeues after the requested delay and drops terminal errors', async () => {
     const clock = new FakeClock();
     const rec = new ScriptedReconciler(clock, (key, n) => {

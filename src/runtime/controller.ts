@@ -25,6 +25,11 @@ export interface ControllerSource<T extends KubeObject = KubeObject> {
   keys?: (obj: T) => readonly string[];
   /** For updates: whether the change matters to the reconciler (default: every update does). */
   relevant?: (before: T, after: T) => boolean;
+  /**
+   * How long this source's keys wait before they are reconciled (default 0), so a burst of events
+   * (ten Works reporting one after another) makes one reconcile. Keys from other sources do not wait.
+   */
+  delayMs?: number;
 }
 
 /** Options of `Controller`. */
@@ -52,8 +57,9 @@ export class Controller implements Runnable {
     this.#log = options.log.child({ controller: options.name });
     for (const source of options.sources ?? []) {
       const keys = source.keys ?? ((obj: KubeObject) => [objectKey(obj)]);
+      const delay = source.delayMs ?? 0;
       const add = (obj: KubeObject): void => {
-        for (const k of keys(obj)) this.enqueue(k);
+        for (const k of keys(obj)) this.enqueueAfter(k, delay);
       };
       const relevant = source.relevant;
       source.informer.addHandlers({
@@ -72,7 +78,7 @@ export class Controller implements Runnable {
     else this.#early.add(key);
   }
 
-  /** Queues `key` after `ms` of clock time. */
+  /** Queues `key` after `ms` of clock time (at once when `ms` is 0). */
   enqueueAfter(key: string, ms: number): void {
     if (this.#queue) this.#queue.addAfter(key, ms);
     else this.#early.add(key);

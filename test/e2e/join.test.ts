@@ -284,6 +284,20 @@ describe('flotilla join', () => {
       for (const a of rb.status.aggregatedStatus)
         assert.ok(Date.parse(a.healthSince) <= Date.now(), `${a.clusterName}: healthSince ${a.healthSince}`);
 
+      // A member object someone changed (its generation moved) or deleted is put back as placed.
+      await member.ok(['--context', 'us-west-1', 'scale', 'deployment', 'web', '--replicas=5']);
+      await eventually(async () => (await inMember('us-west-1')) === '2 nginx  true', {
+        what: 'us-west scaled back to its share of 2',
+        timeoutMs: 30_000,
+      });
+      await member.ok(['--context', 'us-west-1', 'delete', 'deployment', 'web', '--wait=false']);
+      await eventually(
+        async () =>
+          (await member.run(['--context', 'us-west-1', 'get', 'deployment', 'web'])).code === 0 &&
+          (await inMember('us-west-1')) === '2 nginx  true',
+        { what: 'web created again in us-west', timeoutMs: 30_000 },
+      );
+
       // Changing the policy's weights moves replicas.
       await k.ok([
         'patch',

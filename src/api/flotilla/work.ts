@@ -16,6 +16,11 @@ export const WORK_NAMESPACE_PREFIX = 'flotilla-es-';
 export const MANAGED_LABEL = 'flotilla.io/managed';
 export const BINDING_ANNOTATION = 'work.flotilla.io/binding';
 export const WORK_ANNOTATION = 'work.flotilla.io/work';
+/**
+ * Holds a Work until the execution controller has removed its objects from the member. The binding
+ * controller creates Works with it (as Karmada's does), so applying never waits on a write of its own.
+ */
+export const EXECUTION_FINALIZER = 'work.flotilla.io/execution';
 /** On Works: the binding they come from. */
 export const BINDING_KIND_LABEL = 'work.flotilla.io/binding-kind';
 export const BINDING_NAMESPACE_LABEL = 'work.flotilla.io/binding-namespace';

@@ -119,7 +119,7 @@ async function apply(
     force: req.force,
     isApply: true,
   });
-  const config = parseApplyBody(req.json !== undefined ? JSON.stringify(req.json) : req.body);
+  const config = applyConfigOf(req.json !== undefined ? req.json : parseApplyBody(req.body));
   checkBodyIdentity(info, config, { namespace: req.namespace, name: req.name });
   if (info.namespaced && req.namespace !== undefined) config.metadata.namespace = req.namespace;
   return guaranteedUpdate(
@@ -144,17 +144,30 @@ async function apply(
   );
 }
 
-/** An apply body is one YAML (or JSON) document holding an object. */
-function parseApplyBody(body: string): KubeObject {
+/**
+ * An apply body is one YAML document. JSON, which is YAML too and what controllers send, is read
+ * with the JSON parser (many times faster); anything else that starts like it (YAML flow style,
+ * malformed text) goes to the YAML parser, whose errors the client gets.
+ */
+function parseApplyBody(body: string): unknown {
+  if (body.trimStart().startsWith('{'))
+    try {
+      return JSON.parse(body) as unknown;
+    } catch {
+      // not JSON: YAML decides
+    }
   const docs = parseAllDocuments(body);
   if (docs.length !== 1)
     throw badRequest('error decoding YAML: apply patch must contain exactly one document');
-  let value: unknown;
   try {
-    value = parseYaml(body) as unknown;
+    return parseYaml(body) as unknown;
   } catch (err) {
     throw badRequest(`error decoding YAML: ${(err as Error).message}`);
   }
+}
+
+/** The applied configuration an apply body holds: an object. */
+function applyConfigOf(value: unknown): KubeObject {
   if (!isJsonObject(value)) throw badRequest('error decoding YAML: apply patch must be an object');
   const obj = value as unknown as KubeObject;
   if (!isJsonObject(obj.metadata)) obj.metadata = {};

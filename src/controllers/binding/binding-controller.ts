@@ -21,6 +21,7 @@ import {
   BINDING_KIND_LABEL,
   BINDING_NAMESPACE_LABEL,
   BINDING_NAME_LABEL,
+  EXECUTION_FINALIZER,
   WORK_NAMESPACE_PREFIX,
   memberManifest,
   workLabels,
@@ -65,6 +66,11 @@ export interface BindingControllerOptions {
   clock: Clock;
   log: Logger;
   recorder?: EventRecorder;
+  /**
+   * How long a Work's change waits before its binding is reconciled, so the Works of one binding
+   * reporting one after another make one status write (default 0: at once).
+   */
+  workDelayMs?: number;
 }
 
 /** Keeps the Works of every binding. */
@@ -111,7 +117,12 @@ export class BindingController implements Runnable, Reconciler {
         // Status writes (the scheduler's, this controller's own) change nothing it derives.
         { ...source(this.#rb, (b) => [keyOf('rb', b)]), relevant: bindingSpecChanged },
         { ...source(this.#crb, (b) => [keyOf('crb', b)]), relevant: bindingSpecChanged },
-        source(this.#works, bindingKeysOfWork),
+        // A Work's spec (drift), status (aggregation), labels (ownership) and deletion matter here.
+        {
+          ...source(this.#works, bindingKeysOfWork),
+          relevant: workChanged,
+          delayMs: options.workDelayMs ?? 0,
+        },
         source(this.#op, all),
         source(this.#cop, all),
         // Overrides select clusters by name, labels and spec; status changes do not matter here.
@@ -337,7 +348,7 @@ export class BindingController implements Runnable, Reconciler {
     const work: Work = {
       apiVersion: WORK_API_VERSION,
       kind: 'Work',
-      metadata: { name, namespace, labels: workLabels(binding) },
+      metadata: { name, namespace, labels: workLabels(binding), finalizers: [EXECUTION_FINALIZER] },
       spec,
     };
     try {
@@ -383,6 +394,15 @@ function bindingKeysOfWork(w: Work): string[] {
   if (!(w.metadata.namespace ?? '').startsWith(WORK_NAMESPACE_PREFIX) || !name) return [];
   const prefix = labels[BINDING_KIND_LABEL] === 'ClusterResourceBinding' ? 'crb' : 'rb';
   return [`${prefix}/${labels[BINDING_NAMESPACE_LABEL] ?? ''}/${name}`];
+}
+
+/** Whether a Work changed in what the binding controller derives or corrects (not its finalizers). */
+function workChanged(before: KubeObject, after: KubeObject): boolean {
+  return (
+    bindingSpecChanged(before, after) ||
+    !jsonEqual((before as Work).status as JsonValue, (after as Work).status as JsonValue) ||
+    !jsonEqual(before.metadata.labels ?? {}, after.metadata.labels ?? {})
+  );
 }
 
 /** Whether a binding's spec (its generation) or its deletion changed between two versions. */

@@ -7,11 +7,17 @@
  * Overwrite it is adopted. Members that are not Ready are skipped and retried, and every member
  * request has a timeout, so a slow or dead member never holds the other clusters' Works.
  * The outcome is the Work's `Applied` condition.
+ *
+ * A Work is applied again when its spec, deletion or finalizers change, and when a member object it
+ * holds was changed or removed by someone else: its generation (or its presence, for kinds without
+ * one) in `status.manifestStatuses` differs from what this controller's last apply left. Status
+ * writes alone (its own `Applied` condition, member status the work-status controller reports) do
+ * not cost a member round trip.
  */
 import type { Cluster, Condition } from '../../api/flotilla/cluster.js';
 import { clusterDefinitionOrReadinessChanged, isClusterReady } from '../../api/flotilla/cluster.js';
-import { MANAGED_LABEL, memberResource, workCluster } from '../../api/flotilla/work.js';
-import type { Work } from '../../api/flotilla/work.js';
+import { EXECUTION_FINALIZER, MANAGED_LABEL, memberResource, workCluster } from '../../api/flotilla/work.js';
+import type { ManifestStatus, Work } from '../../api/flotilla/work.js';
 import type { KubeObject } from '../../api/meta.js';
 import { isNotFound } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
@@ -30,7 +36,6 @@ import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
 
-export const EXECUTION_FINALIZER = 'work.flotilla.io/execution';
 export const FIELD_MANAGER = 'flotilla';
 
 export interface ExecutionOptions {
@@ -54,6 +59,8 @@ export class ExecutionController implements Runnable, Reconciler {
   readonly #controller: Controller;
   /** Namespaces known to exist, per member client (forgotten when an apply says otherwise). */
   readonly #namespaces = new WeakMap<ApiClient, Set<string>>();
+  /** Per Work, the `memberVersions` its last successful apply left in the member. */
+  readonly #applied = new Map<string, string>();
 
   constructor(options: ExecutionOptions) {
     this.#o = options;
@@ -66,7 +73,10 @@ export class ExecutionController implements Runnable, Reconciler {
       clock: options.clock,
       log: options.log,
       sources: [
-        { informer: this.#works as unknown as Informer },
+        {
+          informer: this.#works as unknown as Informer,
+          relevant: (a: KubeObject, b: KubeObject) => this.#relevant(a as Work, b as Work),
+        },
         {
           informer: this.#clusters,
           keys: (c) => this.#works.byIndex('cluster', c.metadata.name ?? '').map(workKey),
@@ -84,9 +94,17 @@ export class ExecutionController implements Runnable, Reconciler {
     return this.#controller.start(signal);
   }
 
+  /** Whether a Work update needs a reconcile: a new definition, or member objects someone else changed. */
+  #relevant(a: Work, b: Work): boolean {
+    if (workDefinitionChanged(a, b)) return true;
+    const now = memberVersions(b.status?.manifestStatuses);
+    return now !== memberVersions(a.status?.manifestStatuses) && now !== this.#applied.get(workKey(b));
+  }
+
   async reconcile(key: string, signal: AbortSignal): Promise<Result> {
     const work = this.#works.get(key);
     const clusterName = work ? clusterOf(work) : '';
+    if (!work || work.metadata.deletionTimestamp) this.#applied.delete(key);
     if (!work || !clusterName) return done;
     const cluster = this.#clusters.get(clusterName);
     if (work.metadata.deletionTimestamp) {
@@ -110,12 +128,16 @@ export class ExecutionController implements Runnable, Reconciler {
     try {
       const member = await this.#o.members.clientFor(cluster, signal);
       const problems: string[] = [];
-      for (const m of work.spec.workload.manifests) {
-        const problem = await this.#timed(signal, (s) =>
+      const versions: string[] = [];
+      for (const [ordinal, m] of work.spec.workload.manifests.entries()) {
+        const outcome = await this.#timed(signal, (s) =>
           this.#applyToMember({ member, cluster }, { manifest: m, work }, s),
         );
-        if (problem) problems.push(problem);
+        if (typeof outcome === 'string') problems.push(outcome);
+        else versions.push(memberVersion(ordinal, outcome.metadata.generation, true));
       }
+      if (problems.length) this.#applied.delete(key);
+      else this.#applied.set(key, versions.join(','));
       condition = problems.length
         ? { type: 'Applied', status: 'False', reason: 'AppliedFailed', message: problems.join('; ') }
         : {
@@ -140,12 +162,12 @@ export class ExecutionController implements Runnable, Reconciler {
     return done;
   }
 
-  /** Applies one manifest; answers why it was not applied (a conflict), or undefined. */
+  /** Applies one manifest; answers the member's object, or why it was not applied (a conflict). */
   async #applyToMember(
     target: { member: ApiClient; cluster: Cluster },
     item: { manifest: KubeObject; work: Work },
     signal: AbortSignal,
-  ): Promise<string | undefined> {
+  ): Promise<KubeObject | string> {
     const { member, cluster } = target;
     const { manifest, work } = item;
     const ref = memberResource(cluster, manifest);
@@ -165,7 +187,7 @@ export class ExecutionController implements Runnable, Reconciler {
     )
       return `${manifest.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${name} already exists in ${cluster.metadata.name ?? ''} and is not managed by Flotilla (conflictResolution: Abort)`;
     try {
-      await member.patch(ref, name, {
+      return await member.patch(ref, name, {
         body: manifest,
         options: { type: 'apply', fieldManager: FIELD_MANAGER, force: true, signal: options.signal },
       });
@@ -173,7 +195,6 @@ export class ExecutionController implements Runnable, Reconciler {
       if (isNotFound(err) && ref.namespace) this.#namespaces.get(member)?.delete(ref.namespace);
       throw err;
     }
-    return undefined;
   }
 
   async #deleteFromMember(
@@ -255,6 +276,29 @@ export class ExecutionController implements Runnable, Reconciler {
       timeout.done();
     }
   }
+}
+
+/** Whether a Work's spec, deletion or finalizers changed between two versions. */
+function workDefinitionChanged(a: Work, b: Work): boolean {
+  return (
+    a.metadata.generation !== b.metadata.generation ||
+    a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp ||
+    (a.metadata.finalizers ?? []).join(',') !== (b.metadata.finalizers ?? []).join(',')
+  );
+}
+
+/**
+ * What the member holds of a Work's manifests, as far as re-applying goes: each object's generation,
+ * or only whether it exists for kinds without one. Member status is left out.
+ */
+function memberVersions(statuses: readonly ManifestStatus[] | undefined): string {
+  return (statuses ?? [])
+    .map((s) => memberVersion(s.identifier.ordinal, s.generation, s.health !== 'Unknown'))
+    .join(',');
+}
+
+function memberVersion(ordinal: number, generation: number | undefined, present: boolean): string {
+  return `${ordinal}:${generation !== undefined ? `g${generation}` : present ? 'present' : 'absent'}`;
 }
 
 function worksIn(work: Work): ResourceRef {

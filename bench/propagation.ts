@@ -35,6 +35,7 @@ const IN_FLIGHT = 32;
 const LIMIT_MS = Number(env('PROP_BENCH_LIMIT_S', '1800')) * 1000;
 const PACED_COUNT = Number(env('PROP_BENCH_PACED', '100'));
 const PACED_RATE = Number(env('PROP_BENCH_PACED_RATE', '2'));
+const PROGRESS_MS = Number(env('PROP_BENCH_PROGRESS_S', '30')) * 1000;
 
 type Row = Record<string, string | number>;
 
@@ -153,7 +154,13 @@ async function once(deployments: number): Promise<Row> {
       }),
     );
     const burst = Array.from({ length: deployments }, (_, i) => `app-${i}`);
-    await until(async () => Promise.resolve(burst.every(done)), LIMIT_MS);
+    const progress = reportProgress(
+      () => `${arrived.size} in members, ${applied.size} FullyApplied`,
+      sampler,
+    );
+    await until(async () => Promise.resolve(burst.every(done)), LIMIT_MS).finally(() =>
+      clearInterval(progress),
+    );
     const end = Math.max(...burst.map((n) => Math.max(arrived.get(n) ?? 0, applied.get(n) ?? 0)));
     const seconds = (end - t0) / 1000;
     const hubCpu = sampler.cpuSeconds() - cpuBefore;
@@ -221,4 +228,20 @@ function deployment(name: string, group: string): KubeObject {
       },
     },
   };
+}
+
+/** Every PROGRESS_MS, prints where the burst is: `what()`, the hub's CPU and RSS, this process's. */
+function reportProgress(what: () => string, hub: ReturnType<typeof sampleProcess>): NodeJS.Timeout {
+  const t0 = performance.now();
+  let last = { at: t0, hub: hub.cpuSeconds(), fleet: process.cpuUsage() };
+  return setInterval(() => {
+    const now = { at: performance.now(), hub: hub.cpuSeconds(), fleet: process.cpuUsage() };
+    const s = (now.at - last.at) / 1000;
+    const pct = (cpu: number) => `${round((cpu / s) * 100, 0)}%`;
+    const fleetCpu = (now.fleet.user + now.fleet.system - last.fleet.user - last.fleet.system) / 1e6;
+    process.stdout.write(
+      `    ${round((now.at - t0) / 1000, 0)} s: ${what()}; hub CPU ${pct(now.hub - last.hub)}, RSS ${round(hub.peakRssMiB(), 0)} MiB peak; fleet CPU ${pct(fleetCpu)}, RSS ${round(process.memoryUsage.rss() / 2 ** 20, 0)} MiB\n`,
+    );
+    last = now;
+  }, PROGRESS_MS);
 }

@@ -4,10 +4,13 @@
  * serving; stops when stdin closes or on SIGTERM. Usage: `hub-child.ts <sqlite|memory> [OPTIONS-JSON]`.
  * With FLOTILLA_BENCH_PROFILE=FILE, SIGUSR2 starts a CPU profile and the next SIGUSR2 writes it to
  * FILE (open it in Chrome DevTools), so a benchmark can profile just the phase it measures.
+ * With FLOTILLA_BENCH_HEAP=DIR, SIGWINCH writes a heap snapshot into DIR (to see what holds memory);
+ * with FLOTILLA_BENCH_MEMLOG_S=N, the hub prints its memory use (RSS, V8 heap, external) every N s.
  */
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
+import { writeHeapSnapshot } from 'node:v8';
 import { join } from 'node:path';
 import { startHub } from '../../src/cmd/hub.js';
 import type { HubOptions } from '../../src/cmd/hub.js';
@@ -53,3 +56,16 @@ if (profileFile) {
     })();
   });
 }
+
+const heapDir = process.env['FLOTILLA_BENCH_HEAP'];
+if (heapDir) process.on('SIGWINCH', () => writeHeapSnapshot(join(heapDir, `hub-${Date.now()}.heapsnapshot`)));
+
+const memlogS = Number(process.env['FLOTILLA_BENCH_MEMLOG_S'] ?? 0);
+if (memlogS > 0)
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const mib = (n: number) => Math.round(n / 2 ** 20);
+    process.stderr.write(
+      `    hub memory: RSS ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB (buffers ${mib(m.arrayBuffers)})\n`,
+    );
+  }, memlogS * 1000).unref();

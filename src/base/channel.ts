@@ -4,9 +4,10 @@
  *
  * Invariants: items are delivered in push order, each once; pushes after close are dropped.
  */
+import { Fifo } from './fifo.js';
+
 export class Channel<T> implements AsyncIterable<T> {
-  #items: T[] = [];
-  #head = 0;
+  readonly #items = new Fifo<T>();
   #closed = false;
   #error: unknown;
   #wake: (() => void) | undefined;
@@ -41,14 +42,8 @@ export class Channel<T> implements AsyncIterable<T> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (;;) {
-      if (this.#head < this.#items.length) {
-        const item = this.#items[this.#head] as T;
-        this.#head++;
-        if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-          this.#items = this.#items.slice(this.#head);
-          this.#head = 0;
-        }
-        yield item;
+      if (this.#items.length > 0) {
+        yield this.#items.shift() as T;
         continue;
       }
       if (this.#closed) {

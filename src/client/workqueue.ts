@@ -13,6 +13,7 @@
  *   abandoned, since their consumers are stopping too.
  */
 import type { Clock } from '../base/clock.js';
+import { Fifo } from '../base/fifo.js';
 import { TimerHeap } from '../base/timer-heap.js';
 import { ExponentialRateLimiter } from './rate-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -28,14 +29,14 @@ export interface WorkQueueOptions<T> {
 export class WorkQueue<T> {
   readonly #clock: Clock;
   readonly #limiter: RateLimiter<T>;
-  readonly #queue: T[] = [];
+  readonly #queue = new Fifo<T>();
   readonly #dirty = new Set<T>();
   readonly #processing = new Set<T>();
   readonly #delayed = new TimerHeap<T>();
   /** The one sleep pending for the earliest delayed add, if any. */
   #armed: { at: number; cancel: AbortController } | undefined;
   readonly #stop = new AbortController();
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new Fifo<() => void>();
 
   constructor(options: WorkQueueOptions<T>) {
     this.#clock = options.clock;
@@ -138,9 +139,7 @@ export class WorkQueue<T> {
     this.#stop.abort();
     this.#armed?.cancel.abort();
     this.#armed = undefined;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
+    for (let wake = this.#waiters.shift(); wake; wake = this.#waiters.shift()) wake();
   }
 
   #wakeOne(): void {

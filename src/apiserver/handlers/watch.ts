@@ -174,13 +174,22 @@ class EventView {
   }
 }
 
-const views = new WeakMap<StoreEvent, Map<ResourceInfo, EventView>>();
+/**
+ * Views of the most recent events only. The watchers that share a view are the live ones, which
+ * see an event within moments of each other; a watcher catching up on older history decodes again.
+ * (Keyed weakly by the event, views lived as long as the store kept the event in its history: in a
+ * simulated cluster's memory store that was minutes of decoded objects and encoded lines, most of
+ * the fleet's heap during a burst.)
+ */
+const views = new Map<StoreEvent, Map<ResourceInfo, EventView>>();
+const RECENT_VIEWS = 2048;
 
 function viewOf(info: ResourceInfo, ev: StoreEvent): EventView {
   let byInfo = views.get(ev);
   if (!byInfo) {
     byInfo = new Map();
     views.set(ev, byInfo);
+    if (views.size > RECENT_VIEWS) views.delete(views.keys().next().value as StoreEvent);
   }
   let view = byInfo.get(info);
   if (!view) {

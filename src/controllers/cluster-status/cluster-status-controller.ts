@@ -22,6 +22,7 @@ import type { ApiClient } from '../../client/api-client.js';
 import { discoverResources } from '../../client/discovery.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { CLUSTERS } from '../../client/flotilla-resources.js';
+import { stripManagedFields } from '../../client/informer.js';
 import type { Informer } from '../../client/informer.js';
 import type { MemberClients } from '../../client/member-clients.js';
 import { SharedInformers } from '../../client/shared-informers.js';
@@ -168,6 +169,7 @@ export class ClusterStatusController implements Runnable, Reconciler {
       client,
       clock: this.#o.clock,
       log: this.#log.child({ cluster: name }),
+      transform: stripManagedFields,
     });
     const state: MemberState = {
       client,

@@ -163,6 +163,7 @@ export class WorkStatusController implements Runnable, Reconciler {
       client,
       clock: this.#o.clock,
       log: this.#log.child({ cluster: name }),
+      transform: statusView,
     });
     void informers.start(stop.signal);
     const watch = { client, informers, stop, kinds: new Set<string>() };
@@ -194,4 +195,35 @@ export class WorkStatusController implements Runnable, Reconciler {
     this.#watches.get(name)?.stop.abort();
     this.#watches.delete(name);
   }
+}
+
+/**
+ * What this controller reads of a member object, and all its member caches keep: identity,
+ * generation, the Work annotation, the spec fields health depends on (`replicas`, `type`) and the
+ * status. Without templates, labels and managedFields, 100,000 member copies cost a fraction.
+ */
+function statusView<T extends KubeObject>(obj: T): T {
+  const { name, namespace, uid, resourceVersion, generation, deletionTimestamp } = obj.metadata;
+  const work = obj.metadata.annotations?.[WORK_ANNOTATION];
+  const spec = (obj as InterpretedObject).spec;
+  const view: InterpretedObject = {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    metadata: {
+      ...(name !== undefined ? { name } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(uid !== undefined ? { uid } : {}),
+      ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+      ...(generation !== undefined ? { generation } : {}),
+      ...(deletionTimestamp !== undefined ? { deletionTimestamp } : {}),
+      ...(work !== undefined ? { annotations: { [WORK_ANNOTATION]: work } } : {}),
+    },
+  };
+  if (spec) {
+    view.spec = {};
+    for (const field of ['replicas', 'type']) if (spec[field] !== undefined) view.spec[field] = spec[field];
+  }
+  const status = (obj as InterpretedObject).status;
+  if (status !== undefined) view.status = status;
+  return view as unknown as T;
 }

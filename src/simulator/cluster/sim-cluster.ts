@@ -131,8 +131,14 @@ export class SimCluster {
       .add('informers', this.informers)
       .add('garbage-collector', new GarbageCollector({ client: this.client, clock, log: this.#log }))
       .add('namespace', new NamespaceController({ client: this.client, clock, log: this.#log }))
-      // History is kept as the hub keeps it (5 minutes, at least 1,000 revisions), not forever.
-      .add('compactor', new Compactor(this.#o.store, { clock, logger: this.#log }));
+      // History is kept in memory, so for as long as kube-apiserver's watch cache keeps events
+      // (75 s; its etcd keeps 5 minutes on disk), at least 1,000 revisions: a watch can resume after
+      // a dropped connection, and a fleet of 100 clusters under a burst does not hold minutes of
+      // every object's old versions.
+      .add(
+        'compactor',
+        new Compactor(this.#o.store, { clock, logger: this.#log, interval: 15_000, retention: 75_000 }),
+      );
     for (const c of this.#components) manager.add(c.name, c.runnable);
     await manager.start(signal);
   }

@@ -238,9 +238,8 @@ function reportProgress(what: () => string, hub: ReturnType<typeof sampleProcess
     const now = { at: performance.now(), hub: hub.cpuSeconds(), fleet: process.cpuUsage() };
     const s = (now.at - last.at) / 1000;
     const pct = (cpu: number) => `${round((cpu / s) * 100, 0)}%`;
-    const fleetCpu = (now.fleet.user + now.fleet.system - last.fleet.user - last.fleet.system) / 1e6;
     process.stdout.write(
-      `    ${round((now.at - t0) / 1000, 0)} s: ${what()}; hub CPU ${pct(now.hub - last.hub)}, RSS ${round(hub.peakRssMiB(), 0)} MiB peak; fleet CPU ${pct(fleetCpu)}, RSS ${round(process.memoryUsage.rss() / 2 ** 20, 0)} MiB\n`,
+      `    ${round((now.at - t0) / 1000, 0)} s: ${what()}; hub CPU ${pct(now.hub - last.hub)}, RSS ${round(hub.peakRssMiB(), 0)} MiB peak; fleet CPU ${pct(cpuSecondsSince(last.fleet))}, RSS ${round(process.memoryUsage.rss() / 2 ** 20, 0)} MiB\n`,
     );
     last = now;
   }, PROGRESS_MS);

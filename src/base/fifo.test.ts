@@ -25,4 +25,15 @@ describe('Fifo', () => {
     while (q.length > 0) assert.equal(q.shift(), expected++);
     assert.equal(expected, next);
   });
+
+  it('clear drops every queued item', () => {
+    const q = new Fifo<number>();
+    for (let i = 0; i < 5000; i++) q.push(i);
+    for (let i = 0; i < 3000; i++) q.shift();
+    q.clear();
+    assert.equal(q.length, 0);
+    assert.equal(q.shift(), undefined);
+    q.push(7);
+    assert.equal(q.shift(), 7);
+  });
 });

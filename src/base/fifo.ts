@@ -16,6 +16,12 @@ export class Fifo<T> {
     this.#items.push(item);
   }
 
+  /** Drops every queued item. */
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
+  }
+
   /** Removes and answers the oldest item; `undefined` when empty. */
   shift(): T | undefined {
     if (this.#head >= this.#items.length) return undefined;

@@ -14,6 +14,7 @@
  * - Catch-up that falls below the compacted revision (before or during replay) ends the watch
  *   with `CompactedError`, like an etcd watch cancelled by compaction.
  */
+import { Fifo } from '../base/fifo.js';
 import type { StoreEvent, WatchOptions } from './store.js';
 import { CompactedError } from './store.js';
 
@@ -49,8 +50,7 @@ class Watcher implements AsyncIterableIterator<StoreEvent> {
   readonly #snapshot: number;
   #backlog: StoreEvent[] = [];
   #backlogHead = 0;
-  #live: StoreEvent[] = [];
-  #liveHead = 0;
+  readonly #live = new Fifo<StoreEvent>();
   /** Pending `next()` calls (more than one only if the consumer does not await each). */
   #waiters: Array<(r: IteratorResult<StoreEvent>) => void> = [];
   #error: Error | undefined;
@@ -91,7 +91,7 @@ class Watcher implements AsyncIterableIterator<StoreEvent> {
     this.#done = true;
     if (error !== undefined) this.#error = error;
     this.#backlog = [];
-    this.#live = [];
+    this.#live.clear();
     this.hub.detach(this);
     this.#cleanup?.();
     this.#cleanup = undefined;
@@ -138,19 +138,7 @@ class Watcher implements AsyncIterableIterator<StoreEvent> {
       }
       return event;
     }
-    if (this.#liveHead < this.#live.length) {
-      const event = this.#live[this.#liveHead];
-      this.#live[this.#liveHead++] = undefined as unknown as StoreEvent;
-      if (this.#liveHead === this.#live.length) {
-        this.#live = [];
-        this.#liveHead = 0;
-      } else if (this.#liveHead > 1024 && this.#liveHead * 2 > this.#live.length) {
-        this.#live = this.#live.slice(this.#liveHead);
-        this.#liveHead = 0;
-      }
-      return event;
-    }
-    return undefined;
+    return this.#live.shift();
   }
 
   /** Loads the next history batch; an empty or short batch means history up to snapshot is done. */

@@ -12,6 +12,7 @@
  * Scale with PROP_BENCH_CLUSTERS and PROP_BENCH_DEPLOYMENTS (e.g. 1000,10000).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,12 +171,17 @@ async function once(deployments: number): Promise<Row> {
     // With the burst in place, Deployments one at a time at a steady rate: the latency one change
     // sees in a loaded fleet (Karmada's SLI, measured at 0.1 creates/s), not the burst's queue.
     const paced = Array.from({ length: PACED_COUNT }, (_, i) => `paced-${i}`);
+    // The members and this measurement share one event loop: a long stall here (a full collection
+    // of the fleet's heap) delays what is recorded as arrival, whatever the hub did.
+    const fleetStalls = monitorEventLoopDelay({ resolution: 20 });
+    fleetStalls.enable();
     const p0 = performance.now();
     for (const [i, name] of paced.entries()) {
       await sleep(p0 + (i * 1000) / PACED_RATE - performance.now());
       await create(name, i);
     }
     await until(async () => Promise.resolve(paced.every(done)), LIMIT_MS);
+    fleetStalls.disable();
     stop.abort();
     await watching;
     const works = deployments * targets;
@@ -198,6 +204,7 @@ async function once(deployments: number): Promise<Row> {
       'paced p99 ms to members': toMembers(paced).p99Ms,
       'paced p50 ms to FullyApplied': toApplied(paced).p50Ms,
       'paced p99 ms to FullyApplied': toApplied(paced).p99Ms,
+      'paced fleet max stall ms': round(fleetStalls.max / 1e6, 0),
       'hub RSS MiB': round(sampler.peakRssMiB(), 0),
     };
   } finally {

@@ -15,10 +15,13 @@ import { join } from 'node:path';
 import { startHub } from '../../src/cmd/hub.js';
 import type { HubOptions } from '../../src/cmd/hub.js';
 import { noopLogger } from '../../src/base/logger.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT, limitHeapGrowth } from '../../src/cmd/heap-growth.js';
 
 const storage = process.argv[2] === 'memory' ? 'memory' : 'sqlite';
 /** More hub options, as JSON (e.g. `{"clusterStatus":{"probeIntervalMs":1000}}`). */
 const extra = JSON.parse(process.argv[3] ?? '{}') as Pick<HubOptions, 'clusterStatus' | 'failover'>;
+// As `flotilla hub` does; FLOTILLA_BENCH_HEAP_GROWTH=0 measures V8's own choice.
+limitHeapGrowth(Number(process.env['FLOTILLA_BENCH_HEAP_GROWTH'] ?? DEFAULT_HEAP_GROWTH_PERCENT));
 const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-hub-'));
 const hub = await startHub({ dataDir, host: '127.0.0.1', port: 0, storage, log: noopLogger, ...extra });
 process.stdout.write(

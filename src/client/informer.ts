@@ -12,12 +12,15 @@
  * - Handlers run synchronously, in event order, and must not throw (a throw is logged). Objects
  *   they receive and that `get`/`list`/`byIndex` return belong to the cache: never mutate them.
  * - Indexes (`addIndex`) are updated before handlers run, so a handler sees them current.
+ * - Cached objects share their short string values with every other informer of the process
+ *   (`StringInterner`): big caches hold one copy of each repeated name, reason and apiVersion.
  * - `start` may be called by several owners (shared informers): the first call runs the loop,
  *   later calls share its promise.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Clock } from '../base/clock.js';
 import { errorMessage } from '../base/errors.js';
+import { StringInterner } from '../base/intern.js';
 import type { Logger } from '../base/logger.js';
 import type { KubeObject } from '../api/meta.js';
 import { StatusError } from '../api/status.js';
@@ -57,6 +60,9 @@ export function stripManagedFields<T extends KubeObject>(obj: T): T {
   if (obj.metadata.managedFields !== undefined) delete obj.metadata.managedFields;
   return obj;
 }
+
+/** One table for every informer of the process, so caches of different resources share strings too. */
+const interner = new StringInterner();
 
 /** `namespace/name`, or `name` for cluster-scoped objects: the informer's cache key. */
 export function objectKey(obj: KubeObject): string {
@@ -267,7 +273,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   #transform(obj: T): T {
-    return this.#o.transform ? this.#o.transform(obj) : obj;
+    return interner.internDeep(this.#o.transform ? this.#o.transform(obj) : obj);
   }
 
   #unindex(key: string, obj: T): void {

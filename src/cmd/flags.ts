@@ -3,6 +3,7 @@
  */
 import { pino } from 'pino';
 import type { Logger } from '../base/logger.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap-growth.js';
 
 /** Bad flags or arguments: reported in one line, exit code 2. */
 export class UsageError extends Error {
@@ -38,6 +39,16 @@ export function count(flag: string, text: string): number {
   return Number(text);
 }
 
+/** `--heap-growth`'s value: a whole percentage 10–300, or 0 to leave the choice to V8. */
+export function heapGrowthPercent(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || (n !== 0 && (n < 10 || n > 300)))
+    throw new UsageError(
+      `--heap-growth must be 0 (V8's choice) or a percentage from 10 to 300, got "${text}"`,
+    );
+  return n;
+}
+
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /** `--log-level`'s value, checked. */
@@ -59,6 +70,7 @@ export const HUB_PROCESS_OPTIONS = {
   'data-dir': { type: 'string', default: '.flotilla' },
   listen: { type: 'string', default: '127.0.0.1:7443' },
   'log-level': { type: 'string', default: 'info' },
+  'heap-growth': { type: 'string', default: String(DEFAULT_HEAP_GROWTH_PERCENT) },
   'cluster-probe-interval': { type: 'string', default: '10' },
   'cluster-grace-period': { type: 'string', default: '40' },
   'cluster-eviction-delay': { type: 'string', default: '60' },

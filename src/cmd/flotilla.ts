@@ -10,6 +10,7 @@ import {
   UsageError,
   buildLogger,
   clusterHealthOptions,
+  heapGrowthPercent,
   rebalanceOptions,
   count,
   parseListen,
@@ -17,6 +18,7 @@ import {
 } from './flags.js';
 import { runJoin, runUnjoin } from './join-command.js';
 import { HubStoppedError, startHub } from './hub.js';
+import { HEAP_GROWTH_HELP, limitHeapGrowth } from './heap-growth.js';
 import { runExplain } from './explain-command.js';
 import { runSim } from './sim-command.js';
 import { runUp } from './up-command.js';
@@ -58,7 +60,7 @@ Flags:
   --history-retention S     seconds of change history kept for watches and lists (default 300)
   --compaction-interval S   seconds between history compactions (default 60)
   --history-min-revisions N revisions always kept, whatever their age (default 1000)
-${CLUSTER_HEALTH_HELP}`;
+${HEAP_GROWTH_HELP}${CLUSTER_HEALTH_HELP}`;
 
 async function runHub(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -82,6 +84,7 @@ async function runHub(args: string[]): Promise<number> {
   if (values.storage !== 'sqlite' && values.storage !== 'memory')
     throw new UsageError(`--storage must be sqlite or memory, got "${values.storage}"`);
   const log = buildLogger(values['log-level']);
+  limitHeapGrowth(heapGrowthPercent(values['heap-growth']));
   const stop = new AbortController();
   const stopped = new Promise<void>((resolve) => {
     const onSignal = (): void => {

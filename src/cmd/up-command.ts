@@ -21,12 +21,14 @@ import {
   UsageError,
   buildLogger,
   clusterHealthOptions,
+  heapGrowthPercent,
   rebalanceOptions,
   logLevel,
   parseListen,
 } from './flags.js';
 import { fleetSpec } from './sim-command.js';
 import { startUp } from './up.js';
+import { HEAP_GROWTH_HELP, limitHeapGrowth } from './heap-growth.js';
 import type { RunningUp, UpStep } from './up.js';
 
 export const UP_HELP = `Usage: flotilla up [--clusters N | --fleet FILE] [--data-dir DIR] [--listen HOST:PORT]
@@ -44,7 +46,7 @@ Flags:
   --listen HOST:PORT    the hub's address (default 127.0.0.1:7443); the fleet listens on the next
                         port and its clusters on the ports after it (port 0 = any free ports)
   --log-level LEVEL     trace|debug|info|warn|error (default info), written to DIR/flotilla.log
-${CLUSTER_HEALTH_HELP}`;
+${HEAP_GROWTH_HELP}${CLUSTER_HEALTH_HELP}`;
 
 const STEPS: Record<UpStep, { doing: string; done: (n: number) => string }> = {
   fleet: { doing: 'starting the simulated fleet', done: (n) => `${n} simulated cluster(s) started` },
@@ -74,8 +76,10 @@ export async function runUp(args: string[]): Promise<number> {
   const level = logLevel(values['log-level']);
   const clusterStatus = clusterHealthOptions(values);
   const rebalance = rebalanceOptions(values);
+  const heapGrowth = heapGrowthPercent(values['heap-growth']);
   const spec = await resolveFleet(dir, values);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  limitHeapGrowth(heapGrowth);
   const log = buildLogger(level, join(dir, 'flotilla.log'));
   const out = new Progress(process.stdout, {
     terminal: process.stdout.isTTY && !process.env['NO_COLOR'],

@@ -123,6 +123,11 @@ describe('flotilla up', () => {
       [['--log-level', 'loud'], /--log-level must be one of/],
       [['--rebalance-delay', '0'], /--rebalance-delay must be a positive number of seconds, got "0"/],
       [['--rebalance-timeout', 'soon'], /--rebalance-timeout must be a positive number of seconds/],
+      [
+        ['--heap-growth', '5'],
+        /--heap-growth must be 0 \(V8's choice\) or a percentage from 10 to 300, got "5"/,
+      ],
+      [['--heap-growth', 'lots'], /--heap-growth must be 0/],
       [['--bogus'], /Unknown option '--bogus'/],
       [['--clusters', '2'], /already holds a fleet of 3 cluster\(s\) \(us-east-1,us-west-1,eu-west-1\)/],
     ];

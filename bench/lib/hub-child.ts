@@ -6,6 +6,8 @@
  * FILE (open it in Chrome DevTools), so a benchmark can profile just the phase it measures.
  * With FLOTILLA_BENCH_HEAP=DIR, SIGWINCH writes a heap snapshot into DIR (to see what holds memory);
  * with FLOTILLA_BENCH_MEMLOG_S=N, the hub prints its memory use (RSS, V8 heap, external) every N s.
+ * The heap grows as `flotilla hub`'s default `--heap-growth` lets it; FLOTILLA_BENCH_HEAP_GROWTH=P
+ * sets another percentage (0 = V8's own choice) to compare.
  */
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -20,7 +22,6 @@ import { DEFAULT_HEAP_GROWTH_PERCENT, limitHeapGrowth } from '../../src/cmd/heap
 const storage = process.argv[2] === 'memory' ? 'memory' : 'sqlite';
 /** More hub options, as JSON (e.g. `{"clusterStatus":{"probeIntervalMs":1000}}`). */
 const extra = JSON.parse(process.argv[3] ?? '{}') as Pick<HubOptions, 'clusterStatus' | 'failover'>;
-// As `flotilla hub` does; FLOTILLA_BENCH_HEAP_GROWTH=0 measures V8's own choice.
 limitHeapGrowth(Number(process.env['FLOTILLA_BENCH_HEAP_GROWTH'] ?? DEFAULT_HEAP_GROWTH_PERCENT));
 const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-hub-'));
 const hub = await startHub({ dataDir, host: '127.0.0.1', port: 0, storage, log: noopLogger, ...extra });

@@ -27,8 +27,6 @@ export async function spawnHub(storage: 'sqlite' | 'memory', options: object = {
   const child = spawn(
     process.execPath,
     [
-      // e.g. FLOTILLA_BENCH_NODE_ARGS="--max-semi-space-size=64" to try V8 settings on the hub
-      ...(process.env['FLOTILLA_BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''),
       '--import',
       'tsx',
       join(dirname(fileURLToPath(import.meta.url)), 'hub-child.ts'),

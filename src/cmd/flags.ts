@@ -79,6 +79,11 @@ export const HUB_PROCESS_OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+/** The help line of `--heap-growth` (hub and up). */
+export const HEAP_GROWTH_HELP = `  --heap-growth PCT     how far the heap may grow past its live data before a full garbage
+                        collection, in percent: 10-300 (default ${DEFAULT_HEAP_GROWTH_PERCENT}; 0 = V8's choice)
+`;
+
 /** Their help lines for member health. */
 export const CLUSTER_HEALTH_HELP = `  --cluster-probe-interval S  seconds between health probes of each member (default 10)
   --cluster-grace-period S    seconds a Ready member may fail probes before NotReady (default 40)

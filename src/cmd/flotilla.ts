@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import {
   CLUSTER_HEALTH_HELP,
+  HEAP_GROWTH_HELP,
   CommandError,
   HUB_PROCESS_OPTIONS,
   UsageError,
@@ -18,7 +19,7 @@ import {
 } from './flags.js';
 import { runJoin, runUnjoin } from './join-command.js';
 import { HubStoppedError, startHub } from './hub.js';
-import { HEAP_GROWTH_HELP, limitHeapGrowth } from './heap-growth.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { runExplain } from './explain-command.js';
 import { runSim } from './sim-command.js';
 import { runUp } from './up-command.js';

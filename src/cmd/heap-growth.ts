@@ -1,18 +1,13 @@
 /**
  * How far the hub process lets V8's heap grow past its live data before the next full collection.
  * V8 picks the factor itself, up to 4× on a machine with this much memory: a hub with 800 MiB of
- * caches then sits at 2–3 GiB RSS, almost all of it garbage not yet collected. Capping the factor
+ * caches then sits at 2–3 GiB RSS, much of it garbage not yet collected. Capping the factor
  * trades some collector CPU for a footprint that follows the live data (`--heap-growth`).
  */
 import { setFlagsFromString } from 'node:v8';
 
 /** The default: the heap grows to at most twice its live data between full collections. */
 export const DEFAULT_HEAP_GROWTH_PERCENT = 100;
-
-/** The help line of `--heap-growth` (hub and up). */
-export const HEAP_GROWTH_HELP = `  --heap-growth PCT     how far the heap may grow past its live data before a full garbage
-                        collection, in percent: 10-300 (default ${DEFAULT_HEAP_GROWTH_PERCENT}; 0 = V8's choice)
-`;
 
 /** Applies `percent` to this process (0 leaves V8's heuristic alone). */
 export function limitHeapGrowth(percent: number): void {

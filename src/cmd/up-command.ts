@@ -17,6 +17,7 @@ import { FleetSpecError, parseFleetSpec } from '../simulator/fleet/fleet-spec.js
 import type { FleetSpec } from '../simulator/fleet/fleet-spec.js';
 import {
   CLUSTER_HEALTH_HELP,
+  HEAP_GROWTH_HELP,
   HUB_PROCESS_OPTIONS,
   UsageError,
   buildLogger,
@@ -28,7 +29,7 @@ import {
 } from './flags.js';
 import { fleetSpec } from './sim-command.js';
 import { startUp } from './up.js';
-import { HEAP_GROWTH_HELP, limitHeapGrowth } from './heap-growth.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import type { RunningUp, UpStep } from './up.js';
 
 export const UP_HELP = `Usage: flotilla up [--clusters N | --fleet FILE] [--data-dir DIR] [--listen HOST:PORT]

@@ -26,6 +26,7 @@ import { startSim } from '../src/cmd/sim.js';
 import { generatedFleet } from '../src/simulator/fleet/fleet-spec.js';
 import { joinFleet, sampleProcess, until } from './lib/fleet.js';
 import { spawnHub } from './lib/hub-process.js';
+import { requestCounts, requestsBetween } from './lib/request-counts.js';
 import { latencyStats, printTable, round, writeResult } from './lib/report.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -153,6 +154,7 @@ export async function runFailover(): Promise<void> {
           rescheduled.set(name, performance.now());
       }
     })().catch(() => undefined);
+    const requestsBefore = await requestCounts(client);
     hub.startProfile(); // the hub profiles the failover only
     const faultAt = performance.now();
     for (const c of down) sim.fleet.faults.apply(c, { kind: 'down' });
@@ -165,6 +167,13 @@ export async function runFailover(): Promise<void> {
     stop.abort();
     await Promise.all([watchClusters, watchBindings]);
     await hub.endProfile();
+    const requests = requestsBetween(requestsBefore, await requestCounts(client));
+    process.stdout.write(
+      `  hub requests during the failover: ${Object.entries(requests)
+        .slice(0, 12)
+        .map(([k, n]) => `${k}: ${n}`)
+        .join(', ')}\n`,
+    );
 
     const since = (m: Map<string, number>): number[] => [...m.values()].map((t) => (t - faultAt) / 1000);
     const stats = (m: Map<string, number>): Record<string, number> => {
@@ -197,6 +206,7 @@ export async function runFailover(): Promise<void> {
       stages: rows,
       goal: { budgetS: budget, worstS: round(worst, 2), met: worst <= budget },
       hubPeakRssMiB: round(sampler.peakRssMiB(), 0),
+      hubRequests: requests,
     });
     process.stdout.write(`results: ${file}\n`);
   } finally {

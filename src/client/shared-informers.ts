@@ -45,13 +45,7 @@ export class SharedInformers {
     resource: ResourceRef,
     filter: InformerFilter = {},
   ): Informer<T> {
-    const key = [
-      resource.apiVersion,
-      resource.plural,
-      resource.namespace ?? '',
-      filter.labelSelector ?? '',
-      filter.fieldSelector ?? '',
-    ].join('|');
+    const key = keyOf(resource, filter);
     let informer = this.#informers.get(key);
     if (!informer) {
       informer = new Informer({ ...this.#o, resource, ...filter });
@@ -59,6 +53,14 @@ export class SharedInformers {
       if (this.#signal) this.#running.push(informer.start(this.#signal));
     }
     return informer as unknown as Informer<T>;
+  }
+
+  /**
+   * The shared informer of all of `resource` if some controller made one already, else undefined:
+   * for a reader that would rather not add a watch (and a cache) of its own when one exists.
+   */
+  existing(resource: ResourceRef): Informer | undefined {
+    return this.#informers.get(keyOf(resource, {}));
   }
 
   /** Starts every informer (now and later ones); resolves when `signal` aborts and all have stopped. */
@@ -77,4 +79,14 @@ export class SharedInformers {
     for (const informer of this.#informers.values()) if (!(await informer.waitForSync(signal))) return false;
     return true;
   }
+}
+
+function keyOf(resource: ResourceRef, filter: InformerFilter): string {
+  return [
+    resource.apiVersion,
+    resource.plural,
+    resource.namespace ?? '',
+    filter.labelSelector ?? '',
+    filter.fieldSelector ?? '',
+  ].join('|');
 }

@@ -17,9 +17,8 @@ import type { Logger } from '../../base/logger.js';
 import { StatusError, unauthorized } from '../../api/status.js';
 import type { ApiRequest, ApiResponse } from '../request.js';
 import { jsonResponse } from '../request.js';
-import { parseRoute } from '../router.js';
-import type { Route } from '../router.js';
 import type { ApiMetrics } from './metrics.js';
+import { requestLabels } from './metrics.js';
 
 const MAX_BODY = 3 * 1024 * 1024;
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/livez', '/version']);
@@ -99,7 +98,7 @@ export class HttpServer {
       return;
     }
     const inner = this.#o.innerPath?.(url.pathname) ?? url.pathname;
-    const { verb, resource } = classify(req.method ?? 'GET', inner, url.searchParams);
+    const { verb, resource } = requestLabels(req.method ?? 'GET', inner, url.searchParams);
     let response: ApiResponse;
     try {
       if (!PUBLIC_PATHS.has(inner) && !this.#authenticated(req)) throw unauthorized();
@@ -199,29 +198,6 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
     chunks.push(buf);
   }
   return chunks.length === 0 ? undefined : Buffer.concat(chunks);
-}
-
-/** The metric labels of a request: kube's verb names and the resource (or the path for non-resource URLs). */
-function classify(method: string, path: string, query: URLSearchParams): { verb: string; resource: string } {
-  let route: Route;
-  try {
-    route = parseRoute(path);
-  } catch {
-    return { verb: method.toLowerCase(), resource: 'invalid-path' };
-  }
-  if (route.type !== 'resource')
-    return { verb: method.toLowerCase(), resource: route.type === 'other' ? path : 'discovery' };
-  const resource = route.subresource ? `${route.plural}/${route.subresource}` : route.plural;
-  const w = query.get('watch');
-  const collection = route.name === undefined;
-  const verbs: Record<string, string> = {
-    GET: collection ? (w === 'true' || w === '1' ? 'watch' : 'list') : 'get',
-    POST: 'create',
-    PUT: 'update',
-    PATCH: 'patch',
-    DELETE: collection ? 'deletecollection' : 'delete',
-  };
-  return { verb: verbs[method] ?? method.toLowerCase(), resource };
 }
 
 /** Resolves when `res` can take more data or has closed; leaves no listener behind. */

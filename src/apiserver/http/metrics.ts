@@ -2,6 +2,7 @@
  * Prometheus metrics of the API server, named after kube-apiserver's: request counts and latencies
  * by verb/resource/code, open watches, and storage operation latency.
  */
+import { StatusError } from '../../api/status.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type {
   KeyValue,
@@ -12,6 +13,9 @@ import type {
   TxnResult,
   WatchOptions,
 } from '../../storage/store.js';
+import type { ApiRequest, ApiResponse } from '../request.js';
+import { parseRoute } from '../router.js';
+import type { Route } from '../router.js';
 
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -72,5 +76,57 @@ export function instrumentStore(store: Store, metrics: ApiMetrics): Store {
     watch: (prefix: string, options: WatchOptions): AsyncIterable<StoreEvent> => store.watch(prefix, options),
     compact: (rev: number) => time('compact', () => store.compact(rev)),
     close: () => store.close(),
+  };
+}
+
+/** The metric labels of a request: kube's verb names and the resource (or the path for non-resource URLs). */
+export function requestLabels(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): { verb: string; resource: string } {
+  let route: Route;
+  try {
+    route = parseRoute(path);
+  } catch {
+    return { verb: method.toLowerCase(), resource: 'invalid-path' };
+  }
+  if (route.type !== 'resource')
+    return { verb: method.toLowerCase(), resource: route.type === 'other' ? path : 'discovery' };
+  const resource = route.subresource ? `${route.plural}/${route.subresource}` : route.plural;
+  const w = query.get('watch');
+  const collection = route.name === undefined;
+  const verbs: Record<string, string> = {
+    GET: collection ? (w === 'true' || w === '1' ? 'watch' : 'list') : 'get',
+    POST: 'create',
+    PUT: 'update',
+    PATCH: 'patch',
+    DELETE: collection ? 'deletecollection' : 'delete',
+  };
+  return { verb: verbs[method] ?? method.toLowerCase(), resource };
+}
+
+/**
+ * Wraps the API server's `handle` so requests that never cross HTTP (the hub's own controllers,
+ * through a local transport) are counted in `apiserver_request_total` too, as kube-apiserver counts
+ * its loopback clients' requests.
+ */
+export function countedHandle<R extends ApiRequest>(
+  handle: (req: R) => Promise<ApiResponse>,
+  metrics: ApiMetrics,
+): (req: R) => Promise<ApiResponse> {
+  return async (req) => {
+    const { verb, resource } = requestLabels(req.method, req.path, req.query);
+    let code = 500;
+    try {
+      const res = await handle(req);
+      code = res.status;
+      return res;
+    } catch (err) {
+      if (err instanceof StatusError) code = err.code;
+      throw err;
+    } finally {
+      metrics.requests.inc({ verb, resource, code: String(code) });
+    }
   };
 }

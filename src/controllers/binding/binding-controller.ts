@@ -147,7 +147,10 @@ export class BindingController implements Runnable, Reconciler {
       return done;
     }
     const found = await this.#template(binding, signal);
-    if (!found) return requeueAfter(10_000); // the template's kind is not served (yet)
+    // Not served (yet): look again later. Gone: the template informer brings the binding back if
+    // it appears, and the binding's deletion removes its Works if it does not.
+    if (found === 'kind not served') return requeueAfter(10_000);
+    if (found === 'gone') return done;
     const { template, ref: templateRef } = found;
     const wanted = new Set<string>();
     const divided = binding.spec.placement?.replicaScheduling?.replicaSchedulingType === 'Divided';
@@ -266,30 +269,34 @@ export class BindingController implements Runnable, Reconciler {
     ];
   }
 
-  /** The binding's template and where it lives (undefined: gone, or its kind is not served). */
+  /** The binding's template and where it lives, or why there is none. */
   async #template(
     binding: ResourceBinding,
     signal: AbortSignal,
-  ): Promise<{ template: KubeObject; ref: ResourceRef } | undefined> {
+  ): Promise<{ template: KubeObject; ref: ResourceRef } | 'gone' | 'kind not served'> {
     const { apiVersion, kind, namespace, name } = binding.spec.resource;
     const resource = await this.#kindsServed.resolve(apiVersion, kind, signal);
-    if (!resource) return undefined;
+    if (!resource) return 'kind not served';
     const informer = this.#watchTemplates(apiVersion, kind, resource.plural);
     const ref = { apiVersion, plural: resource.plural, ...(namespace ? { namespace } : {}) };
-    // The shared cache, unless it has not caught up with a template created a moment ago.
-    const cached = informer.hasSynced ? informer.get(namespace ? `${namespace}/${name}` : name) : undefined;
-    if (cached) return { template: { ...cached, apiVersion, kind }, ref };
+    // The shared cache once it is filled: a template it has not caught up with yet brings the
+    // binding back through the informer's onAdd.
+    if (informer.hasSynced) {
+      const cached = informer.get(namespace ? `${namespace}/${name}` : name);
+      return cached ? { template: { ...cached, apiVersion, kind }, ref } : 'gone';
+    }
     try {
       return { template: { ...(await this.#o.client.get(ref, name, { signal })), apiVersion, kind }, ref };
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      if (isNotFound(err)) return 'gone';
       throw err;
     }
   }
 
   /**
-   * The shared informer of a template kind; its templates bring their binding back when their
-   * content changes (not when only their status does: that is this controller's own write).
+   * The shared informer of a template kind; its templates bring their binding back when they
+   * appear and when their content changes (not when only their status does: that is this
+   * controller's own write).
    */
   #watchTemplates(apiVersion: string, kind: string, plural: string): Informer {
     const informer = this.#o.informers.informer({ apiVersion, plural });
@@ -302,6 +309,7 @@ export class BindingController implements Runnable, Reconciler {
       this.#controller.enqueue(bindingKey(ns ? 'rb' : 'crb', ns, name));
     };
     informer.addHandlers({
+      onAdd: enqueue,
       onUpdate: (before, after) => {
         const { status: _b, metadata: mb, ...restBefore } = before as KubeObject & { status?: unknown };
         const { status: _a, metadata: ma, ...restAfter } = after as KubeObject & { status?: unknown };

@@ -21,6 +21,7 @@ import type { ApiClient } from '../../client/api-client.js';
 import { resourceForKind } from '../../client/discovery.js';
 import type { ApiResource } from '../../client/discovery.js';
 import type { ResourceRef } from '../../client/resource-path.js';
+import type { SharedInformers } from '../../client/shared-informers.js';
 import { Controller } from '../../runtime/controller.js';
 import { done } from '../../runtime/reconciler.js';
 import type { Reconciler, Result } from '../../runtime/reconciler.js';
@@ -41,6 +42,8 @@ export interface GarbageCollectorOptions {
   resyncMs?: number;
   /** Resources never collected, as `plural` or `plural.group` (default: events). */
   ignoredResources?: readonly string[];
+  /** The process's shared informers, read instead of a watch of its own where one exists. */
+  informers?: SharedInformers;
 }
 
 type OwnerState = 'absent' | 'solid' | 'waiting';
@@ -66,6 +69,7 @@ export class GarbageCollector implements Runnable, Reconciler {
       log: this.#log,
       resyncMs: options.resyncMs ?? 30_000,
       ignored: new Set(options.ignoredResources ?? ['events', 'events.events.k8s.io']),
+      ...(options.informers ? { shared: options.informers } : {}),
       handlers: {
         onUpsert: (resource, obj) => this.#onUpsert(resource, obj),
         onDelete: (_resource, obj) => this.#onDelete(obj),

@@ -10,6 +10,8 @@ import type { ApiClient } from '../../client/api-client.js';
 import { discoverResources, preferredResources, supports } from '../../client/discovery.js';
 import type { ApiResource } from '../../client/discovery.js';
 import { Informer } from '../../client/informer.js';
+import type { InformerHandlers } from '../../client/informer.js';
+import type { SharedInformers } from '../../client/shared-informers.js';
 
 /** Receives every object change of every monitored resource. */
 export interface MonitorHandlers {
@@ -27,6 +29,11 @@ export interface MonitorOptions {
   resyncMs: number;
   /** `plural.group` (or `plural` for core) of resources never watched. */
   ignored: ReadonlySet<string>;
+  /**
+   * The process's shared informers: a resource some controller already watches is read from its
+   * shared informer instead of a second watch and cache of its own.
+   */
+  shared?: SharedInformers;
 }
 
 interface Monitor {
@@ -121,6 +128,14 @@ export class ResourceMonitors {
   }
 
   #startMonitor(id: string, resource: ApiResource, signal: AbortSignal): void {
+    const shared = this.#o.shared?.existing({ apiVersion: resource.apiVersion, plural: resource.plural });
+    if (shared) {
+      const stop = new AbortController();
+      shared.addHandlers(this.#handlersFor(resource, stop.signal));
+      this.#monitors.set(id, { resource, informer: shared, stop, running: Promise.resolve() });
+      this.#o.log.debug({ resource: id }, 'monitoring resource through its shared informer');
+      return;
+    }
     const informer = new Informer({
       client: this.#o.client,
       resource: { apiVersion: resource.apiVersion, plural: resource.plural },
@@ -128,17 +143,28 @@ export class ResourceMonitors {
       log: this.#o.log,
       transform: metadataOnly,
     });
-    const { handlers } = this.#o;
-    informer.addHandlers({
-      onAdd: (obj) => handlers.onUpsert(resource, obj),
-      onUpdate: (_old, obj) => handlers.onUpsert(resource, obj),
-      onDelete: (obj) => handlers.onDelete(resource, obj),
-    });
     const stop = new AbortController();
+    informer.addHandlers(this.#handlersFor(resource, stop.signal));
     const both = AbortSignal.any([signal, stop.signal]);
     const running = informer.start(both);
     this.#monitors.set(id, { resource, informer, stop, running });
     this.#o.log.debug({ resource: id }, 'monitoring resource');
+  }
+
+  /** The collector's handlers for `resource`, silent once `stopped` (a shared informer keeps them). */
+  #handlersFor(resource: ApiResource, stopped: AbortSignal): InformerHandlers<KubeObject> {
+    const { handlers } = this.#o;
+    return {
+      onAdd: (obj) => {
+        if (!stopped.aborted) handlers.onUpsert(resource, obj);
+      },
+      onUpdate: (_old, obj) => {
+        if (!stopped.aborted) handlers.onUpsert(resource, obj);
+      },
+      onDelete: (obj) => {
+        if (!stopped.aborted) handlers.onDelete(resource, obj);
+      },
+    };
   }
 }
 

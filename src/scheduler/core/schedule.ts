@@ -175,7 +175,7 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
       clusters = divideReplicas({
         strategy,
         replicas: unit.replicas,
-        candidates: selected.map((s) => divisionCandidate(s, ctx, strategy)),
+        candidates: divisionCandidates(selected, ctx, strategy),
         previous: unit.previous,
         fresh: input.fresh,
         uid: unit.uid,
@@ -238,16 +238,21 @@ function sortedByName(clusters: readonly Cluster[]): readonly Cluster[] {
   return sorted;
 }
 
-function divisionCandidate(
-  s: ScoredCluster,
+/** What the division needs of each selected cluster: room, and its static weight when weighted so. */
+function divisionCandidates(
+  selected: readonly ScoredCluster[],
   ctx: CycleContext,
   strategy: DivisionStrategy,
-): DivisionCandidate {
-  const candidate: DivisionCandidate = { name: s.name, allocatable: ctx.available(s.cluster) };
-  if (strategy !== 'StaticWeight') return candidate;
+): DivisionCandidate[] {
+  if (strategy !== 'StaticWeight')
+    return selected.map((s) => ({ name: s.name, allocatable: ctx.available(s.cluster) }));
   const rules = ctx.unit.placement.replicaScheduling?.weightPreference?.staticWeightList;
-  if (!rules) return { ...candidate, weight: 1 };
-  return { ...candidate, weight: staticWeight(rules, s.cluster) };
+  const weightOf = rules ? staticWeigher(rules) : () => 1;
+  return selected.map((s) => ({
+    name: s.name,
+    allocatable: ctx.available(s.cluster),
+    weight: weightOf(s.cluster),
+  }));
 }
 
 /** Weights by cluster, per static weight list (by content: each binding has its own copy). */
@@ -255,8 +260,8 @@ const staticWeights = new Map<string, WeakMap<Cluster, number>>();
 const STATIC_WEIGHT_LISTS = 1024;
 const staticWeightKeys = new WeakMap<readonly StaticClusterWeight[], string>();
 
-/** The largest weight of the rules `cluster` matches (0 when none). */
-function staticWeight(rules: readonly StaticClusterWeight[], cluster: Cluster): number {
+/** Weighs clusters by `rules`: the largest weight of the rules a cluster matches (0 when none). */
+function staticWeigher(rules: readonly StaticClusterWeight[]): (cluster: Cluster) => number {
   let key = staticWeightKeys.get(rules);
   if (key === undefined) staticWeightKeys.set(rules, (key = JSON.stringify(rules)));
   let weights = staticWeights.get(key);
@@ -264,14 +269,17 @@ function staticWeight(rules: readonly StaticClusterWeight[], cluster: Cluster): 
     if (staticWeights.size >= STATIC_WEIGHT_LISTS) staticWeights.clear();
     staticWeights.set(key, (weights = new WeakMap()));
   }
-  let weight = weights.get(cluster);
-  if (weight === undefined) {
-    weight = 0;
-    for (const rule of rules)
-      if (clusterMatchesAffinity(cluster, rule.targetCluster)) weight = Math.max(weight, rule.weight);
-    weights.set(cluster, weight);
-  }
-  return weight;
+  const known = weights;
+  return (cluster) => {
+    let weight = known.get(cluster);
+    if (weight === undefined) {
+      weight = 0;
+      for (const rule of rules)
+        if (clusterMatchesAffinity(cluster, rule.targetCluster)) weight = Math.max(weight, rule.weight);
+      known.set(cluster, weight);
+    }
+    return weight;
+  };
 }
 
 /** Karmada's FitError text: "0/3 clusters are available: 1 cluster(s) …, 2 cluster(s) …." */

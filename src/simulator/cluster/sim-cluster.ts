@@ -129,7 +129,10 @@ export class SimCluster {
     const { clock } = this.#o;
     const manager = new Manager({ log: this.#log })
       .add('informers', this.informers)
-      .add('garbage-collector', new GarbageCollector({ client: this.client, clock, log: this.#log }))
+      .add(
+        'garbage-collector',
+        new GarbageCollector({ client: this.client, clock, log: this.#log, informers: this.informers }),
+      )
       .add('namespace', new NamespaceController({ client: this.client, clock, log: this.#log }))
       // History is kept in memory, so for as long as kube-apiserver's watch cache keeps events
       // (75 s; its etcd keeps 5 minutes on disk), at least 1,000 revisions: a watch can resume after

@@ -11,6 +11,12 @@ describeStoreConformance('SqliteStore :memory:', () => Promise.resolve(SqliteSto
 describeStoreConformance('SqliteStore (small batches)', () =>
   Promise.resolve(SqliteStore.open(':memory:', { catchUpBatch: 7, compactBatch: 2 })),
 );
+describeStoreConformance('SqliteStore (latest values of 2 keys in memory)', () =>
+  Promise.resolve(SqliteStore.open(':memory:', { latestCacheKeys: 2 })),
+);
+describeStoreConformance('SqliteStore (no latest values in memory)', () =>
+  Promise.resolve(SqliteStore.open(':memory:', { latestCacheKeys: 0 })),
+);
 
 describe('SqliteStore on disk', () => {
   let dir = '';
@@ -125,6 +131,10 @@ describe('SqliteStore group commit', () => {
       (await s.range('/k/')).kvs.map((x) => x.key),
       ['/k/a', '/k/c'],
     );
+    // Reads and guards after the rolled-back batch see what was committed, not what was tried.
+    assert.deepEqual(await s.get('/k/c'), kv('/k/c', 'c', [2, 2]));
+    assert.equal((await s.update('/k/c', 'c2', 2)).succeeded, true);
+    assert.deepEqual(await s.get('/k/c'), kv('/k/c', 'c2', [2, 3]));
     await s.close();
   });
 

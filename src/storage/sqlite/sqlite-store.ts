@@ -16,6 +16,9 @@
  * Invariants:
  * - Every write reads the key's current row (the guard), appends to `log` and updates `current`, in
  *   an IMMEDIATE transaction. `current` always equals "newest non-tombstone row per key".
+ * - Latest values of recently used keys are also kept in memory (latest-cache.ts), for current
+ *   reads and write guards; each commit updates them, which is exact because this process is the
+ *   only writer. Writes earlier in the same transaction are seen through the transaction's own map.
  * - Group commit: a write arriving when none has been made this event-loop turn commits at once, on
  *   its own. Writes arriving after it in the same turn (many requests read from sockets in one poll
  *   phase, many controller workers) queue and commit together in one transaction at the turn's end
@@ -43,6 +46,7 @@ import type Database from 'better-sqlite3';
 import { asError } from '../../base/errors.js';
 import { prefixEnd, rangeStart } from '../key-order.js';
 import { PageCountCache } from '../page-count-cache.js';
+import { LatestCache } from './latest-cache.js';
 import type {
   KeyValue,
   RangeOptions,
@@ -66,6 +70,8 @@ export interface SqliteStoreOptions extends OpenDatabaseOptions {
   catchUpBatch?: number;
   /** Revisions compacted per transaction (default 10,000). */
   compactBatch?: number;
+  /** Keys whose latest value is kept in memory for reads and write guards (default 8,192; 0 = none). */
+  latestCacheKeys?: number;
 }
 
 const COMPACT_KEY = 'compact_revision';
@@ -84,6 +90,9 @@ interface QueuedWrite extends Write {
 /** What one write of a transaction did: written at `revision`, or its guard failed at `revision`. */
 type WriteOutcome = { revision: number } & ({ prev: KeyValue | undefined } | { done: Applied });
 
+/** Keys whose latest value the store keeps in memory by default (about 3 KB each for Works). */
+const DEFAULT_LATEST_CACHE_KEYS = 8192;
+
 /** Writes per batch transaction; a longer queue commits in several. */
 const MAX_BATCH = 256;
 
@@ -94,6 +103,7 @@ export class SqliteStore implements Store {
   readonly #hub: WatchHub;
   readonly #compactBatch: number;
   readonly #counts = new PageCountCache();
+  readonly #latest: LatestCache;
   /** Reads each guard and applies the writes in order; created once because wrapping costs per call. */
   readonly #writeTxn: Database.Transaction<(writes: readonly Write[]) => WriteOutcome[]>;
   readonly #compactTxn: Database.Transaction<(from: number, to: number) => void>;
@@ -105,13 +115,17 @@ export class SqliteStore implements Store {
   private constructor(db: Database.Database, options: SqliteStoreOptions) {
     this.#db = db;
     this.#q = new SqliteQueries(db);
+    this.#latest = new LatestCache(options.latestCacheKeys ?? DEFAULT_LATEST_CACHE_KEYS);
     this.#writeTxn = db.transaction((writes: readonly Write[]): WriteOutcome[] => {
       let revision = this.#rev;
+      // Keys written earlier in this transaction: the cache learns them only once it commits.
+      const written = new Map<string, KeyValue | undefined>();
       return writes.map(({ key, apply }) => {
-        const prev = this.#q.latest(key);
+        const prev = written.has(key) ? written.get(key) : this.#latestOf(key);
         const done = apply(prev, revision + 1);
         if (done === undefined) return { prev, revision };
         revision++;
+        written.set(key, done.event.type === 'delete' ? undefined : done.kv);
         return { done, revision };
       });
     });
@@ -157,8 +171,17 @@ export class SqliteStore implements Store {
   get(key: string, options: { revision?: number } = {}): Promise<KeyValue | undefined> {
     return settle(() => {
       const revision = this.#readRevision(options.revision);
-      return revision === this.#rev ? this.#q.latest(key) : this.#q.at(key, revision);
+      return revision === this.#rev ? this.#latestOf(key) : this.#q.at(key, revision);
     });
+  }
+
+  /** The key's latest value, from the cache when it holds the key. */
+  #latestOf(key: string): KeyValue | undefined {
+    const cached = this.#latest.get(key);
+    if (cached !== 'miss') return cached;
+    const kv = this.#q.latest(key);
+    this.#latest.set(key, kv);
+    return kv;
   }
 
   range(prefix: string, options: RangeOptions = {}): Promise<RangeResult> {
@@ -310,7 +333,9 @@ export class SqliteStore implements Store {
           : { succeeded: false, revision: o.revision, kv: o.prev };
       }
       this.#rev = o.revision;
-      this.#hub.publish(o.done.event);
+      const { event } = o.done;
+      this.#latest.set(event.kv.key, event.type === 'delete' ? undefined : o.done.kv);
+      this.#hub.publish(event);
       return { succeeded: true, revision: o.revision, kv: o.done.kv };
     });
   }

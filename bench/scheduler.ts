@@ -19,6 +19,7 @@ import { HttpsTransport } from '../src/client/https-transport.js';
 import { schedule } from '../src/scheduler/core/schedule.js';
 import { CLUSTERS, RESOURCE_BINDINGS } from '../src/scheduler/binding-refs.js';
 import { unitFromBinding } from '../src/scheduler/framework/unit.js';
+import { sampleProcess } from './lib/fleet.js';
 import { spawnHub } from './lib/hub-process.js';
 import { latencyStats, printTable, round, writeResult } from './lib/report.js';
 
@@ -187,6 +188,8 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
       }
     })();
     hub.startProfile(); // the hub profiles the measured phase only
+    const sampler = sampleProcess(hub.pid);
+    const cpu0 = sampler.cpuSeconds();
     const t0 = performance.now();
     let next = 0;
     await Promise.all(
@@ -203,6 +206,8 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
       await new Promise((r) => setTimeout(r, 100));
     stop.abort();
     await watching;
+    const hubCpuS = sampler.cpuSeconds() - cpu0;
+    sampler.stop();
     await hub.endProfile();
     const end = Math.max(...decided.values());
     const latencies = [...decided].map(([name, at]) => at - (acked.get(name) ?? at));
@@ -216,6 +221,9 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
       'p50 ms': lat.p50Ms,
       'p99 ms': lat.p99Ms,
       unschedulable: failed,
+      // What the hub spent on each binding (create, decision, its writes and everything they set
+      // off): steadier across runs than the rate, which the machine's speed moves too.
+      'hub CPU ms/binding': round((hubCpuS * 1000) / Math.max(1, decided.size), 2),
     };
   } finally {
     await hub.stop();

@@ -55,7 +55,7 @@ export function round(v: number, digits = 3): number {
 /** Prints rows as an aligned text table. */
 export function printTable(title: string, rows: readonly Record<string, string | number>[]): void {
   if (rows.length === 0) return;
-  const cols = Object.keys(rows[0] ?? {});
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))]; // rows may add columns of their own
   const cell = (v: string | number | undefined): string => (typeof v === 'number' ? fmt(v) : (v ?? ''));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]): string =>

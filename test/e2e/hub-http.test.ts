@@ -105,6 +105,8 @@ describe('hub HTTPS edge', () => {
     assert.match(r.text, /apiserver_request_total\{verb="get",resource="configmaps",code="404"\} \d+/);
     assert.match(r.text, /apiserver_request_duration_seconds_bucket/);
     assert.match(r.text, /flotilla_storage_operation_duration_seconds_bucket\{le="[^"]+",operation="get"\}/);
+    // The hub's own controllers reach the API server without HTTP; their requests count too.
+    assert.match(r.text, /apiserver_request_total\{verb="list",resource="resourcebindings",code="200"\} \d+/);
   });
 
   it('reuses the CA, token and data when restarted on the same directory', async () => {

@@ -80,7 +80,7 @@ export interface HubOptions {
  * Member status changes within this window make one Work status write; Work changes within it make
  * one binding status write (and one template status write).
  */
-const WORK_STATUS_BATCH_MS = 1000;
+const WORK_STATUS_BATCH_MS = 200;
 
 /** The hub was stopped before it became active. */
 export class HubStoppedError extends Error {

@@ -26,7 +26,7 @@ import { startSim } from '../src/cmd/sim.js';
 import { generatedFleet } from '../src/simulator/fleet/fleet-spec.js';
 import { joinFleet, sampleProcess, until } from './lib/fleet.js';
 import { spawnHub } from './lib/hub-process.js';
-import { latencyStats, printTable, round, writeResult } from './lib/report.js';
+import { forceGc, latencyStats, printTable, round, writeResult } from './lib/report.js';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
 const CLUSTER_COUNT = Number(env('PROP_BENCH_CLUSTERS', '100'));
@@ -172,7 +172,11 @@ async function once(deployments: number): Promise<Row> {
     // sees in a loaded fleet (Karmada's SLI, measured at 0.1 creates/s), not the burst's queue.
     const paced = Array.from({ length: PACED_COUNT }, (_, i) => `paced-${i}`);
     // The members and this measurement share one event loop: a long stall here (a full collection
-    // of the fleet's heap) delays what is recorded as arrival, whatever the hub did.
+    // of the fleet's heap) delays what is recorded as arrival, whatever the hub did. With 100
+    // clusters' objects (about 2 GiB live at 10,000) such a collection pauses 0.1-2 s and comes
+    // every 15-120 s, so whether one fell in this phase's 50 s was chance. The simulator's heap
+    // (this process only; the hub's is untouched) is collected first, and the stall still recorded.
+    forceGc();
     const fleetStalls = monitorEventLoopDelay({ resolution: 20 });
     fleetStalls.enable();
     const p0 = performance.now();

@@ -8,7 +8,8 @@
  *   a watch).
  * Goals: >= 5,000 bindings/s in-process and >= 500/s through the API at 100 clusters.
  * Scale with SCHED_BENCH_WORKLOADS (default 10000) and SCHED_BENCH_CLUSTERS (default 100,1000);
- * SCHED_BENCH_API=0 skips the API runs. With FLOTILLA_BENCH_PROFILE=FILE the hub writes a CPU
+ * SCHED_BENCH_STRATEGIES (e.g. duplicated,static-weights) picks strategies; SCHED_BENCH_API=0 skips the
+ * API runs. With FLOTILLA_BENCH_PROFILE=FILE the hub writes a CPU
  * profile of each API run's measured phase to FILE (the last run's survives).
  */
 import type { ResourceBinding } from '../src/api/flotilla/binding.js';
@@ -22,10 +23,12 @@ import { unitFromBinding } from '../src/scheduler/framework/unit.js';
 import { sampleProcess } from './lib/fleet.js';
 import { spawnHub } from './lib/hub-process.js';
 import { latencyStats, printTable, round, writeResult } from './lib/report.js';
+import { requestCounts, requestsBetween } from './lib/request-counts.js';
 
 const WORKLOADS = Number(process.env['SCHED_BENCH_WORKLOADS'] ?? 10_000);
 const WITH_API = process.env['SCHED_BENCH_API'] !== '0';
 const CLUSTER_COUNTS = (process.env['SCHED_BENCH_CLUSTERS'] ?? '100,1000').split(',').map(Number);
+const STRATEGIES = process.env['SCHED_BENCH_STRATEGIES']?.split(',');
 const IN_FLIGHT = 32;
 const REGIONS = ['us-east', 'us-west', 'eu-west', 'eu-central', 'ap-south'];
 
@@ -187,6 +190,7 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
         // the watch ends when the run is over
       }
     })();
+    const requestsBefore = await requestCounts(client);
     hub.startProfile(); // the hub profiles the measured phase only
     const sampler = sampleProcess(hub.pid);
     const cpu0 = sampler.cpuSeconds();
@@ -209,6 +213,12 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
     const hubCpuS = sampler.cpuSeconds() - cpu0;
     sampler.stop();
     await hub.endProfile();
+    // Writes per binding: the bench's create, the scheduler's patches and Events, anything else.
+    const requests = requestsBetween(requestsBefore, await requestCounts(client));
+    const writes = Object.entries(requests)
+      .filter(([key]) => /^(create|update|patch|delete) /.test(key))
+      .reduce((sum, [, n]) => sum + n, 0);
+    process.stdout.write(`  hub requests (${strategy}): ${JSON.stringify(requests)}\n`);
     const end = Math.max(...decided.values());
     const latencies = [...decided].map(([name, at]) => at - (acked.get(name) ?? at));
     const lat = latencyStats(latencies);
@@ -224,6 +234,7 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
       // What the hub spent on each binding (create, decision, its writes and everything they set
       // off): steadier across runs than the rate, which the machine's speed moves too.
       'hub CPU ms/binding': round((hubCpuS * 1000) / Math.max(1, decided.size), 2),
+      'hub writes/binding': round(writes / Math.max(1, decided.size), 2),
     };
   } finally {
     await hub.stop();
@@ -235,14 +246,14 @@ export async function runScheduler(): Promise<void> {
   const rows: Row[] = [];
   for (const n of CLUSTER_COUNTS) {
     const clusters = Array.from({ length: n }, (_, i) => cluster(i));
-    for (const strategy of Object.keys(PLACEMENTS)) {
+    for (const strategy of STRATEGIES ?? Object.keys(PLACEMENTS)) {
       rows.push(inProcess(clusters, strategy));
       process.stdout.write(
         `  in-process ${n} clusters ${strategy}: ${rows.at(-1)?.['bindings/s']} bindings/s\n`,
       );
     }
     if (!WITH_API) continue;
-    for (const strategy of Object.keys(PLACEMENTS)) {
+    for (const strategy of STRATEGIES ?? Object.keys(PLACEMENTS)) {
       rows.push(await throughApi(clusters, strategy));
       process.stdout.write(
         `  hub API ${n} clusters ${strategy}: ${rows.at(-1)?.['bindings/s']} bindings/s\n`,

@@ -33,15 +33,23 @@ export interface LocalServer {
 
 const NEVER = new AbortController().signal;
 
-/** Wraps `server.handle` as a `Transport`; requests run as `user` (default `system:controllers`). */
-export function localTransport(server: LocalServer, user = 'system:controllers'): Transport {
+/**
+ * Wraps `server.handle` as a `Transport`; requests run as `user` (default `system:controllers`)
+ * and carry `userAgent`, whose product name becomes the field manager of their writes (kube's
+ * `kube-controller-manager`, `kube-scheduler`) unless a request names one.
+ */
+export function localTransport(
+  server: LocalServer,
+  user = 'system:controllers',
+  userAgent = 'flotilla-controller-manager',
+): Transport {
   return {
     async request(req): Promise<TransportResponse> {
       const res = await server.handle({
         method: req.method,
         path: req.path,
         query: req.query ?? new URLSearchParams(),
-        headers: lowerCased(req.headers ?? {}),
+        headers: { 'user-agent': userAgent, ...lowerCased(req.headers ?? {}) },
         ...(req.body !== undefined ? { body: Buffer.from(req.body) } : {}),
         // What an HTTP client would send, as a copy: the server keeps and changes what it is
         // given, the caller keeps its own.

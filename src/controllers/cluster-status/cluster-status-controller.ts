@@ -1,6 +1,7 @@
 /**
  * The cluster-status controller (push mode): every `probeIntervalMs` it asks each member's
- * `/readyz`, and while the member answers reads its version (`/version`), the APIs it serves
+ * `/readyz`, and while the member answers reads its version (`/version`); the reconciles that
+ * node and pod changes cause in between reuse the last probe. It also reads the APIs it serves
  * (discovery, refreshed every `discoveryIntervalMs`) and node and resource summaries from
  * informers on the member's nodes and pods (never repeated full lists). The Ready condition
  * follows health.ts (grace period before NotReady/Unknown), and unhealthy clusters get the
@@ -71,6 +72,8 @@ interface MemberState {
   nodes: Informer<NodeLike>;
   pods: Informer<PodLike>;
   lastSuccessMs: number;
+  /** The last probe: reused by the reconciles that pod and node changes cause until the next is due. */
+  probed?: { atMs: number; probe: ProbeOutcome; version?: string };
   discoveredAtMs?: number;
   enablements?: ClusterStatus['apiEnablements'];
 }
@@ -124,9 +127,10 @@ export class ClusterStatusController implements Runnable, Reconciler {
     let member: MemberState | undefined;
     let probe: ProbeOutcome;
     let version: string | undefined;
+    let probedAtMs = now;
     try {
       member = await this.#member(cluster, signal);
-      ({ probe, version } = await this.#probe(member, signal));
+      ({ probe, version, atMs: probedAtMs } = await this.#probeIfDue(member, { interval, signal }));
     } catch (err) {
       if (signal.aborted) throw err;
       probe = { kind: 'unreachable', message: errorMessage(err) };
@@ -139,7 +143,7 @@ export class ClusterStatusController implements Runnable, Reconciler {
       nowMs: now,
       graceMs: this.#o.gracePeriodMs ?? 40_000,
     });
-    if (probe.kind === 'ready' && member) member.lastSuccessMs = now;
+    if (probe.kind === 'ready' && member) member.lastSuccessMs = probedAtMs;
     const status = await this.#statusOf(cluster, { ready, version, member, probe, signal });
     const { taints, nextMs } = healthTaints(cluster.spec?.taints ?? [], {
       ready,
@@ -154,7 +158,8 @@ export class ClusterStatusController implements Runnable, Reconciler {
         reason: ready.reason ?? 'ClusterReady',
         message: ready.message ?? '',
       });
-    return requeueAfter(nextMs === undefined ? interval : Math.max(0, Math.min(interval, nextMs - now)));
+    const nextProbeMs = probedAtMs + interval;
+    return requeueAfter(Math.max(0, Math.min(nextProbeMs, nextMs ?? nextProbeMs) - now));
   }
 
   /** The member's client and watchers, (re)built when its credentials change. */
@@ -194,6 +199,24 @@ export class ClusterStatusController implements Runnable, Reconciler {
     this.#members.get(name)?.stop.abort();
     this.#members.delete(name);
     this.#reported.delete(name);
+  }
+
+  /** The member's last probe if it is younger than `interval`, else a new one (kept for the next calls). */
+  async #probeIfDue(
+    member: MemberState,
+    at: { interval: number; signal: AbortSignal },
+  ): Promise<NonNullable<MemberState['probed']>> {
+    const now = this.#o.clock.now();
+    if (member.probed && now - member.probed.atMs < at.interval) return member.probed;
+    let outcome: { probe: ProbeOutcome; version?: string };
+    try {
+      outcome = await this.#probe(member, at.signal);
+    } catch (err) {
+      if (at.signal.aborted) throw err;
+      outcome = { probe: { kind: 'unreachable', message: errorMessage(err) } };
+    }
+    member.probed = { atMs: now, ...outcome };
+    return member.probed;
   }
 
   async #probe(member: MemberState, signal: AbortSignal): Promise<{ probe: ProbeOutcome; version?: string }> {

@@ -54,6 +54,16 @@ describe('summarize', () => {
     });
   });
 
+  it('summarises the same pods again alike, and a replaced pod by its new requests', () => {
+    const nodes = [node('n1')];
+    const kept = pod('a', { node: 'n1', cpu: '1' });
+    const first = summarize(nodes, [kept, pod('b', { node: 'n1', cpu: '1' })]);
+    assert.deepEqual(summarize(nodes, [kept, pod('b', { node: 'n1', cpu: '1' })]), first);
+    const resized = summarize(nodes, [kept, pod('b', { node: 'n1', cpu: '2' })]);
+    assert.equal(resized.resourceSummary.allocated?.['cpu'], '3');
+    assert.equal(first.resourceSummary.allocated?.['cpu'], '2');
+  });
+
   it('reports nothing for a cluster without nodes', () => {
     assert.deepEqual(summarize([], []), {
       nodeSummary: { totalNum: 0, readyNum: 0 },

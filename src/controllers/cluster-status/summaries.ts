@@ -33,7 +33,21 @@ export interface Summaries {
   resourceSummary: ResourceSummary;
 }
 
-/** The summaries of a member with `nodes` and `pods`. */
+/**
+ * Requests of each pod object seen: a summary is recomputed about once a second per member while
+ * its pods change, over all of them, and informers replace a changed pod rather than edit it, so
+ * a pod's requests are parsed once instead of at every summary (during a failover that parsing was
+ * 2.6% of the hub's CPU).
+ */
+const requestsOf = new WeakMap<PodLike, Readonly<ResourceAmounts>>();
+
+function requestsOfPod(p: PodLike): Readonly<ResourceAmounts> {
+  let requests = requestsOf.get(p);
+  if (requests === undefined) requestsOf.set(p, (requests = podRequests(p)));
+  return requests;
+}
+
+/** The summaries of a member with `nodes` and `pods` (objects never changed once passed here). */
 export function summarize(nodes: readonly NodeLike[], pods: readonly PodLike[]): Summaries {
   const ready = new Map<string, NodeLike>();
   for (const n of nodes)
@@ -51,7 +65,7 @@ export function summarize(nodes: readonly NodeLike[], pods: readonly PodLike[]):
     const phase = p.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') continue;
     const node = p.spec?.nodeName;
-    const requests = podRequests(p);
+    const requests = requestsOfPod(p);
     if (!node) addResourceAmounts(allocating, requests);
     else {
       const onNode = used.get(node);

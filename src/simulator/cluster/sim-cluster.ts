@@ -76,7 +76,14 @@ export class SimCluster {
       kubernetesVersion: options.spec.kubernetesVersion,
       ...(options.admission ? { admission: options.admission } : {}),
     });
-    this.client = new ApiClient(localTransport(this.server, 'system:kube-controller-manager'));
+    // Writes show kube's manager name, as a real cluster's controllers' do.
+    this.client = new ApiClient(
+      localTransport(
+        this.server,
+        'system:kube-controller-manager',
+        `kube-controller-manager/${options.spec.kubernetesVersion} (linux/amd64) kubernetes/flotilla-sim`,
+      ),
+    );
     // No member component reads managedFields; caching pods without them halves their memory.
     this.informers = new SharedInformers({
       client: this.client,

@@ -5,7 +5,7 @@
  * Recording never blocks or fails the caller: writes happen in the background, one at a time per
  * event, and failures are logged. `flush()` resolves once every recorded event is written (tests).
  */
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { Clock } from '../base/clock.js';
 import { rfc3339Seconds } from '../base/clock.js';
 import { errorMessage } from '../base/errors.js';
@@ -49,6 +49,21 @@ interface Seen {
 
 const EVENTS = { apiVersion: 'v1', plural: 'events' } as const;
 
+/** Below the millisecond in an Event name: 5 hex digits, from a point chosen at random per process. */
+const SEQUENCE_SPAN = 0x100000;
+let sequence = randomInt(SEQUENCE_SPAN);
+
+/**
+ * An Event name as client-go makes one, `<object>.<hex time>`: the clock's milliseconds, then a
+ * per-process sequence, so names are unique in a process and, with the random start, practically
+ * across hub replicas, without a random read per Event (which was 1.4% of the hub's CPU while it
+ * scheduled 10,000 bindings).
+ */
+function eventName(object: string, nowMs: number): string {
+  sequence = (sequence + 1) % SEQUENCE_SPAN;
+  return `${object}.${Math.floor(nowMs).toString(16)}${sequence.toString(16).padStart(5, '0')}`;
+}
+
 /** Writes Events through `client`. */
 export class EventRecorder {
   readonly #o: EventRecorderOptions;
@@ -76,7 +91,7 @@ export class EventRecorder {
       seen.count++;
     } else {
       seen = {
-        name: `${meta.name ?? 'unknown'}.${randomBytes(8).toString('hex')}`,
+        name: eventName(meta.name ?? 'unknown', this.#o.clock.now()),
         namespace: meta.namespace ?? 'default',
         count: 1,
         firstTimestamp: now,

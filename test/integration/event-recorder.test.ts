@@ -69,6 +69,18 @@ describe('EventRecorder', () => {
     assert.match(backOff.metadata.name ?? '', /^web-1\.[0-9a-f]{16}$/);
   });
 
+  it('names each Event uniquely, after the object and the time, as client-go does', async () => {
+    const { client, recorder } = await setup();
+    for (let i = 0; i < 50; i++) recorder.record(pod, { type: 'Normal', reason: `R${i}`, message: 'm' });
+    await recorder.flush();
+    const names = (await client.list({ apiVersion: 'v1', plural: 'events', namespace: 'default' })).items.map(
+      (e) => e.metadata.name ?? '',
+    );
+    assert.equal(new Set(names).size, 50);
+    const ms = Date.UTC(2026, 0, 1).toString(16);
+    for (const name of names) assert.match(name, new RegExp(`^web-1\\.${ms}[0-9a-f]{5}$`));
+  });
+
   it('records nothing when disabled', async () => {
     const { client, recorder } = await setup(false);
     recorder.record(pod, { type: 'Normal', reason: 'Started', message: 'Started container app' });

@@ -9,7 +9,8 @@
  * change sees in a loaded fleet, which is what Karmada's published P99 measures). Peak hub RSS over
  * both. Deployments have 0 replicas: this measures the control plane, not the simulated kubelets.
  * Goals (issue 5, at 10,000 Deployments): paced p99 < 1 s to every member; hub RSS < 2 GiB.
- * Scale with PROP_BENCH_CLUSTERS and PROP_BENCH_DEPLOYMENTS (e.g. 1000,10000).
+ * Scale with PROP_BENCH_CLUSTERS and PROP_BENCH_DEPLOYMENTS (e.g. 1000,10000). With
+ * FLOTILLA_BENCH_FLEET_PROFILE=FILE, this process (the fleet) is CPU-profiled in the paced phase.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -26,6 +27,7 @@ import { startSim } from '../src/cmd/sim.js';
 import { generatedFleet } from '../src/simulator/fleet/fleet-spec.js';
 import { joinFleet, sampleProcess, until } from './lib/fleet.js';
 import { spawnHub } from './lib/hub-process.js';
+import { startSelfProfile } from './lib/self-profile.js';
 import { forceGc, latencyStats, printTable, round, writeResult } from './lib/report.js';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
@@ -177,6 +179,7 @@ async function once(deployments: number): Promise<Row> {
     // every 15-120 s, so whether one fell in this phase's 50 s was chance. The simulator's heap
     // (this process only; the hub's is untouched) is collected first, and the stall still recorded.
     forceGc();
+    const endFleetProfile = await startSelfProfile();
     const fleetStalls = monitorEventLoopDelay({ resolution: 20 });
     fleetStalls.enable();
     const p0 = performance.now();
@@ -186,6 +189,7 @@ async function once(deployments: number): Promise<Row> {
     }
     await until(async () => Promise.resolve(paced.every(done)), LIMIT_MS);
     fleetStalls.disable();
+    await endFleetProfile();
     stop.abort();
     await watching;
     const works = deployments * targets;

@@ -36,7 +36,17 @@ export interface NodeAgentOptions {
   /** The node as the shared informer has it (to notice conditions others changed). */
   cached: () => KubeObject | undefined;
   recorder?: EventRecorder | undefined;
+  /** Uniform in [0, 1), for the jitter of renewals and reports (default `Math.random`). */
+  random?: () => number;
 }
+
+/**
+ * How much later than its period a renewal or report may come, as a fraction of the period: kubelet
+ * runs both loops with this jitter, so nodes started together drift apart instead of writing in
+ * lockstep (in a fleet of 100 simulated clusters, 200 nodes renewing at the same instant stalled
+ * the process for a fifth of a second every 10 s).
+ */
+const JITTER = 0.04;
 
 /** Registration, lease and status of one node. */
 export class NodeAgent {
@@ -145,7 +155,7 @@ export class NodeAgent {
     }
     this.#announce(previous, conditions);
     this.#conditions = conditions;
-    this.#statusDueAt = now + this.#o.timing.statusReportMs;
+    this.#statusDueAt = now + this.#jittered(this.#o.timing.statusReportMs);
   }
 
   /** Kubelet's node events: `Starting` after a (re)start, one per condition that turned healthy. */
@@ -174,6 +184,11 @@ export class NodeAgent {
     }
   }
 
+  /** `periodMs` plus up to `JITTER` of it. */
+  #jittered(periodMs: number): number {
+    return periodMs * (1 + JITTER * (this.#o.random ?? Math.random)());
+  }
+
   async #renewLease(signal: AbortSignal): Promise<void> {
     const now = this.#o.clock.now();
     const spec = {
@@ -188,7 +203,7 @@ export class NodeAgent {
       } else {
         this.#lease = await this.#createOrAdopt(spec, signal);
       }
-      this.#leaseDueAt = now + this.#o.timing.leaseRenewMs;
+      this.#leaseDueAt = now + this.#jittered(this.#o.timing.leaseRenewMs);
     } catch (err) {
       // A stale or missing copy: forget it so the next beat re-reads or re-creates the lease.
       if (isConflict(err) || isNotFound(err)) this.#lease = undefined;

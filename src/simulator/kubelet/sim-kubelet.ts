@@ -58,6 +58,7 @@ export class SimKubelet implements Runnable {
         timing: this.#timing,
         cached: () => this.#nodes.get(spec.name),
         recorder,
+        random: options.random ?? Math.random,
       });
       this.#agents.set(spec.name, agent);
       this.#slots.set(spec.name, {

@@ -27,7 +27,7 @@ import { startSim } from '../src/cmd/sim.js';
 import { generatedFleet } from '../src/simulator/fleet/fleet-spec.js';
 import { joinFleet, sampleProcess, until } from './lib/fleet.js';
 import { spawnHub } from './lib/hub-process.js';
-import { startSelfProfile } from './lib/self-profile.js';
+import { startCpuProfile } from './lib/cpu-profile.js';
 import { forceGc, latencyStats, printTable, round, writeResult } from './lib/report.js';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
@@ -179,7 +179,7 @@ async function once(deployments: number): Promise<Row> {
     // every 15-120 s, so whether one fell in this phase's 50 s was chance. The simulator's heap
     // (this process only; the hub's is untouched) is collected first, and the stall still recorded.
     forceGc();
-    const endFleetProfile = await startSelfProfile();
+    const endFleetProfile = await startCpuProfile(process.env['FLOTILLA_BENCH_FLEET_PROFILE']);
     const fleetStalls = monitorEventLoopDelay({ resolution: 20 });
     fleetStalls.enable();
     const p0 = performance.now();

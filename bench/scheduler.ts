@@ -8,9 +8,9 @@
  *   a watch).
  * Goals: >= 5,000 bindings/s in-process and >= 500/s through the API at 100 clusters.
  * Scale with SCHED_BENCH_WORKLOADS (default 10000) and SCHED_BENCH_CLUSTERS (default 100,1000);
- * SCHED_BENCH_STRATEGIES (e.g. duplicated,static-weights) picks strategies; SCHED_BENCH_API=0 skips the
- * API runs. With FLOTILLA_BENCH_PROFILE=FILE the hub writes a CPU
- * profile of each API run's measured phase to FILE (the last run's survives).
+ * SCHED_BENCH_STRATEGIES (e.g. duplicated,static-weights) picks strategies; SCHED_BENCH_API=0 skips
+ * the API runs. With FLOTILLA_BENCH_PROFILE=FILE the hub writes a CPU profile of each API run's
+ * measured phase to FILE (the last run's survives).
  */
 import type { ResourceBinding } from '../src/api/flotilla/binding.js';
 import type { Cluster } from '../src/api/flotilla/cluster.js';
@@ -23,12 +23,11 @@ import { unitFromBinding } from '../src/scheduler/framework/unit.js';
 import { sampleProcess } from './lib/fleet.js';
 import { spawnHub } from './lib/hub-process.js';
 import { latencyStats, printTable, round, writeResult } from './lib/report.js';
-import { requestCounts, requestsBetween } from './lib/request-counts.js';
+import { requestCounts, requestsBetween, writeCount } from './lib/request-counts.js';
 
 const WORKLOADS = Number(process.env['SCHED_BENCH_WORKLOADS'] ?? 10_000);
 const WITH_API = process.env['SCHED_BENCH_API'] !== '0';
 const CLUSTER_COUNTS = (process.env['SCHED_BENCH_CLUSTERS'] ?? '100,1000').split(',').map(Number);
-const STRATEGIES = process.env['SCHED_BENCH_STRATEGIES']?.split(',');
 const IN_FLIGHT = 32;
 const REGIONS = ['us-east', 'us-west', 'eu-west', 'eu-central', 'ap-south'];
 
@@ -119,6 +118,8 @@ function binding(i: number, placement: Placement): ResourceBinding {
     },
   };
 }
+
+const STRATEGIES = process.env['SCHED_BENCH_STRATEGIES']?.split(',') ?? Object.keys(PLACEMENTS);
 
 interface Row {
   [k: string]: string | number;
@@ -215,9 +216,7 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
     await hub.endProfile();
     // Writes per binding: the bench's create, the scheduler's patches and Events, anything else.
     const requests = requestsBetween(requestsBefore, await requestCounts(client));
-    const writes = Object.entries(requests)
-      .filter(([key]) => /^(create|update|patch|delete) /.test(key))
-      .reduce((sum, [, n]) => sum + n, 0);
+    const writes = writeCount(requests);
     process.stdout.write(`  hub requests (${strategy}): ${JSON.stringify(requests)}\n`);
     const end = Math.max(...decided.values());
     const latencies = [...decided].map(([name, at]) => at - (acked.get(name) ?? at));
@@ -243,17 +242,22 @@ async function throughApi(clusters: readonly Cluster[], strategy: string): Promi
 
 /** Runs the benchmark; prints and records it. */
 export async function runScheduler(): Promise<void> {
+  const unknown = STRATEGIES.filter((s) => !(s in PLACEMENTS));
+  if (unknown.length > 0)
+    throw new Error(
+      `SCHED_BENCH_STRATEGIES: unknown ${unknown.join(', ')}; known: ${Object.keys(PLACEMENTS).join(', ')}`,
+    );
   const rows: Row[] = [];
   for (const n of CLUSTER_COUNTS) {
     const clusters = Array.from({ length: n }, (_, i) => cluster(i));
-    for (const strategy of STRATEGIES ?? Object.keys(PLACEMENTS)) {
+    for (const strategy of STRATEGIES) {
       rows.push(inProcess(clusters, strategy));
       process.stdout.write(
         `  in-process ${n} clusters ${strategy}: ${rows.at(-1)?.['bindings/s']} bindings/s\n`,
       );
     }
     if (!WITH_API) continue;
-    for (const strategy of STRATEGIES ?? Object.keys(PLACEMENTS)) {
+    for (const strategy of STRATEGIES) {
       rows.push(await throughApi(clusters, strategy));
       process.stdout.write(
         `  hub API ${n} clusters ${strategy}: ${rows.at(-1)?.['bindings/s']} bindings/s\n`,

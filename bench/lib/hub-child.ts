@@ -9,8 +9,7 @@
  * The heap grows as `flotilla hub`'s default `--heap-growth` lets it; FLOTILLA_BENCH_HEAP_GROWTH=P
  * sets another percentage (0 = V8's own choice) to compare.
  */
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { writeHeapSnapshot } from 'node:v8';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { startHub } from '../../src/cmd/hub.js';
 import type { HubOptions } from '../../src/cmd/hub.js';
 import { noopLogger } from '../../src/base/logger.js';
 import { DEFAULT_HEAP_GROWTH_PERCENT, limitHeapGrowth } from '../../src/cmd/heap-growth.js';
+import { startCpuProfile } from './cpu-profile.js';
 
 const storage = process.argv[2] === 'memory' ? 'memory' : 'sqlite';
 /** More hub options, as JSON (e.g. `{"clusterStatus":{"probeIntervalMs":1000}}`). */
@@ -43,20 +43,14 @@ process.on('SIGTERM', () => void stop());
 
 const profileFile = process.env['FLOTILLA_BENCH_PROFILE'];
 if (profileFile) {
-  const session = new Session();
-  session.connect();
-  let profiling = false;
+  let stopProfile: (() => Promise<void>) | undefined;
   process.on('SIGUSR2', () => {
     void (async () => {
-      if (!profiling) {
-        await session.post('Profiler.enable');
-        await session.post('Profiler.start');
-      } else {
-        const { profile } = await session.post('Profiler.stop');
-        writeFileSync(`${profileFile}.tmp`, JSON.stringify(profile));
-        renameSync(`${profileFile}.tmp`, profileFile); // appears whole
-      }
-      profiling = !profiling;
+      if (stopProfile) {
+        const stopping = stopProfile;
+        stopProfile = undefined;
+        await stopping();
+      } else stopProfile = await startCpuProfile(profileFile);
     })();
   });
 }

@@ -36,3 +36,10 @@ export function requestsBetween(
     .sort((a, b) => b[1] - a[1]);
   return Object.fromEntries(rows);
 }
+
+/** The writes (create, update, patch, delete) among `requests` as `requestsBetween` returns them. */
+export function writeCount(requests: Readonly<Record<string, number>>): number {
+  return Object.entries(requests)
+    .filter(([key]) => /^(create|update|patch|delete) /.test(key))
+    .reduce((sum, [, n]) => sum + n, 0);
+}

@@ -130,7 +130,7 @@ export class ClusterStatusController implements Runnable, Reconciler {
     let probedAtMs = now;
     try {
       member = await this.#member(cluster, signal);
-      ({ probe, version, atMs: probedAtMs } = await this.#probeIfDue(member, { interval, signal }));
+      ({ probe, version, atMs: probedAtMs } = await this.#probeIfDue(member, { now, interval, signal }));
     } catch (err) {
       if (signal.aborted) throw err;
       probe = { kind: 'unreachable', message: errorMessage(err) };
@@ -204,9 +204,9 @@ export class ClusterStatusController implements Runnable, Reconciler {
   /** The member's last probe if it is younger than `interval`, else a new one (kept for the next calls). */
   async #probeIfDue(
     member: MemberState,
-    at: { interval: number; signal: AbortSignal },
+    at: { now: number; interval: number; signal: AbortSignal },
   ): Promise<NonNullable<MemberState['probed']>> {
-    const now = this.#o.clock.now();
+    const { now } = at;
     if (member.probed && now - member.probed.atMs < at.interval) return member.probed;
     let outcome: { probe: ProbeOutcome; version?: string };
     try {

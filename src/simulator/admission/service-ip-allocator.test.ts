@@ -270,6 +270,9 @@ describe('ServiceIpAllocator', () => {
   it('learns the addresses of services that exist when it starts', async (t) => {
     const { env } = await setup(t);
     await env.create(SERVICES, svc('a', { clusterIP: '10.96.0.40', type: 'NodePort' }));
+    // The shared informer synced before 'a' existed: it exists for a late component once cached.
+    const cache = env.informers.informer({ apiVersion: 'v1', plural: 'services' });
+    await eventually(() => cache.get('default/a') !== undefined, { what: "'a' in the cache" });
     const late = new ServiceIpAllocator({ random: () => 0 });
     late.connect({ informers: env.informers, clock: env.clock, log: env.log });
     env.run(late);

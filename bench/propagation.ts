@@ -17,14 +17,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResourceBinding } from '../src/api/flotilla/binding.js';
 import type { KubeObject } from '../src/api/meta.js';
 import { noopLogger } from '../src/base/logger.js';
 import { ApiClient } from '../src/client/api-client.js';
-import { PROPAGATION_POLICIES, RESOURCE_BINDINGS } from '../src/client/flotilla-resources.js';
+import { PROPAGATION_POLICIES } from '../src/client/flotilla-resources.js';
 import { HttpsTransport } from '../src/client/https-transport.js';
 import { startSim } from '../src/cmd/sim.js';
 import { generatedFleet } from '../src/simulator/fleet/fleet-spec.js';
+import { followBindings } from './lib/binding-watch.js';
 import { joinFleet, sampleProcess, until } from './lib/fleet.js';
 import { spawnHub } from './lib/hub-process.js';
 import { startCpuProfile } from './lib/cpu-profile.js';
@@ -44,12 +44,20 @@ type Row = Record<string, string | number>;
 
 /** Runs the benchmark; prints and records it. */
 export async function runPropagation(): Promise<void> {
+  // Each group's policy places on the clusters of that group: a group without one never propagates.
+  if (!(CLUSTER_COUNT >= GROUPS))
+    throw new Error(
+      `PROP_BENCH_CLUSTERS must be at least ${GROUPS} (one cluster per group), got ${CLUSTER_COUNT}`,
+    );
   const rows: Row[] = [];
   for (const n of DEPLOYMENT_COUNTS) {
     rows.push(await once(n));
     process.stdout.write(`  ${n} deployments: ${JSON.stringify(rows.at(-1))}\n`);
   }
-  printTable(`propagation: ${CLUSTER_COUNT} clusters, ${GROUPS} per Deployment`, rows);
+  printTable(
+    `propagation: ${CLUSTER_COUNT} clusters, ${Math.ceil(CLUSTER_COUNT / GROUPS)} per Deployment`,
+    rows,
+  );
   const biggest = rows.at(-1);
   writeResult('propagation', {
     description:
@@ -123,26 +131,15 @@ async function once(deployments: number): Promise<Row> {
         deployment(name, `g${i % GROUPS}`),
       );
     };
-    const stop = new AbortController();
-    const events = await client.watch<ResourceBinding>(
-      { ...RESOURCE_BINDINGS, namespace: 'default' },
-      { signal: stop.signal },
-    );
-    const watching = (async () => {
-      try {
-        for await (const e of events) {
-          const b = e.object as ResourceBinding;
-          const name = b.spec?.resource?.name ?? '';
-          if (
-            !applied.has(name) &&
-            b.status?.conditions?.some((c) => c.type === 'FullyApplied' && c.status === 'True')
-          )
-            applied.set(name, performance.now());
-        }
-      } catch {
-        // ends with the run
-      }
-    })();
+    const watching = await followBindings(client, (b) => {
+      const name = b.spec?.resource?.name ?? '';
+      if (
+        !applied.has(name) &&
+        b.status?.conditions?.some((c) => c.type === 'FullyApplied' && c.status === 'True')
+      )
+        applied.set(name, performance.now());
+      return false; // followed until the run ends
+    });
     const cpuBefore = sampler.cpuSeconds();
     const simCpuBefore = process.cpuUsage();
     hub.startProfile(); // the hub profiles the burst only
@@ -190,8 +187,8 @@ async function once(deployments: number): Promise<Row> {
     await until(async () => Promise.resolve(paced.every(done)), LIMIT_MS);
     fleetStalls.disable();
     await endFleetProfile();
-    stop.abort();
-    await watching;
+    watching.stop();
+    await watching.done;
     const works = deployments * targets;
     const toMembers = (names: string[]) =>
       latencyStats(names.map((n) => (arrived.get(n) ?? NaN) - (sent.get(n) ?? NaN)));

@@ -23,6 +23,8 @@ import { HttpsTransport } from '../src/client/https-transport.js';
 import { schedule } from '../src/scheduler/core/schedule.js';
 import { CLUSTERS, RESOURCE_BINDINGS } from '../src/scheduler/binding-refs.js';
 import { unitFromBinding } from '../src/scheduler/framework/unit.js';
+import { followBindings } from './lib/binding-watch.js';
+import type { BindingWatch } from './lib/binding-watch.js';
 import { sampleProcess } from './lib/fleet.js';
 import { spawnHub } from './lib/hub-process.js';
 import { latencyStats, printTable, round, writeResult } from './lib/report.js';
@@ -175,37 +177,16 @@ interface Timings {
   failed: number;
 }
 
-/**
- * Opens a watch on bindings that notes when each first has a `Scheduled` condition; `done` settles
- * when `expected` have one.
- */
-async function watchDecisions(
-  client: ApiClient,
-  t: Timings,
-  expected: number,
-): Promise<{ done: Promise<void> }> {
-  const stop = new AbortController();
-  const events = await client.watch<ResourceBinding>(
-    { ...RESOURCE_BINDINGS, namespace: 'default' },
-    { signal: stop.signal },
-  );
-  const done = (async () => {
-    try {
-      for await (const e of events) {
-        const b = e.object as ResourceBinding;
-        const cond = b.status?.conditions?.find((c) => c.type === 'Scheduled');
-        const name = b.metadata?.name ?? '';
-        if (cond && !t.decided.has(name)) {
-          t.decided.set(name, performance.now());
-          if (cond.status !== 'True') t.failed++;
-          if (t.decided.size === expected) stop.abort();
-        }
-      }
-    } catch {
-      // the watch ends when the run is over
-    }
-  })();
-  return { done };
+/** Notes when each binding first has a `Scheduled` condition, until `expected` have one. */
+function watchDecisions(client: ApiClient, t: Timings, expected: number): Promise<BindingWatch> {
+  return followBindings(client, (b) => {
+    const cond = b.status?.conditions?.find((c) => c.type === 'Scheduled');
+    const name = b.metadata?.name ?? '';
+    if (!cond || t.decided.has(name)) return false;
+    t.decided.set(name, performance.now());
+    if (cond.status !== 'True') t.failed++;
+    return t.decided.size === expected;
+  });
 }
 
 /** Creates bindings `from`..`to`-1: `inFlight` at a time, or one every 1/`perS` s when paced. */

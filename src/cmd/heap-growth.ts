@@ -1,8 +1,10 @@
 /**
- * How far the hub process lets V8's heap grow past its live data before the next full collection.
- * V8 picks the factor itself, up to 4× on a machine with this much memory: a hub with 800 MiB of
- * caches then sits at 2–3 GiB RSS, much of it garbage not yet collected. Capping the factor
- * trades some collector CPU for a footprint that follows the live data (`--heap-growth`).
+ * How the hub process's V8 heap is sized. How far it may grow past its live data before the next
+ * full collection: V8 picks the factor itself, up to 4× on a machine with this much memory, and a
+ * hub with 800 MiB of caches then sits at 2–3 GiB RSS, much of it garbage not yet collected.
+ * Capping the factor trades some collector CPU for a footprint that follows the live data
+ * (`--heap-growth`). And the young generation's size, fixed when the process starts
+ * (`HUB_NODE_FLAGS`).
  */
 import { setFlagsFromString } from 'node:v8';
 

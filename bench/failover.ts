@@ -6,10 +6,12 @@
  *   detection   — its cluster turns NotReady/Unknown on the hub (probe interval + grace period),
  *   eviction    — the binding is evicted from it (+ eviction delay),
  *   rescheduled — the binding's decision places all replicas on live clusters again,
+ *   applied     — the live members' Deployments ask for all its replicas (the hub's part is done),
  *   ready       — the members hold all its replicas Ready again (member start included).
  * Goal (issue 7): every affected replica Ready elsewhere within detection + eviction delay + 5 s.
  * Scale with FAIL_BENCH_CLUSTERS, FAIL_BENCH_WORKLOADS, FAIL_BENCH_DOWN; delays (s) with
- * FAIL_BENCH_PROBE, FAIL_BENCH_GRACE, FAIL_BENCH_EVICTION.
+ * FAIL_BENCH_PROBE, FAIL_BENCH_GRACE, FAIL_BENCH_EVICTION. FLOTILLA_BENCH_PROFILE=FILE profiles the
+ * hub over the failover, FLOTILLA_BENCH_FLEET_PROFILE=FILE this process (the fleet).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,7 @@ import { HttpsTransport } from '../src/client/https-transport.js';
 import { startSim } from '../src/cmd/sim.js';
 import { generatedFleet } from '../src/simulator/fleet/fleet-spec.js';
 import { joinFleet, sampleProcess, until } from './lib/fleet.js';
+import { startCpuProfile } from './lib/cpu-profile.js';
 import { spawnHub } from './lib/hub-process.js';
 import { requestCounts, requestsBetween } from './lib/request-counts.js';
 import { latencyStats, printTable, round, writeResult } from './lib/report.js';
@@ -42,6 +45,8 @@ const GRACE_S = env('FAIL_BENCH_GRACE', 3);
 const EVICTION_S = env('FAIL_BENCH_EVICTION', 5);
 const IN_FLIGHT = 32;
 const DEPLOYMENTS = { apiVersion: 'apps/v1', plural: 'deployments' };
+
+type MemberDeployment = KubeObject & { spec?: { replicas?: number }; status?: { readyReplicas?: number } };
 
 /** Runs the benchmark; prints and records it. */
 export async function runFailover(): Promise<void> {
@@ -72,26 +77,31 @@ export async function runFailover(): Promise<void> {
     for (let g = 0; g < GROUPS; g++)
       await client.create({ ...PROPAGATION_POLICIES, namespace: 'default' }, policy(`g${g}`));
 
-    // Ready replicas of each Deployment per cluster, from the members' own informers.
+    // Wanted (spec) and ready replicas of each Deployment per cluster, from the members' own informers.
     const ready = new Map<string, Map<string, number>>();
+    const wanted = new Map<string, Map<string, number>>();
     for (const m of members)
-      m.cluster.informers
-        .informer<KubeObject & { status?: { readyReplicas?: number } }>(DEPLOYMENTS)
-        .addHandlers({
-          onAdd: (d) => note(d, m.cluster.name),
-          onUpdate: (_, d) => note(d, m.cluster.name),
-        });
-    function note(d: KubeObject & { status?: { readyReplicas?: number } }, cluster: string): void {
+      m.cluster.informers.informer<MemberDeployment>(DEPLOYMENTS).addHandlers({
+        onAdd: (d) => note(d, m.cluster.name),
+        onUpdate: (_, d) => note(d, m.cluster.name),
+      });
+    function note(d: MemberDeployment, cluster: string): void {
       const name = d.metadata.name ?? '';
-      let per = ready.get(name);
-      if (!per) ready.set(name, (per = new Map<string, number>()));
-      per.set(cluster, d.status?.readyReplicas ?? 0);
+      for (const [map, n] of [
+        [ready, d.status?.readyReplicas ?? 0],
+        [wanted, d.spec?.replicas ?? 0],
+      ] as const) {
+        let per = map.get(name);
+        if (!per) map.set(name, (per = new Map<string, number>()));
+        per.set(cluster, n);
+      }
     }
-    const readyOn = (name: string, clusters: ReadonlySet<string>): number =>
-      [...(ready.get(name) ?? new Map<string, number>())].reduce(
-        (n, [c, r]) => n + (clusters.has(c) ? r : 0),
-        0,
-      );
+    const sumOn = (
+      map: Map<string, Map<string, number>>,
+      name: string,
+      clusters: ReadonlySet<string>,
+    ): number => [...(map.get(name) ?? [])].reduce((n, [c, r]) => n + (clusters.has(c) ? r : 0), 0);
+    const readyOn = (name: string, clusters: ReadonlySet<string>): number => sumOn(ready, name, clusters);
 
     const t0 = performance.now();
     let next = 0;
@@ -124,6 +134,7 @@ export async function runFailover(): Promise<void> {
     const detected = new Map<string, number>();
     const evicted = new Map<string, number>();
     const rescheduled = new Map<string, number>();
+    const applied = new Map<string, number>();
     const back = new Map<string, number>();
     const stop = new AbortController();
     const watchClusters = (async () => {
@@ -134,6 +145,15 @@ export async function runFailover(): Promise<void> {
           detected.set(name, performance.now());
       }
     })().catch(() => undefined);
+    // Eviction and rescheduling are timed by the hub's own stamps (the eviction task's
+    // creationTimestamp, status.lastScheduledTime; same host clock), not by when this watch
+    // delivers them: this process also runs the fleet, and its watch lags when the fleet is busy.
+    const hubTime = (stamp: string | undefined): number | undefined => {
+      const ms = Date.parse(stamp ?? '');
+      return Number.isFinite(ms) ? faultAt + (ms - faultWall) : undefined;
+    };
+    let faultAt = 0; // performance.now() and Date.now() at the fault, set when it happens
+    let faultWall = 0;
     const watchBindings = (async () => {
       const events = await client.watch<ResourceBinding>(
         { ...RESOURCE_BINDINGS, namespace: 'default' },
@@ -142,31 +162,40 @@ export async function runFailover(): Promise<void> {
       for await (const e of events) {
         const b = e.object as ResourceBinding;
         const name = b.spec?.resource?.name ?? '';
-        if (!evicted.has(name) && (b.spec?.gracefulEvictionTasks ?? []).length > 0)
-          evicted.set(name, performance.now());
+        const task = (b.spec?.gracefulEvictionTasks ?? [])[0];
+        if (!evicted.has(name) && task)
+          evicted.set(name, hubTime(task.creationTimestamp) ?? performance.now());
         const targets = b.spec?.clusters ?? [];
+        const scheduledAt = hubTime(b.status?.lastScheduledTime);
         if (
           evicted.has(name) &&
           !rescheduled.has(name) &&
+          scheduledAt !== undefined &&
+          scheduledAt >= (evicted.get(name) ?? Infinity) &&
           targets.every((t) => alive.has(t.name)) &&
           targets.reduce((n, t) => n + (t.replicas ?? 0), 0) === GROUP_SIZE
         )
-          rescheduled.set(name, performance.now());
+          rescheduled.set(name, scheduledAt);
       }
     })().catch(() => undefined);
     const requestsBefore = await requestCounts(client);
     hub.startProfile(); // the hub profiles the failover only
-    const faultAt = performance.now();
+    const endFleetProfile = await startCpuProfile(process.env['FLOTILLA_BENCH_FLEET_PROFILE']);
+    faultAt = performance.now();
+    faultWall = Date.now();
     for (const c of down) sim.fleet.faults.apply(c, { kind: 'down' });
     await until(async () => {
       const now = performance.now();
-      for (const name of affected)
+      for (const name of affected) {
+        if (!applied.has(name) && sumOn(wanted, name, alive) >= GROUP_SIZE) applied.set(name, now);
         if (!back.has(name) && readyOn(name, alive) >= GROUP_SIZE) back.set(name, now);
+      }
       return Promise.resolve(back.size === affected.length);
     }, 600_000);
     stop.abort();
     await Promise.all([watchClusters, watchBindings]);
     await hub.endProfile();
+    await endFleetProfile();
     const requests = requestsBetween(requestsBefore, await requestCounts(client));
     process.stdout.write(
       `  hub requests during the failover: ${Object.entries(requests)
@@ -188,6 +217,7 @@ export async function runFailover(): Promise<void> {
       { stage: 'detection (cluster not Ready)', ...stats(detected) },
       { stage: 'eviction (task recorded)', ...stats(evicted) },
       { stage: 'rescheduled (decision on live clusters)', ...stats(rescheduled) },
+      { stage: 'applied (members hold the new split)', ...stats(applied) },
       { stage: 'ready elsewhere (members)', ...stats(back) },
     ];
     printTable(

@@ -3,7 +3,8 @@
  * (object, type, reason, message), whose `count` and `lastTimestamp` grow when it repeats.
  *
  * Recording never blocks or fails the caller: writes happen in the background, one at a time per
- * event, and failures are logged. `flush()` resolves once every recorded event is written (tests).
+ * event and a few at a time in all, and failures are logged. `flush()` resolves once every
+ * recorded event is written (tests).
  */
 import { randomInt } from 'node:crypto';
 import type { Clock } from '../base/clock.js';
@@ -27,6 +28,10 @@ export interface EventRecorderOptions {
   cacheSize?: number;
   /** False drops every event (benchmarks of large simulated fleets); default true. */
   enabled?: boolean;
+  /** Writes in flight at once (default 8); the others wait their turn, oldest first. */
+  maxWrites?: number;
+  /** Awaited before each write, e.g. to let more urgent work of the process go first. */
+  beforeWrite?: () => Promise<void>;
 }
 
 /** One thing that happened to an object. */
@@ -69,6 +74,9 @@ export class EventRecorder {
   readonly #o: EventRecorderOptions;
   readonly #seen = new Map<string, Seen>();
   readonly #inFlight = new Set<Promise<void>>();
+  /** Writes waiting for a turn, each woken with the turn handed to it. */
+  readonly #waiting: (() => void)[] = [];
+  #writing = 0;
 
   constructor(options: EventRecorderOptions) {
     this.#o = options;
@@ -120,7 +128,9 @@ export class EventRecorder {
   ): Promise<void> {
     const { entry, count, now } = at;
     const ref = { ...EVENTS, namespace: entry.namespace };
+    await this.#turn();
     try {
+      await this.#o.beforeWrite?.();
       if (count > 1) {
         try {
           const body = { count, lastTimestamp: now };
@@ -136,7 +146,25 @@ export class EventRecorder {
         { reason: event.reason, object: obj.metadata.name, err: errorMessage(err) },
         'event not recorded',
       );
+    } finally {
+      this.#endTurn();
     }
+  }
+
+  /** Resolves when this write may go: at once below `maxWrites`, else when one ends. */
+  async #turn(): Promise<void> {
+    if (this.#writing < (this.#o.maxWrites ?? 8)) {
+      this.#writing++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Hands this write's turn to the oldest waiting one, or gives it back. */
+  #endTurn(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#writing--;
   }
 
   #event(obj: KubeObject, event: EventInfo, at: { entry: Seen; count: number; now: string }): KubeObject {

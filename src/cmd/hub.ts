@@ -35,11 +35,13 @@ import { ApplicationFailoverController } from '../controllers/application-failov
 import { Counter } from 'prom-client';
 import { Detector } from '../controllers/detector/detector.js';
 import { BindingController } from '../controllers/binding/binding-controller.js';
+import { BindingStatusController } from '../controllers/binding/binding-status-controller.js';
 import { ExecutionController } from '../controllers/execution/execution-controller.js';
 import { WorkStatusController } from '../controllers/work-status/work-status-controller.js';
 import type { MemberClients } from '../client/member-clients.js';
 import { SecretMemberClients } from '../members/secret-member-clients.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
+import { Lanes } from '../runtime/lanes.js';
 import { Manager } from '../runtime/manager.js';
 import { Compactor } from '../storage/compactor.js';
 import { MemoryStore } from '../storage/memory/memory-store.js';
@@ -175,8 +177,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   );
   const controllerLog = options.log.child({ component: 'controller-manager' });
   const informers = new SharedInformers({ client, clock, log: controllerLog, transform: stripManagedFields });
+  // The failover path (evict, schedule, write and apply Works) goes before status bookkeeping
+  // and Events when the loop is busy (runtime/lanes.ts).
+  const lanes = new Lanes();
   const recorderFor = (component: string): EventRecorder =>
-    new EventRecorder({ client, clock, log: controllerLog, component: `flotilla-${component}` });
+    new EventRecorder({
+      client,
+      clock,
+      log: controllerLog,
+      component: `flotilla-${component}`,
+      beforeWrite: () => lanes.yieldToCritical(),
+    });
   const recorder = recorderFor('scheduler');
   const members = options.members ?? new SecretMemberClients(client, informers);
   const evictions = new Counter({
@@ -199,7 +210,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         recorder: recorderFor('detector'),
       }),
     )
-    .add('scheduler', new BindingScheduler({ client, informers, clock, log: controllerLog, recorder }))
+    .add('scheduler', new BindingScheduler({ client, informers, clock, log: controllerLog, recorder, lanes }))
     .add(
       'binding',
       new BindingController({
@@ -208,7 +219,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         clock,
         log: controllerLog,
         recorder: recorderFor('binding'),
+        lanes,
+      }),
+    )
+    .add(
+      'binding-status',
+      new BindingStatusController({
+        client,
+        informers,
+        clock,
+        log: controllerLog,
         workDelayMs: WORK_STATUS_BATCH_MS,
+        lanes,
       }),
     )
     .add(
@@ -220,6 +242,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         clock,
         log: controllerLog,
         recorder: recorderFor('execution'),
+        lanes,
       }),
     )
     .add(
@@ -231,6 +254,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         clock,
         log: controllerLog,
         batchMs: WORK_STATUS_BATCH_MS,
+        lanes,
       }),
     )
     .add(
@@ -242,6 +266,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         log: controllerLog,
         recorder: recorderFor('taint-manager'),
         onEvict: (cluster) => evictions.inc({ cluster, producer: TAINT_MANAGER_PRODUCER }),
+        lanes,
         ...options.failover,
       }),
     )
@@ -264,6 +289,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         clock,
         log: controllerLog,
         recorder: recorderFor('graceful-eviction'),
+        lanes,
       }),
     )
     .add(

@@ -15,6 +15,7 @@ import type { Informer } from '../client/informer.js';
 import { objectKey } from '../client/informer.js';
 import type { RateLimiter } from '../client/rate-limiter.js';
 import { WorkQueue } from '../client/workqueue.js';
+import type { Lanes } from './lanes.js';
 import type { Reconciler } from './reconciler.js';
 import { TerminalError } from './reconciler.js';
 import type { Runnable } from './runnable.js';
@@ -43,6 +44,11 @@ export interface ControllerOptions {
   /** Concurrent reconciles (default 1). */
   workers?: number;
   rateLimiter?: RateLimiter<string>;
+  /**
+   * Its place among the process's controllers (runtime/lanes.ts): `critical` ones go first while
+   * their keys wait, `background` ones wait for them. Default: neither.
+   */
+  lane?: { lanes: Lanes; priority: 'critical' | 'background' };
 }
 
 /** Runs a reconciler over keys from its sources (and from `enqueue`). */
@@ -97,8 +103,14 @@ export class Controller implements Runnable {
     const sources = (this.#o.sources ?? []).map((s) => s.informer.start(signal));
     for (const s of this.#o.sources ?? []) if (!(await s.informer.waitForSync(signal))) break;
     this.#log.info({ workers: this.#o.workers ?? 1 }, 'controller started');
+    const lane = this.#o.lane;
+    const unregister = lane?.priority === 'critical' ? lane.lanes.addCritical(() => queue.length) : undefined;
     const workers = Array.from({ length: this.#o.workers ?? 1 }, () => this.#work(queue, signal));
-    await Promise.all([...workers, ...sources]);
+    try {
+      await Promise.all([...workers, ...sources]);
+    } finally {
+      unregister?.();
+    }
     this.#log.info({}, 'controller stopped');
   }
 
@@ -107,6 +119,7 @@ export class Controller implements Runnable {
       const key = await queue.get();
       if (key === undefined) return;
       try {
+        if (this.#o.lane?.priority === 'background') await this.#o.lane.lanes.yieldToCritical(signal);
         const result = await this.#o.reconciler.reconcile(key, signal);
         queue.forget(key);
         if (result.requeueAfter !== undefined && result.requeueAfter > 0)

@@ -29,6 +29,7 @@ import type { ApiClient } from '../client/api-client.js';
 import type { EventRecorder } from '../client/event-recorder.js';
 import type { Informer } from '../client/informer.js';
 import type { SharedInformers } from '../client/shared-informers.js';
+import type { Lanes } from '../runtime/lanes.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { dependencyResult, sameTargets, scheduledStatus } from './binding-status.js';
 import type { ScheduleTrigger } from './binding-status.js';
@@ -66,6 +67,8 @@ export interface BindingSchedulerOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Bindings whose decisions are being written at once (default 16). */
   concurrency?: number;
+  /** When given, bindings waiting to be scheduled go before background work (runtime/lanes.ts). */
+  lanes?: Lanes;
 }
 
 const DEFAULT_CONCURRENCY = 16;
@@ -153,6 +156,15 @@ export class BindingScheduler implements Runnable {
       ...(this.#o.backoff?.maxMs !== undefined ? { maxBackoffMs: this.#o.backoff.maxMs } : {}),
     });
     this.#queue = queue;
+    const unregister = this.#o.lanes?.addCritical(() => queue.size.active);
+    try {
+      await this.#run(queue, signal);
+    } finally {
+      unregister?.();
+    }
+  }
+
+  async #run(queue: SchedulingQueue, signal: AbortSignal): Promise<void> {
     for (const informer of [this.#clusters, this.#bindings, this.#clusterBindings])
       if (!(await informer.waitForSync(signal))) return;
     for (const b of this.#bindings.list()) this.#enqueue('rb', b);

@@ -7,6 +7,7 @@ import { ApiServer } from '../../src/apiserver/api-server.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 import { ApiClient } from '../../src/client/api-client.js';
 import { EventRecorder } from '../../src/client/event-recorder.js';
+import type { EventRecorderOptions } from '../../src/client/event-recorder.js';
 import { localTransport } from '../../src/client/local-transport.js';
 
 const pod: KubeObject = {
@@ -17,6 +18,7 @@ const pod: KubeObject = {
 
 async function setup(
   enabled = true,
+  more: Partial<EventRecorderOptions> = {},
 ): Promise<{ client: ApiClient; clock: FakeClock; recorder: EventRecorder }> {
   const clock = new FakeClock();
   const server = new ApiServer({ store: new MemoryStore(), clock, log: noopLogger });
@@ -29,6 +31,7 @@ async function setup(
     component: 'kubelet',
     host: 'node-1',
     enabled,
+    ...more,
   });
   return { client, clock, recorder };
 }
@@ -86,5 +89,26 @@ describe('EventRecorder', () => {
     recorder.record(pod, { type: 'Normal', reason: 'Started', message: 'Started container app' });
     await recorder.flush();
     assert.equal((await client.list({ apiVersion: 'v1', plural: 'events' })).items.length, 0);
+  });
+
+  it('writes at most maxWrites events at once, each after beforeWrite lets it', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let asked = 0;
+    const { client, recorder } = await setup(true, {
+      maxWrites: 2,
+      beforeWrite: () => {
+        asked++;
+        return gate;
+      },
+    });
+    for (let i = 0; i < 5; i++) recorder.record(pod, { type: 'Normal', reason: `R${i}`, message: 'm' });
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(asked, 2, 'two writes took their turn; three wait');
+    assert.equal((await client.list({ apiVersion: 'v1', plural: 'events' })).items.length, 0);
+    open();
+    await recorder.flush();
+    assert.equal(asked, 5);
+    assert.equal((await client.list({ apiVersion: 'v1', plural: 'events' })).items.length, 5);
   });
 });

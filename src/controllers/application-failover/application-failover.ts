@@ -8,7 +8,7 @@
  *
  * A copy that is Unhealthy everywhere is not evicted anywhere: then the application, not a
  * cluster, is at fault, and moving it would only churn. An Unhealthy stretch counts from the
- * `healthSince` the binding controller records in `aggregatedStatus`, so a restarted hub keeps
+ * `healthSince` the binding status controller records in `aggregatedStatus`, so a restarted hub keeps
  * counting (Karmada keeps it in memory and starts again); without one, from when this controller
  * first saw it.
  */

@@ -3,8 +3,11 @@
  * `flotilla-es-<cluster>`, holding the manifest that cluster gets — the template with the
  * cluster's share of the replicas (divided workloads), the override policies that apply, and the
  * tracking label and annotations (api/flotilla/work.ts). Works of clusters that left the decision
- * (unless a graceful eviction task still keeps the copy there), and of bindings that are gone, are deleted (the execution controller then removes the member
- * objects). Level-based: it reacts to bindings, Works, override policies and clusters.
+ * (unless a graceful eviction task still keeps the copy there), and of bindings that are gone, are
+ * deleted (the execution controller then removes the member objects). What the Works report back
+ * is the binding status controller's. Level-based: it reacts to bindings, Works, templates,
+ * override policies and clusters; it is on the path a failover waits for, so it is a critical
+ * controller (runtime/lanes.ts).
  */
 import type { ResourceBinding } from '../../api/flotilla/binding.js';
 import type { Cluster } from '../../api/flotilla/cluster.js';
@@ -15,14 +18,8 @@ import { keptTargets } from '../../api/flotilla/rebalance.js';
 import type { Dependency } from '../../api/flotilla/dependencies.js';
 import { OverrideError, applicableOverrides, applyOverrides } from '../../api/flotilla/overrides.js';
 import type { OverridePolicyObject } from '../../api/flotilla/overrides.js';
-import { aggregateStatus, aggregatesStatus } from '../../api/flotilla/interpret.js';
-import type { InterpretedObject } from '../../api/flotilla/interpret.js';
 import {
-  BINDING_KIND_LABEL,
-  BINDING_NAMESPACE_LABEL,
-  BINDING_NAME_LABEL,
   EXECUTION_FINALIZER,
-  WORK_NAMESPACE_PREFIX,
   memberManifest,
   workLabels,
   workName,
@@ -32,11 +29,10 @@ import type { Work } from '../../api/flotilla/work.js';
 import { WORK_API_VERSION } from '../../api/flotilla/binding.js';
 import { jsonEqual } from '../../api/json-equal.js';
 import type { JsonValue, KubeObject } from '../../api/meta.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../../api/status.js';
+import { isAlreadyExists, isNotFound } from '../../api/status.js';
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
 import type { ApiClient } from '../../client/api-client.js';
-import { KindResolver } from '../../client/discovery.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import {
   CLUSTERS,
@@ -45,18 +41,18 @@ import {
   OVERRIDE_POLICIES,
   RESOURCE_BINDINGS,
   WORKS,
-  bindingKey,
   bindingOfKey,
   keyOf,
 } from '../../client/flotilla-resources.js';
 import type { Informer } from '../../client/informer.js';
-import type { ResourceRef } from '../../client/resource-path.js';
 import type { SharedInformers } from '../../client/shared-informers.js';
 import { Controller } from '../../runtime/controller.js';
+import type { Lanes } from '../../runtime/lanes.js';
 import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
-import { aggregate } from './aggregate.js';
+import { bindingKeysOfWork, bindingSpecChanged } from './keys.js';
+import { Templates } from './templates.js';
 
 const NAMESPACES = { apiVersion: 'v1', plural: 'namespaces' };
 
@@ -66,11 +62,8 @@ export interface BindingControllerOptions {
   clock: Clock;
   log: Logger;
   recorder?: EventRecorder;
-  /**
-   * How long a Work's change waits before its binding is reconciled, so the Works of one binding
-   * reporting one after another make one status write (default 0: at once).
-   */
-  workDelayMs?: number;
+  /** When given, this controller's waiting keys go before background work. */
+  lanes?: Lanes;
 }
 
 /** Keeps the Works of every binding. */
@@ -83,16 +76,20 @@ export class BindingController implements Runnable, Reconciler {
   readonly #cop: Informer<OverridePolicyObject>;
   readonly #clusters: Informer<Cluster>;
   readonly #controller: Controller;
-  readonly #kindsServed: KindResolver;
+  readonly #templates: Templates;
   /** The spec last written to each Work and the generation the server gave it. */
   readonly #written = new Map<string, { spec: string; generation: number }>();
-  /** Template kinds whose changes this controller follows (`apiVersion|kind`). */
-  readonly #templateKinds = new Set<string>();
 
   constructor(options: BindingControllerOptions) {
     this.#o = options;
-    this.#kindsServed = new KindResolver(options.client, { clock: options.clock });
     const i = options.informers;
+    // A template that appears or changes brings its binding back.
+    this.#templates = new Templates({
+      client: options.client,
+      informers: i,
+      clock: options.clock,
+      onChange: (key) => this.#controller.enqueue(key),
+    });
     this.#rb = i.informer<ResourceBinding>(RESOURCE_BINDINGS);
     this.#crb = i.informer<ResourceBinding>(CLUSTER_RESOURCE_BINDINGS);
     this.#works = i.informer<Work>(WORKS);
@@ -117,12 +114,9 @@ export class BindingController implements Runnable, Reconciler {
         // Status writes (the scheduler's, this controller's own) change nothing it derives.
         { ...source(this.#rb, (b) => [keyOf('rb', b)]), relevant: bindingSpecChanged },
         { ...source(this.#crb, (b) => [keyOf('crb', b)]), relevant: bindingSpecChanged },
-        // A Work's spec (drift), status (aggregation), labels (ownership) and deletion matter here.
-        {
-          ...source(this.#works, bindingKeysOfWork),
-          relevant: workChanged,
-          delayMs: options.workDelayMs ?? 0,
-        },
+        // A Work's spec (drift), labels (ownership) and deletion matter here; its status is the
+        // binding status controller's.
+        { ...source(this.#works, bindingKeysOfWork), relevant: workChanged },
         source(this.#op, all),
         source(this.#cop, all),
         // Overrides select clusters by name, labels and spec; status changes do not matter here.
@@ -131,7 +125,8 @@ export class BindingController implements Runnable, Reconciler {
           relevant: (a, b) => clusterDefinitionChanged(a, b),
         },
       ],
-      workers: 4,
+      workers: 16,
+      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'critical' as const } } : {}),
     });
   }
 
@@ -146,12 +141,12 @@ export class BindingController implements Runnable, Reconciler {
       for (const w of existing) await this.#deleteWork(w, signal);
       return done;
     }
-    const found = await this.#template(binding, signal);
+    const found = await this.#templates.of(binding, signal);
     // Not served (yet): look again later. Gone: the template informer brings the binding back if
     // it appears, and the binding's deletion removes its Works if it does not.
     if (found === 'kind not served') return requeueAfter(10_000);
     if (found === 'gone') return done;
-    const { template, ref: templateRef } = found;
+    const { template } = found;
     const wanted = new Set<string>();
     const divided = binding.spec.placement?.replicaScheduling?.replicaSchedulingType === 'Divided';
     const overrides = applicableOverrides(this.#overridePolicies(), template);
@@ -189,7 +184,6 @@ export class BindingController implements Runnable, Reconciler {
     // A cluster the workload was evicted from keeps its copy until the eviction task ends.
     for (const task of binding.spec.gracefulEvictionTasks ?? []) wanted.add(workNamespace(task.fromCluster));
     for (const w of existing) if (!wanted.has(w.metadata.namespace ?? '')) await this.#deleteWork(w, signal);
-    await this.#report(binding, { template, ref: templateRef }, signal);
     return waiting ? requeueAfter(1_000) : done;
   }
 
@@ -208,120 +202,11 @@ export class BindingController implements Runnable, Reconciler {
     return true;
   }
 
-  /** Writes the binding's aggregated status and FullyApplied, and the template's fleet-wide status. */
-  async #report(
-    binding: ResourceBinding,
-    t: { template: KubeObject; ref: ResourceRef },
-    signal: AbortSignal,
-  ): Promise<void> {
-    const name = workName(binding);
-    const { items, fullyApplied, members } = aggregate(binding, (c) =>
-      this.#works.get(`${workNamespace(c)}/${name}`),
-    );
-    const previous = binding.status?.conditions?.find((c) => c.type === 'FullyApplied');
-    const now = new Date(this.#o.clock.now()).toISOString();
-    // When each copy's health last changed, kept while it stays the same.
-    const reported = new Map((binding.status?.aggregatedStatus ?? []).map((i) => [i.clusterName, i]));
-    for (const item of items) {
-      const old = reported.get(item.clusterName);
-      item.healthSince = old?.health === item.health && old?.healthSince ? old.healthSince : now;
-    }
-    const conditions = [
-      ...(binding.status?.conditions ?? []).filter((c) => c.type !== 'FullyApplied'),
-      {
-        ...fullyApplied,
-        lastTransitionTime:
-          previous?.status === fullyApplied.status ? (previous.lastTransitionTime ?? now) : now,
-      },
-    ];
-    const before = {
-      aggregatedStatus: binding.status?.aggregatedStatus ?? [],
-      conditions: binding.status?.conditions ?? [],
-    };
-    const after = { aggregatedStatus: items, conditions };
-    if (!jsonEqual(before as unknown as JsonValue, after as unknown as JsonValue))
-      await this.#o.client.patch(
-        binding.kind === 'ClusterResourceBinding'
-          ? CLUSTER_RESOURCE_BINDINGS
-          : { ...RESOURCE_BINDINGS, namespace: binding.metadata.namespace ?? '' },
-        binding.metadata.name ?? '',
-        {
-          body: { metadata: { resourceVersion: binding.metadata.resourceVersion }, status: after },
-          options: { type: 'merge', subresource: 'status', signal },
-        },
-      );
-    const template = t.template as InterpretedObject;
-    if (!aggregatesStatus(template.kind)) return;
-    const status = aggregateStatus(template, members);
-    if (!status || jsonEqual(status as unknown as JsonValue, (template.status ?? {}) as unknown as JsonValue))
-      return;
-    try {
-      await this.#o.client.updateStatus(t.ref, { ...template, status }, { signal });
-    } catch (err) {
-      if (!isNotFound(err) && !isConflict(err)) throw err; // a conflict: the template's event comes back
-    }
-  }
-
   #overridePolicies(): OverridePolicyObject[] {
     return [
       ...this.#cop.list().map((p) => ({ ...p, kind: 'ClusterOverridePolicy' })),
       ...this.#op.list().map((p) => ({ ...p, kind: 'OverridePolicy' })),
     ];
-  }
-
-  /** The binding's template and where it lives, or why there is none. */
-  async #template(
-    binding: ResourceBinding,
-    signal: AbortSignal,
-  ): Promise<{ template: KubeObject; ref: ResourceRef } | 'gone' | 'kind not served'> {
-    const { apiVersion, kind, namespace, name } = binding.spec.resource;
-    const resource = await this.#kindsServed.resolve(apiVersion, kind, signal);
-    if (!resource) return 'kind not served';
-    const informer = this.#watchTemplates(apiVersion, kind, resource.plural);
-    const ref = { apiVersion, plural: resource.plural, ...(namespace ? { namespace } : {}) };
-    // The shared cache once it is filled: a template it has not caught up with yet brings the
-    // binding back through the informer's onAdd.
-    if (informer.hasSynced) {
-      const cached = informer.get(namespace ? `${namespace}/${name}` : name);
-      return cached ? { template: { ...cached, apiVersion, kind }, ref } : 'gone';
-    }
-    try {
-      return { template: { ...(await this.#o.client.get(ref, name, { signal })), apiVersion, kind }, ref };
-    } catch (err) {
-      if (isNotFound(err)) return 'gone';
-      throw err;
-    }
-  }
-
-  /**
-   * The shared informer of a template kind; its templates bring their binding back when they
-   * appear and when their content changes (not when only their status does: that is this
-   * controller's own write).
-   */
-  #watchTemplates(apiVersion: string, kind: string, plural: string): Informer {
-    const informer = this.#o.informers.informer({ apiVersion, plural });
-    const id = `${apiVersion}|${kind}`;
-    if (this.#templateKinds.has(id)) return informer;
-    this.#templateKinds.add(id);
-    const enqueue = (t: KubeObject): void => {
-      const ns = t.metadata.namespace;
-      const name = bindingName({ ...t, kind });
-      this.#controller.enqueue(bindingKey(ns ? 'rb' : 'crb', ns, name));
-    };
-    informer.addHandlers({
-      onAdd: enqueue,
-      onUpdate: (before, after) => {
-        const { status: _b, metadata: mb, ...restBefore } = before as KubeObject & { status?: unknown };
-        const { status: _a, metadata: ma, ...restAfter } = after as KubeObject & { status?: unknown };
-        if (
-          !jsonEqual(restBefore as JsonValue, restAfter as JsonValue) ||
-          !jsonEqual(mb.labels ?? {}, ma.labels ?? {}) ||
-          !jsonEqual(mb.annotations ?? {}, ma.annotations ?? {})
-        )
-          enqueue(after);
-      },
-    });
-    return informer;
   }
 
   async #applyWork(
@@ -395,28 +280,9 @@ export class BindingController implements Runnable, Reconciler {
 
 const WORKS_IN = (namespace: string) => ({ ...WORKS, namespace });
 
-/** The binding key a Work belongs to (from its labels; none for Works the hub did not make). */
-function bindingKeysOfWork(w: Work): string[] {
-  const labels = w.metadata.labels ?? {};
-  const name = labels[BINDING_NAME_LABEL];
-  if (!(w.metadata.namespace ?? '').startsWith(WORK_NAMESPACE_PREFIX) || !name) return [];
-  const prefix = labels[BINDING_KIND_LABEL] === 'ClusterResourceBinding' ? 'crb' : 'rb';
-  return [`${prefix}/${labels[BINDING_NAMESPACE_LABEL] ?? ''}/${name}`];
-}
-
-/** Whether a Work changed in what the binding controller derives or corrects (not its finalizers). */
+/** Whether a Work changed in what the binding controller derives or corrects (not its status or finalizers). */
 function workChanged(before: KubeObject, after: KubeObject): boolean {
   return (
-    bindingSpecChanged(before, after) ||
-    !jsonEqual((before as Work).status as JsonValue, (after as Work).status as JsonValue) ||
-    !jsonEqual(before.metadata.labels ?? {}, after.metadata.labels ?? {})
-  );
-}
-
-/** Whether a binding's spec (its generation) or its deletion changed between two versions. */
-function bindingSpecChanged(before: KubeObject, after: KubeObject): boolean {
-  return (
-    before.metadata.generation !== after.metadata.generation ||
-    before.metadata.deletionTimestamp !== after.metadata.deletionTimestamp
+    bindingSpecChanged(before, after) || !jsonEqual(before.metadata.labels ?? {}, after.metadata.labels ?? {})
   );
 }

@@ -211,7 +211,7 @@ export class Detector implements Runnable, Reconciler {
       const enqueue = (t: KubeObject): void => this.#controller.enqueue(templateKey(apiVersion, kind, t));
       informer.addHandlers({
         onAdd: enqueue,
-        // The fleet-wide status the binding controller writes back changes nothing here.
+        // The fleet-wide status the binding status controller writes back changes nothing here.
         onUpdate: (before, after) => {
           if (templateChanged(before, after)) enqueue(after);
         },

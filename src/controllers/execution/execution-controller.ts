@@ -32,6 +32,7 @@ import type { MemberClients } from '../../client/member-clients.js';
 import type { ResourceRef } from '../../client/resource-path.js';
 import type { SharedInformers } from '../../client/shared-informers.js';
 import { Controller } from '../../runtime/controller.js';
+import type { Lanes } from '../../runtime/lanes.js';
 import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
@@ -49,6 +50,8 @@ export interface ExecutionOptions {
   requestTimeoutMs?: number;
   /** Concurrent Works (default 32: most of a Work's time is spent waiting on its member). */
   workers?: number;
+  /** When given, this controller's waiting keys go before background work (runtime/lanes.ts). */
+  lanes?: Lanes;
 }
 
 /** Applies Works to their members. */
@@ -87,6 +90,7 @@ export class ExecutionController implements Runnable, Reconciler {
         },
       ],
       workers: options.workers ?? 32,
+      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'critical' as const } } : {}),
     });
   }
 

@@ -31,6 +31,7 @@ import {
 import type { Informer } from '../../client/informer.js';
 import type { SharedInformers } from '../../client/shared-informers.js';
 import { Controller } from '../../runtime/controller.js';
+import type { Lanes } from '../../runtime/lanes.js';
 import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
@@ -43,6 +44,8 @@ export interface GracefulEvictionOptions {
   recorder?: EventRecorder;
   /** How long an evicted copy may stay when neither the task nor the policy says (default 10 min). */
   defaultGracePeriodMs?: number;
+  /** When given, this controller waits while critical controllers have work (runtime/lanes.ts). */
+  lanes?: Lanes;
 }
 
 /** What becomes of one task now. */
@@ -96,6 +99,7 @@ export class GracefulEvictionController implements Runnable, Reconciler {
         { informer: this.#crb as unknown as Informer, keys: (b) => [keyOf('crb', b)] },
       ],
       workers: 2,
+      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'background' as const } } : {}),
     });
   }
 

@@ -37,6 +37,7 @@ import {
 import type { Informer } from '../../client/informer.js';
 import type { SharedInformers } from '../../client/shared-informers.js';
 import { Controller } from '../../runtime/controller.js';
+import type { Lanes } from '../../runtime/lanes.js';
 import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
@@ -56,6 +57,8 @@ export interface TaintManagerOptions {
   disruptionThreshold?: number;
   /** Called for every eviction (metrics). */
   onEvict?: (cluster: string) => void;
+  /** When given, this controller's waiting keys go before background work (runtime/lanes.ts). */
+  lanes?: Lanes;
 }
 
 /** How often evictions are reconsidered while the fleet is disrupted. */
@@ -95,7 +98,8 @@ export class TaintManager implements Runnable, Reconciler {
         { informer: this.#crb as unknown as Informer, keys: (b) => [keyOf('crb', b)] },
         { informer: this.#clusters, keys: (c) => on(c), relevant: clusterDefinitionOrReadinessChanged },
       ],
-      workers: 2,
+      workers: 16,
+      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'critical' as const } } : {}),
     });
   }
 

@@ -3,7 +3,7 @@
  * watches, with informers on the member (objects labelled `flotilla.io/managed`), the kinds its
  * Works carry; a member object that changes brings its Work back (the `work.flotilla.io/work`
  * annotation names it). A Work's `status.manifestStatuses` gets each object's status, generation
- * and interpreted health (api/flotilla/interpret.ts). The binding controller aggregates from there.
+ * and interpreted health (api/flotilla/interpret.ts). The binding status controller aggregates from there.
  * A member that stops being Ready loses its watches (their caches would go stale, their retries back
  * off); when it is Ready again they start afresh and its Works are reported anew.
  */
@@ -31,6 +31,7 @@ import type { Informer } from '../../client/informer.js';
 import type { MemberClients } from '../../client/member-clients.js';
 import { SharedInformers } from '../../client/shared-informers.js';
 import { Controller } from '../../runtime/controller.js';
+import type { Lanes } from '../../runtime/lanes.js';
 import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
@@ -46,6 +47,8 @@ export interface WorkStatusOptions {
    * changes (pods turning Ready one by one) makes one write (default 0: at once).
    */
   batchMs?: number;
+  /** When given, this controller waits while critical controllers have work (runtime/lanes.ts). */
+  lanes?: Lanes;
 }
 
 interface MemberWatch {
@@ -76,6 +79,7 @@ export class WorkStatusController implements Runnable, Reconciler {
       log: options.log,
       sources: [{ informer: this.#works as unknown as Informer }],
       workers: 4,
+      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'background' as const } } : {}),
     });
     this.#clusters.addHandlers({
       onUpdate: (before, after) => {

@@ -238,7 +238,7 @@ export async function runFailover(): Promise<void> {
       hubPeakRssMiB: round(sampler.peakRssMiB(), 0),
       hubRequests: requests,
     });
-    process.stdout.write(`results: ${file}\n`);
+    process.stdout.write(`hub peak RSS ${round(sampler.peakRssMiB(), 0)} MiB\nresults: ${file}\n`);
   } finally {
     sampler.stop();
     await hub.stop();

@@ -30,8 +30,18 @@ export interface EventRecorderOptions {
   enabled?: boolean;
   /** Writes in flight at once (default 8); the others wait their turn, oldest first. */
   maxWrites?: number;
+  /**
+   * Writes that may wait for a turn (default 1000, as client-go's broadcaster queues); an event
+   * recorded beyond that is dropped and counted in `dropped`, so a flood cannot grow memory.
+   */
+  maxWaiting?: number;
   /** Awaited before each write, e.g. to let more urgent work of the process go first. */
   beforeWrite?: () => Promise<void>;
+  /**
+   * Events whose writes `beforeWrite` may hold back (default 100): beyond that backlog they are
+   * written without it, so deferring neither holds much memory nor turns into dropping.
+   */
+  maxDeferred?: number;
 }
 
 /** One thing that happened to an object. */
@@ -77,6 +87,10 @@ export class EventRecorder {
   /** Writes waiting for a turn, each woken with the turn handed to it. */
   readonly #waiting: (() => void)[] = [];
   #writing = 0;
+  /** Events recorded and not yet written (or failed). */
+  #backlog = 0;
+  /** Events dropped because too many writes were waiting. */
+  dropped = 0;
 
   constructor(options: EventRecorderOptions) {
     this.#o = options;
@@ -85,6 +99,12 @@ export class EventRecorder {
   /** Records `event` about `obj` in the background. */
   record(obj: KubeObject, event: EventInfo): void {
     if (this.#o.enabled === false) return;
+    if (this.#backlog >= (this.#o.maxWrites ?? 8) + (this.#o.maxWaiting ?? 1000)) {
+      // Logged when dropping starts; `dropped` counts them all.
+      if (this.dropped++ === 0)
+        this.#o.log.warn({ reason: event.reason }, 'too many events waiting: dropping');
+      return;
+    }
     const meta = obj.metadata;
     const key = [
       meta.uid ?? `${meta.namespace ?? ''}/${meta.name ?? ''}`,
@@ -108,9 +128,12 @@ export class EventRecorder {
     }
     this.#seen.set(key, seen);
     this.#evict();
+    const at = { entry: seen, count: seen.count, now };
+    // The Event is built now: a write that waits its turn holds it, not the (larger) object.
+    const body = this.#event(obj, event, at);
     const entry = seen;
-    const count = seen.count;
-    const write = entry.pending.then(() => this.#write(obj, event, { entry, count, now }));
+    this.#backlog++;
+    const write = entry.pending.then(() => this.#write(body, at));
     entry.pending = write;
     this.#inFlight.add(write);
     void write.finally(() => this.#inFlight.delete(write));
@@ -121,16 +144,12 @@ export class EventRecorder {
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
-  async #write(
-    obj: KubeObject,
-    event: EventInfo,
-    at: { entry: Seen; count: number; now: string },
-  ): Promise<void> {
+  async #write(event: KubeObject, at: { entry: Seen; count: number; now: string }): Promise<void> {
     const { entry, count, now } = at;
     const ref = { ...EVENTS, namespace: entry.namespace };
     await this.#turn();
     try {
-      await this.#o.beforeWrite?.();
+      if (this.#backlog <= (this.#o.maxDeferred ?? 100)) await this.#o.beforeWrite?.();
       if (count > 1) {
         try {
           const body = { count, lastTimestamp: now };
@@ -140,13 +159,12 @@ export class EventRecorder {
           if (!isNotFound(err)) throw err;
         }
       }
-      await this.#o.client.create(ref, this.#event(obj, event, at));
+      await this.#o.client.create(ref, event);
     } catch (err) {
-      this.#o.log.warn(
-        { reason: event.reason, object: obj.metadata.name, err: errorMessage(err) },
-        'event not recorded',
-      );
+      const object = (event['involvedObject'] as { name?: string } | undefined)?.name;
+      this.#o.log.warn({ reason: event['reason'], object, err: errorMessage(err) }, 'event not recorded');
     } finally {
+      this.#backlog--;
       this.#endTurn();
     }
   }

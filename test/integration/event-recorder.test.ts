@@ -111,4 +111,36 @@ describe('EventRecorder', () => {
     assert.equal(asked, 5);
     assert.equal((await client.list({ apiVersion: 'v1', plural: 'events' })).items.length, 5);
   });
+
+  it('drops events beyond maxWaiting instead of queueing without bound', async () => {
+    const { client, recorder } = await setup(true, { maxWrites: 1, maxWaiting: 2 });
+    for (let i = 0; i < 6; i++) recorder.record(pod, { type: 'Normal', reason: `R${i}`, message: 'm' });
+    assert.equal(recorder.dropped, 3);
+    await recorder.flush();
+    const reasons = (await client.list({ apiVersion: 'v1', plural: 'events' })).items.map((e) => e['reason']);
+    assert.deepEqual(reasons.sort(), ['R0', 'R1', 'R2']);
+  });
+
+  it('holds back at most maxDeferred events: a larger backlog is written without beforeWrite', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let asked = 0;
+    const { client, recorder } = await setup(true, {
+      maxWrites: 1,
+      maxDeferred: 2,
+      beforeWrite: () => {
+        asked++;
+        return gate;
+      },
+    });
+    for (let i = 0; i < 4; i++) recorder.record(pod, { type: 'Normal', reason: `R${i}`, message: 'm' });
+    const written = async (): Promise<number> =>
+      (await client.list({ apiVersion: 'v1', plural: 'events' })).items.length;
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(await written(), 2, 'four waiting: two written at once, down to two held back');
+    assert.equal(asked, 1);
+    open();
+    await recorder.flush();
+    assert.equal(await written(), 4);
+  });
 });

@@ -111,7 +111,7 @@ export class BindingController implements Runnable, Reconciler {
       clock: options.clock,
       log: options.log,
       sources: [
-        // Status writes (the scheduler's, this controller's own) change nothing it derives.
+        // Status writes (the scheduler's, the binding status controller's) change nothing it derives.
         { ...source(this.#rb, (b) => [keyOf('rb', b)]), relevant: bindingSpecChanged },
         { ...source(this.#crb, (b) => [keyOf('crb', b)]), relevant: bindingSpecChanged },
         // A Work's spec (drift), labels (ownership) and deletion matter here; its status is the

@@ -19,7 +19,7 @@ export function bindingKeysOfWork(w: Work): string[] {
   return [`${prefix}/${labels[BINDING_NAMESPACE_LABEL] ?? ''}/${name}`];
 }
 
-/** Whether an object's spec (its generation) or its deletion changed between two versions. */
+/** Whether a binding's spec (its generation) or its deletion changed between two versions. */
 export function bindingSpecChanged(before: KubeObject, after: KubeObject): boolean {
   return (
     before.metadata.generation !== after.metadata.generation ||

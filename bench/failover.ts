@@ -148,12 +148,12 @@ export async function runFailover(): Promise<void> {
     // Eviction and rescheduling are timed by the hub's own stamps (the eviction task's
     // creationTimestamp, status.lastScheduledTime; same host clock), not by when this watch
     // delivers them: this process also runs the fleet, and its watch lags when the fleet is busy.
+    let faultAt = 0; // performance.now() and Date.now() at the fault, set when it happens
+    let faultWall = 0;
     const hubTime = (stamp: string | undefined): number | undefined => {
       const ms = Date.parse(stamp ?? '');
       return Number.isFinite(ms) ? faultAt + (ms - faultWall) : undefined;
     };
-    let faultAt = 0; // performance.now() and Date.now() at the fault, set when it happens
-    let faultWall = 0;
     const watchBindings = (async () => {
       const events = await client.watch<ResourceBinding>(
         { ...RESOURCE_BINDINGS, namespace: 'default' },

@@ -100,7 +100,7 @@ export class EventRecorder {
   record(obj: KubeObject, event: EventInfo): void {
     if (this.#o.enabled === false) return;
     if (this.#backlog >= (this.#o.maxWrites ?? 8) + (this.#o.maxWaiting ?? 1000)) {
-      // Logged when dropping starts; `dropped` counts them all.
+      // The first drop is logged; `dropped` counts them all.
       if (this.dropped++ === 0)
         this.#o.log.warn({ reason: event.reason }, 'too many events waiting: dropping');
       return;

@@ -35,6 +35,8 @@ export interface EventRecorderOptions {
    * recorded beyond that is dropped and counted in `dropped`, so a flood cannot grow memory.
    */
   maxWaiting?: number;
+  /** Called for every event dropped that way (metrics). */
+  onDropped?: () => void;
   /** Awaited before each write, e.g. to let more urgent work of the process go first. */
   beforeWrite?: () => Promise<void>;
   /**
@@ -100,7 +102,8 @@ export class EventRecorder {
   record(obj: KubeObject, event: EventInfo): void {
     if (this.#o.enabled === false) return;
     if (this.#backlog >= (this.#o.maxWrites ?? 8) + (this.#o.maxWaiting ?? 1000)) {
-      // The first drop is logged; `dropped` counts them all.
+      // The first drop is logged; `dropped` and `onDropped` count them all.
+      this.#o.onDropped?.();
       if (this.dropped++ === 0)
         this.#o.log.warn({ reason: event.reason }, 'too many events waiting: dropping');
       return;

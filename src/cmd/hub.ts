@@ -180,6 +180,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   // The failover path (evict, schedule, write and apply Works) goes before status bookkeeping
   // and Events when the loop is busy (runtime/lanes.ts).
   const lanes = new Lanes();
+  const eventsDropped = new Counter({
+    name: 'flotilla_events_dropped_total',
+    help: 'Events the hub did not write because too many were waiting, by component.',
+    labelNames: ['component'],
+    registers: [metrics.registry],
+  });
   const recorderFor = (component: string): EventRecorder =>
     new EventRecorder({
       client,
@@ -187,6 +193,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       log: controllerLog,
       component: `flotilla-${component}`,
       beforeWrite: () => lanes.yieldToCritical(),
+      onDropped: () => eventsDropped.inc({ component }),
     });
   const recorder = recorderFor('scheduler');
   const members = options.members ?? new SecretMemberClients(client, informers);

@@ -113,9 +113,15 @@ describe('EventRecorder', () => {
   });
 
   it('drops events beyond maxWaiting instead of queueing without bound', async () => {
-    const { client, recorder } = await setup(true, { maxWrites: 1, maxWaiting: 2 });
+    let counted = 0;
+    const { client, recorder } = await setup(true, {
+      maxWrites: 1,
+      maxWaiting: 2,
+      onDropped: () => counted++,
+    });
     for (let i = 0; i < 6; i++) recorder.record(pod, { type: 'Normal', reason: `R${i}`, message: 'm' });
     assert.equal(recorder.dropped, 3);
+    assert.equal(counted, 3);
     await recorder.flush();
     const reasons = (await client.list({ apiVersion: 'v1', plural: 'events' })).items.map((e) => e['reason']);
     assert.deepEqual(reasons.sort(), ['R0', 'R1', 'R2']);

@@ -45,7 +45,7 @@ type Row = Record<string, string | number>;
 /** Runs the benchmark; prints and records it. */
 export async function runPropagation(): Promise<void> {
   // Each group's policy places on the clusters of that group: a group without one never propagates.
-  if (!(CLUSTER_COUNT >= GROUPS))
+  if (!Number.isInteger(CLUSTER_COUNT) || CLUSTER_COUNT < GROUPS)
     throw new Error(
       `PROP_BENCH_CLUSTERS must be at least ${GROUPS} (one cluster per group), got ${CLUSTER_COUNT}`,
     );

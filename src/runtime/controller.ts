@@ -46,9 +46,9 @@ export interface ControllerOptions {
   rateLimiter?: RateLimiter<string>;
   /**
    * Its place among the process's controllers (runtime/lanes.ts): `critical` ones go first while
-   * their keys wait, `background` ones wait for them. Default: neither.
+   * their keys wait, `background` ones wait for them. Without `lanes` (or `lane`): neither.
    */
-  lane?: { lanes: Lanes; priority: 'critical' | 'background' };
+  lane?: { lanes: Lanes | undefined; priority: 'critical' | 'background' };
 }
 
 /** Runs a reconciler over keys from its sources (and from `enqueue`). */
@@ -104,7 +104,8 @@ export class Controller implements Runnable {
     for (const s of this.#o.sources ?? []) if (!(await s.informer.waitForSync(signal))) break;
     this.#log.info({ workers: this.#o.workers ?? 1 }, 'controller started');
     const lane = this.#o.lane;
-    const unregister = lane?.priority === 'critical' ? lane.lanes.addCritical(() => queue.length) : undefined;
+    const unregister =
+      lane?.priority === 'critical' ? lane.lanes?.addCritical(() => queue.length) : undefined;
     const workers = Array.from({ length: this.#o.workers ?? 1 }, () => this.#work(queue, signal));
     try {
       await Promise.all([...workers, ...sources]);
@@ -119,7 +120,7 @@ export class Controller implements Runnable {
       const key = await queue.get();
       if (key === undefined) return;
       try {
-        if (this.#o.lane?.priority === 'background') await this.#o.lane.lanes.yieldToCritical(signal);
+        if (this.#o.lane?.priority === 'background') await this.#o.lane.lanes?.yieldToCritical(signal);
         const result = await this.#o.reconciler.reconcile(key, signal);
         queue.forget(key);
         if (result.requeueAfter !== undefined && result.requeueAfter > 0)

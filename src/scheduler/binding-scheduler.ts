@@ -156,7 +156,7 @@ export class BindingScheduler implements Runnable {
       ...(this.#o.backoff?.maxMs !== undefined ? { maxBackoffMs: this.#o.backoff.maxMs } : {}),
     });
     this.#queue = queue;
-    const unregister = this.#o.lanes?.addCritical(() => queue.size.active);
+    const unregister = this.#o.lanes?.addCritical(() => queue.activeCount);
     try {
       await this.#run(queue, signal);
     } finally {

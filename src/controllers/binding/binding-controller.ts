@@ -51,7 +51,7 @@ import type { Lanes } from '../../runtime/lanes.js';
 import type { Reconciler, Result } from '../../runtime/reconciler.js';
 import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
-import { bindingKeysOfWork, bindingSpecChanged } from './keys.js';
+import { bindingKeysOfWork, generationOrDeletionChanged } from './keys.js';
 import { Templates } from './templates.js';
 
 const NAMESPACES = { apiVersion: 'v1', plural: 'namespaces' };
@@ -112,8 +112,8 @@ export class BindingController implements Runnable, Reconciler {
       log: options.log,
       sources: [
         // Status writes (the scheduler's, the binding status controller's) change nothing it derives.
-        { ...source(this.#rb, (b) => [keyOf('rb', b)]), relevant: bindingSpecChanged },
-        { ...source(this.#crb, (b) => [keyOf('crb', b)]), relevant: bindingSpecChanged },
+        { ...source(this.#rb, (b) => [keyOf('rb', b)]), relevant: generationOrDeletionChanged },
+        { ...source(this.#crb, (b) => [keyOf('crb', b)]), relevant: generationOrDeletionChanged },
         // A Work's spec (drift), labels (ownership) and deletion matter here; its status is the
         // binding status controller's.
         { ...source(this.#works, bindingKeysOfWork), relevant: workChanged },
@@ -126,7 +126,7 @@ export class BindingController implements Runnable, Reconciler {
         },
       ],
       workers: 16,
-      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'critical' as const } } : {}),
+      lane: { lanes: options.lanes, priority: 'critical' },
     });
   }
 
@@ -283,6 +283,7 @@ const WORKS_IN = (namespace: string) => ({ ...WORKS, namespace });
 /** Whether a Work changed in what the binding controller derives or corrects (not its status or finalizers). */
 function workChanged(before: KubeObject, after: KubeObject): boolean {
   return (
-    bindingSpecChanged(before, after) || !jsonEqual(before.metadata.labels ?? {}, after.metadata.labels ?? {})
+    generationOrDeletionChanged(before, after) ||
+    !jsonEqual(before.metadata.labels ?? {}, after.metadata.labels ?? {})
   );
 }

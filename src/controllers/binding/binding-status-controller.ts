@@ -34,7 +34,7 @@ import { done, requeueAfter } from '../../runtime/reconciler.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { aggregate } from './aggregate.js';
 import type { Aggregation } from './aggregate.js';
-import { bindingKeysOfWork, bindingSpecChanged } from './keys.js';
+import { bindingKeysOfWork, generationOrDeletionChanged } from './keys.js';
 import { Templates } from './templates.js';
 
 export interface BindingStatusControllerOptions {
@@ -77,12 +77,12 @@ export class BindingStatusController implements Runnable, Reconciler {
         {
           informer: this.#rb as unknown as Informer,
           keys: (b) => [keyOf('rb', b)],
-          relevant: bindingSpecChanged,
+          relevant: generationOrDeletionChanged,
         },
         {
           informer: this.#crb as unknown as Informer,
           keys: (b) => [keyOf('crb', b)],
-          relevant: bindingSpecChanged,
+          relevant: generationOrDeletionChanged,
         },
         {
           informer: this.#works as unknown as Informer,
@@ -92,7 +92,7 @@ export class BindingStatusController implements Runnable, Reconciler {
         },
       ],
       workers: 4,
-      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'background' as const } } : {}),
+      lane: { lanes: options.lanes, priority: 'background' },
     });
   }
 

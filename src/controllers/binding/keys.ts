@@ -19,8 +19,8 @@ export function bindingKeysOfWork(w: Work): string[] {
   return [`${prefix}/${labels[BINDING_NAMESPACE_LABEL] ?? ''}/${name}`];
 }
 
-/** Whether a binding's spec (its generation) or its deletion changed between two versions. */
-export function bindingSpecChanged(before: KubeObject, after: KubeObject): boolean {
+/** Whether an object's spec (its generation) or its deletion changed between two versions. */
+export function generationOrDeletionChanged(before: KubeObject, after: KubeObject): boolean {
   return (
     before.metadata.generation !== after.metadata.generation ||
     before.metadata.deletionTimestamp !== after.metadata.deletionTimestamp

@@ -90,7 +90,7 @@ export class ExecutionController implements Runnable, Reconciler {
         },
       ],
       workers: options.workers ?? 32,
-      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'critical' as const } } : {}),
+      lane: { lanes: options.lanes, priority: 'critical' },
     });
   }
 

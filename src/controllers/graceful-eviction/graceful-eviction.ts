@@ -99,7 +99,7 @@ export class GracefulEvictionController implements Runnable, Reconciler {
         { informer: this.#crb as unknown as Informer, keys: (b) => [keyOf('crb', b)] },
       ],
       workers: 2,
-      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'background' as const } } : {}),
+      lane: { lanes: options.lanes, priority: 'background' },
     });
   }
 

@@ -99,7 +99,7 @@ export class TaintManager implements Runnable, Reconciler {
         { informer: this.#clusters, keys: (c) => on(c), relevant: clusterDefinitionOrReadinessChanged },
       ],
       workers: 16,
-      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'critical' as const } } : {}),
+      lane: { lanes: options.lanes, priority: 'critical' },
     });
   }
 

@@ -79,7 +79,7 @@ export class WorkStatusController implements Runnable, Reconciler {
       log: options.log,
       sources: [{ informer: this.#works as unknown as Informer }],
       workers: 4,
-      ...(options.lanes ? { lane: { lanes: options.lanes, priority: 'background' as const } } : {}),
+      lane: { lanes: options.lanes, priority: 'background' },
     });
     this.#clusters.addHandlers({
       onUpdate: (before, after) => {

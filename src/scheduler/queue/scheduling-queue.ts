@@ -46,6 +46,11 @@ export class SchedulingQueue {
     options.signal.addEventListener('abort', () => this.#wake(), { once: true });
   }
 
+  /** Keys waiting in the heap (what `size.active` says, without building the object). */
+  get activeCount(): number {
+    return this.#active.size;
+  }
+
   /** Keys waiting in the heap, parked, or in flight. */
   get size(): { active: number; parked: number; inFlight: number } {
     return { active: this.#active.size, parked: this.#parked.size, inFlight: this.#inFlight.size };

@@ -1,11 +1,15 @@
 /**
  * `npm run bench [-- name...]`: runs the named benchmarks (all when none are named), prints a
- * table per benchmark and writes `bench/results/<name>.json`. A benchmark whose own process needs
- * a bigger V8 heap than the default (about 4 GiB here) gets it: the run starts again in a child
- * process with `--max-old-space-size`.
+ * table per benchmark and writes `bench/results/<name>.json`. This process hosts the simulated
+ * fleets (sim, failover, propagation), so it runs with the V8 flags `flotilla sim` starts with
+ * (`NODE_FLAGS`; FLOTILLA_BENCH_NODE_FLAGS="…" gives others, "" none, here and to the hub
+ * processes). A benchmark whose own process needs a bigger V8 heap than the default (about 4 GiB
+ * here) gets it (`--max-old-space-size`). When either is missing, the run starts again in a child
+ * process that has them.
  */
 import { spawnSync } from 'node:child_process';
 import { getHeapStatistics } from 'node:v8';
+import { NODE_FLAGS } from '../src/cmd/heap-growth.js';
 import { runApiThroughput } from './api-throughput.js';
 import { runFailover } from './failover.js';
 import { runList100k } from './list-100k.js';
@@ -45,8 +49,16 @@ if (unknown.length > 0) {
 }
 const chosen = asked.length > 0 ? asked : Object.keys(BENCHMARKS);
 const heapMiB = Math.max(0, ...chosen.map((n) => HEAP_MIB[n] ?? 0));
-if (heapMiB > getHeapStatistics().heap_size_limit / 2 ** 20) {
-  const args = [`--max-old-space-size=${heapMiB}`, ...process.execArgv, ...process.argv.slice(1)];
+const nodeFlags = process.env['FLOTILLA_BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? NODE_FLAGS;
+const missingFlags = nodeFlags.filter((f) => !process.execArgv.includes(f));
+const heapMissing = heapMiB > getHeapStatistics().heap_size_limit / 2 ** 20;
+if (heapMissing || missingFlags.length > 0) {
+  const args = [
+    ...(heapMissing ? [`--max-old-space-size=${heapMiB}`] : []),
+    ...missingFlags,
+    ...process.execArgv,
+    ...process.argv.slice(1),
+  ];
   const child = spawnSync(process.execPath, args, { stdio: 'inherit' });
   process.exit(child.status ?? 1);
 }

@@ -1,14 +1,15 @@
 /**
  * Starts `hub-child.ts` (a real HTTPS hub, SQLite or in-memory) in its own process, so a
  * benchmark's clients do not share the hub's event loop, as in production, and with the V8 flags
- * a hub starts with (`HUB_NODE_FLAGS`; FLOTILLA_BENCH_HUB_NODE_FLAGS="…" gives others, "" none).
+ * a hub starts with (`NODE_FLAGS`; FLOTILLA_BENCH_NODE_FLAGS="…" gives others, "" none, to the
+ * benchmark's own process too: see run.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { HUB_NODE_FLAGS } from '../../src/cmd/heap-growth.js';
+import { NODE_FLAGS } from '../../src/cmd/heap-growth.js';
 import { until } from './fleet.js';
 
 export interface HubProcess {
@@ -29,7 +30,7 @@ export async function spawnHub(storage: 'sqlite' | 'memory', options: object = {
   const child = spawn(
     process.execPath,
     [
-      ...(process.env['FLOTILLA_BENCH_HUB_NODE_FLAGS']?.split(' ').filter(Boolean) ?? HUB_NODE_FLAGS),
+      ...(process.env['FLOTILLA_BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? NODE_FLAGS),
       '--import',
       'tsx',
       join(dirname(fileURLToPath(import.meta.url)), 'hub-child.ts'),

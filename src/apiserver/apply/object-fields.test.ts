@@ -84,6 +84,18 @@ describe('compareObjects', () => {
     const c = compareObjects({ a: { x: 1, y: 2 } }, { a: { y: 2, x: 1 } }, undefined);
     assert.ok(c.added.isEmpty() && c.modified.isEmpty() && c.removed.isEmpty());
   });
+
+  it('finds the changes beside a subtree both sides share by reference', () => {
+    const status = { conditions: [{ type: 'Ready', status: 'True' }], replicas: 3 };
+    const c = compareObjects(
+      { spec: { replicas: 3, paused: true }, status },
+      { spec: { replicas: 4, minReadySeconds: 5 }, status },
+      undefined,
+    );
+    assert.deepEqual(paths(c.modified), ['.spec.replicas']);
+    assert.deepEqual(paths(c.added), ['.spec.minReadySeconds']);
+    assert.deepEqual(paths(c.removed), ['.spec.paused']);
+  });
 });
 
 describe('removeFields', () => {

@@ -134,6 +134,9 @@ function isEmptyContainer(n: Node | undefined): boolean {
 }
 
 function compareNode(lhs: JsonValue | undefined, rhs: JsonValue | undefined, at: At & { acc: Acc }): void {
+  // The very same value on both sides (an update keeps the stored status or spec by reference)
+  // has no differences to find.
+  if (lhs === rhs) return;
   const { schema, path, acc } = at;
   const l = lhs === undefined ? undefined : classify(lhs, schema);
   const r = rhs === undefined ? undefined : classify(rhs, schema);

@@ -134,10 +134,9 @@ export class EventRecorder {
     const at = { entry: seen, count: seen.count, now };
     // The Event is built now: a write that waits its turn holds it, not the (larger) object.
     const body = this.#event(obj, event, at);
-    const entry = seen;
     this.#backlog++;
-    const write = entry.pending.then(() => this.#write(body, at));
-    entry.pending = write;
+    const write = seen.pending.then(() => this.#write(body, at));
+    seen.pending = write;
     this.#inFlight.add(write);
     void write.finally(() => this.#inFlight.delete(write));
   }

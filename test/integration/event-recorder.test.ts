@@ -36,6 +36,17 @@ async function setup(
   return { client, clock, recorder };
 }
 
+/** A `beforeWrite` that holds every write until `open`, counting the writes that asked. */
+class Gate {
+  asked = 0;
+  open: () => void = () => undefined;
+  readonly #opened = new Promise<void>((resolve) => (this.open = resolve));
+  readonly wait = (): Promise<void> => {
+    this.asked++;
+    return this.#opened;
+  };
+}
+
 describe('EventRecorder', () => {
   it('writes a core/v1 Event about the object and counts repeats on it', async () => {
     const { client, clock, recorder } = await setup();
@@ -92,23 +103,15 @@ describe('EventRecorder', () => {
   });
 
   it('writes at most maxWrites events at once, each after beforeWrite lets it', async () => {
-    let open: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    let asked = 0;
-    const { client, recorder } = await setup(true, {
-      maxWrites: 2,
-      beforeWrite: () => {
-        asked++;
-        return gate;
-      },
-    });
+    const gate = new Gate();
+    const { client, recorder } = await setup(true, { maxWrites: 2, beforeWrite: gate.wait });
     for (let i = 0; i < 5; i++) recorder.record(pod, { type: 'Normal', reason: `R${i}`, message: 'm' });
     for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-    assert.equal(asked, 2, 'two writes took their turn; three wait');
+    assert.equal(gate.asked, 2, 'two writes took their turn; three wait');
     assert.equal((await client.list({ apiVersion: 'v1', plural: 'events' })).items.length, 0);
-    open();
+    gate.open();
     await recorder.flush();
-    assert.equal(asked, 5);
+    assert.equal(gate.asked, 5);
     assert.equal((await client.list({ apiVersion: 'v1', plural: 'events' })).items.length, 5);
   });
 
@@ -128,24 +131,15 @@ describe('EventRecorder', () => {
   });
 
   it('holds back at most maxDeferred events: a larger backlog is written without beforeWrite', async () => {
-    let open: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    let asked = 0;
-    const { client, recorder } = await setup(true, {
-      maxWrites: 1,
-      maxDeferred: 2,
-      beforeWrite: () => {
-        asked++;
-        return gate;
-      },
-    });
+    const gate = new Gate();
+    const { client, recorder } = await setup(true, { maxWrites: 1, maxDeferred: 2, beforeWrite: gate.wait });
     for (let i = 0; i < 4; i++) recorder.record(pod, { type: 'Normal', reason: `R${i}`, message: 'm' });
     const written = async (): Promise<number> =>
       (await client.list({ apiVersion: 'v1', plural: 'events' })).items.length;
     for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
     assert.equal(await written(), 2, 'four waiting: two written at once, down to two held back');
-    assert.equal(asked, 1);
-    open();
+    assert.equal(gate.asked, 1);
+    gate.open();
     await recorder.flush();
     assert.equal(await written(), 4);
   });

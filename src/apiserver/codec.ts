@@ -83,6 +83,63 @@ export function decodeObject(info: ResourceInfo, value: string, revision: number
   return obj;
 }
 
+/** `{"apiVersion":…,"kind":…,"metadata":{` as `decodeObject` stamps them, per resource. */
+const stampedPrefixes = new WeakMap<ResourceInfo, string>();
+
+/**
+ * `JSON.stringify(decodeObject(info, value, revision))` without decoding: when the stored text
+ * begins with the served apiVersion, then the kind, then metadata (as objects written through this
+ * server do), decoding changes nothing but the revision, which `decodeObject` adds as the last
+ * member of metadata, and re-encoding gives back the stored text (it came from JSON.stringify). So
+ * the answer is the stored text with the revision inserted before metadata's closing brace.
+ * Undefined when that does not hold (another layout or version, or metadata already holding a
+ * `resourceVersion` member); decode and encode then.
+ */
+export function stampedText(info: ResourceInfo, value: string, revision: number): string | undefined {
+  let prefix = stampedPrefixes.get(info);
+  if (prefix === undefined) {
+    prefix = `{"apiVersion":${JSON.stringify(apiVersionOf(info))},"kind":${JSON.stringify(info.kind)},"metadata":{`;
+    stampedPrefixes.set(info, prefix);
+  }
+  if (!value.startsWith(prefix)) return undefined;
+  const end = closingBracket(value, prefix.length - 1);
+  // Any "resourceVersion": inside metadata, at whatever depth, sends this to the general path.
+  if (end < 0 || value.lastIndexOf('"resourceVersion":', end) >= prefix.length) return undefined;
+  const rv = `"resourceVersion":${JSON.stringify(String(revision))}`;
+  return `${value.slice(0, end)}${end === prefix.length ? '' : ','}${rv}${value.slice(end)}`;
+}
+
+/** Index of the `}` or `]` closing the JSON object or array that opens at `open` (-1 if none). */
+function closingBracket(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = stringEnd(text, i);
+      if (i < 0) return -1;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Index of the quote closing the JSON string that opens at `open` (-1 if none). */
+function stringEnd(text: string, open: number): number {
+  for (let at = text.indexOf('"', open + 1); at >= 0; at = text.indexOf('"', at + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+  return -1;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
 /** Decodes a key-value read from storage. */
 export function decodeKv(info: ResourceInfo, kv: KeyValue): KubeObject {
   return decodeObject(info, kv.value, kv.modRevision);

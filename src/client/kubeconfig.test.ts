@@ -1,11 +1,12 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeconfigError, kubeconfigTransport } from './kubeconfig.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 writeFileSync(join(dir, 'ca.crt'), 'CA FROM FILE');
 writeFileSync(join(dir, 'token'), 'file-token\n');

@@ -83,7 +83,7 @@ export async function startFlotillaProcess(
   command: 'hub' | 'sim',
   options: { dir?: string; args?: readonly string[] } = {},
 ): Promise<Hub> {
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), `flotilla-e2e-${command}-`));
+  const dir = options.dir ?? scratchDir(`flotilla-e2e-${command}-`);
   const proc = spawn(
     process.execPath,
     [
@@ -191,9 +191,21 @@ export class Kubectl {
   }
 }
 
-/** Writes a temporary file and returns its path. */
+const scratchDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary directory, removed when the test process exits. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+/** Writes a temporary file (removed when the test process exits) and returns its path. */
 export function tempFile(name: string, content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'flotilla-file-'));
+  const dir = scratchDir('flotilla-file-');
   const p = join(dir, name);
   writeFileSync(p, content);
   return p;

@@ -21,7 +21,7 @@ import { patchDocument, parsePatchBody, patchObject, mediaType, APPLY_PATCH } fr
 import { getObject, listObjects } from './read.js';
 import { scaleOf, updateScale } from './scale.js';
 import type { Scale } from './scale.js';
-import { watchObjects } from './watch.js';
+import { jsonEventLine, watchObjects } from './watch.js';
 import { createObject, guaranteedUpdate } from './write.js';
 import { cloneJson } from '../../base/json-clone.js';
 
@@ -129,7 +129,7 @@ function watch(ctx: ServerContext, info: ResourceInfo, c: Call): ApiResponse {
       });
       first = false;
     }
-    return `${JSON.stringify({ type, object: payload })}\n`;
+    return jsonEventLine(type, JSON.stringify(payload));
   };
   const stream = watchObjects(ctx, info, {
     namespace: c.ns,

@@ -14,13 +14,18 @@ import type { Status } from '../../api/status.js';
 import { CompactedError } from '../../storage/store.js';
 import type { StoreEvent } from '../../storage/store.js';
 import type { ServerContext } from '../context.js';
-import { collectionPrefix, decodeKv, decodeObject } from '../codec.js';
+import { collectionPrefix, decodeKv, decodeObject, stampedText } from '../codec.js';
 import { parseSelection, selects, selectsEverything } from '../selection.js';
 import type { Selection } from '../selection.js';
 import { parseRevision } from './read.js';
 
 /** Turns one event into one line of the stream (JSON, or a Table row when asked for). */
 export type EventEncoder = (type: WatchEventType, object: KubeObject | Status) => string;
+
+/** The plain JSON line of an event, given the JSON of its object: `JSON.stringify({ type, object })`. */
+export function jsonEventLine(type: WatchEventType, objectJson: string): string {
+  return `{"type":${JSON.stringify(type)},"object":${objectJson}}\n`;
+}
 
 const BOOKMARK_INTERVAL_MS = 60_000;
 
@@ -29,7 +34,10 @@ export interface WatchRequest {
   query: URLSearchParams;
   signal: AbortSignal;
   encode: EventEncoder;
-  /** True when `encode` gives the same line for the same event to every watcher (plain JSON), so lines can be shared. */
+  /**
+   * True when `encode` gives every watcher the plain JSON line of `jsonEventLine`, so lines can be
+   * shared, and built from the stored text without decoding it.
+   */
   shared: boolean;
 }
 
@@ -112,6 +120,11 @@ async function run(
   if (start === undefined) {
     const snapshot = await s.ctx.store.range(prefix);
     for (const kv of snapshot.kvs) {
+      const text = s.everything && s.shared ? stampedText(s.info, kv.value, kv.modRevision) : undefined;
+      if (text !== undefined) {
+        s.out.push(jsonEventLine('ADDED', text));
+        continue;
+      }
       const obj = decodeKv(s.info, kv);
       if (selects(s.info, s.selection, obj)) s.out.push(s.encode('ADDED', obj));
     }
@@ -163,11 +176,24 @@ class EventView {
     return this.#prev;
   }
 
-  /** A shared encoding of (type, object) for watchers whose encoder does not depend on the watcher. */
-  line(type: WatchEventType, obj: KubeObject, encode: EventEncoder): string {
+  /** `cur()` or `prev()` (only asked for when the event has a previous value). */
+  object(which: 'cur' | 'prev'): KubeObject {
+    return which === 'cur' ? this.cur() : (this.prev() as KubeObject);
+  }
+
+  /**
+   * The shared plain JSON line of (type, object); `object` is `cur()` or `prev()`, the same one for
+   * a given type of the same event. The current object's line comes from the stored text when that
+   * needs no decoding (codec.ts: stampedText).
+   */
+  line(type: WatchEventType, object: 'cur' | 'prev'): string {
     let line = this.#lines.get(type);
     if (line === undefined) {
-      line = encode(type, obj);
+      const stored =
+        object === 'cur' && this.#cur === undefined
+          ? stampedText(this.info, this.ev.kv.value, this.ev.kv.modRevision)
+          : undefined;
+      line = jsonEventLine(type, stored ?? JSON.stringify(this.object(object)));
       this.#lines.set(type, line);
     }
     return line;
@@ -202,25 +228,20 @@ function viewOf(info: ResourceInfo, ev: StoreEvent): EventView {
 /** Maps a storage event to a watch event line for this selection (or nothing). */
 function transform(s: WatchState, ev: StoreEvent): string | undefined {
   const view = viewOf(s.info, ev);
-  const emit = (type: WatchEventType, obj: KubeObject): string =>
-    s.shared ? view.line(type, obj, s.encode) : s.encode(type, obj);
-  if (s.everything) {
-    if (ev.type === 'delete') return emit('DELETED', view.cur());
-    return emit(ev.prevKv ? 'MODIFIED' : 'ADDED', view.cur());
-  }
+  const emit = (type: WatchEventType, object: 'cur' | 'prev'): string =>
+    s.shared ? view.line(type, object) : s.encode(type, view.object(object));
+  if (s.everything) return emit(ev.type === 'delete' ? 'DELETED' : ev.prevKv ? 'MODIFIED' : 'ADDED', 'cur');
   const prev = view.prev();
   const prevMatch = prev !== undefined && selects(s.info, s.selection, prev);
   if (ev.type === 'delete') {
-    const last = view.cur();
-    return prevMatch || (prev === undefined && selects(s.info, s.selection, last))
-      ? emit('DELETED', last)
+    return prevMatch || (prev === undefined && selects(s.info, s.selection, view.cur()))
+      ? emit('DELETED', 'cur')
       : undefined;
   }
-  const cur = view.cur();
-  const curMatch = selects(s.info, s.selection, cur);
-  if (curMatch && prevMatch) return emit('MODIFIED', cur);
-  if (curMatch) return emit('ADDED', cur);
-  if (prevMatch && prev) return emit('DELETED', prev);
+  const curMatch = selects(s.info, s.selection, view.cur());
+  if (curMatch && prevMatch) return emit('MODIFIED', 'cur');
+  if (curMatch) return emit('ADDED', 'cur');
+  if (prevMatch) return emit('DELETED', 'prev');
   return undefined;
 }
 

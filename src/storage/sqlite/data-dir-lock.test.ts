@@ -1,14 +1,17 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../base/fake-clock.js';
 import { acquireLock, tryLock } from './data-dir-lock.js';
 
 describe('data directory lock', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lock-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   it('lets one holder in and hands over when it releases', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'lock-')), 'hub.lock');
+    const path = join(dir, 'first.lock');
     const first = tryLock(path, { id: 'hub-a', since: '2026-01-01T00:00:00Z' });
     assert.ok('lock' in first);
     const second = tryLock(path, { id: 'hub-b', since: '2026-01-01T00:00:01Z' });
@@ -33,7 +36,7 @@ describe('data directory lock', () => {
   });
 
   it('gives up when stopped', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'lock-')), 'hub.lock');
+    const path = join(dir, 'second.lock');
     const held = tryLock(path, { id: 'a', since: '' });
     assert.ok('lock' in held);
     const stop = new AbortController();

@@ -15,7 +15,7 @@ function definedKeys(o: Record<string, Loose>): string[] {
   return Object.keys(o).filter((k) => o[k] !== undefined);
 }
 
-/** Deep equality of JSON values. Never throws. */
+/** Deep equality of JSON values. Never throws. Allocates nothing: it runs on every write. */
 export function jsonEqual(a: Loose, b: Loose): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) {
@@ -24,9 +24,17 @@ export function jsonEqual(a: Loose, b: Loose): boolean {
     return true;
   }
   if (!isPlainObject(a) || !isPlainObject(b)) return false;
-  const keys = definedKeys(a);
-  if (keys.length !== definedKeys(b).length) return false;
-  return keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
+  // Every defined member of `a` is in `b` and equal; then `b` has no other defined member.
+  let members = 0;
+  for (const k in a) {
+    if (!Object.hasOwn(a, k)) continue;
+    const v = a[k];
+    if (v === undefined) continue;
+    if (!Object.hasOwn(b, k) || !jsonEqual(v, b[k])) return false;
+    members++;
+  }
+  for (const k in b) if (Object.hasOwn(b, k) && b[k] !== undefined && --members < 0) return false;
+  return members === 0;
 }
 
 /** A string equal for exactly the `jsonEqual` values: JSON with object keys sorted. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -25,6 +25,21 @@ describe('SqliteStore on disk', () => {
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('checkpoints the WAL once it holds the configured number of pages', async () => {
+    const walSize = async (walCheckpointPages?: number): Promise<number> => {
+      const path = join(dir, `wal-${walCheckpointPages ?? 'default'}.db`);
+      const s = SqliteStore.open(path, walCheckpointPages ? { walCheckpointPages } : {});
+      for (let i = 0; i < 1500; i++) await s.create(`/k/${i}`, 'x'.repeat(4000)); // a page or more each
+      const size = statSync(`${path}-wal`).size;
+      await s.close();
+      return size;
+    };
+    const pages = (bytes: number): number => bytes / 4096;
+    assert.ok(pages(await walSize(50)) < 120, 'a checkpoint every 50 pages keeps the WAL short');
+    // SQLite's own default (1,000 pages) would have restarted the WAL at about 1,000 pages.
+    assert.ok(pages(await walSize()) > 3000, 'the default lets 1,500 writes of 4 KB stay in the WAL');
   });
 
   it('keeps data, revision and compacted revision across close and reopen', async () => {

@@ -4,7 +4,11 @@
  */
 import type { KubeObject } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resource-info.js';
+import { apiVersionOf } from '../api/resource-info.js';
 import { notAcceptable } from '../api/status.js';
+import type { KeyValue } from '../storage/store.js';
+import { decodeKv, stampedText } from './codec.js';
+import type { ListResult } from './handlers/read.js';
 import type { ApiResponse } from './request.js';
 import { jsonTextResponse, ownedJsonResponse } from './request.js';
 import { toTable } from './tables/table.js';
@@ -46,6 +50,62 @@ export function objectBody(info: ResourceInfo, obj: KubeObject, out: Output, now
 export function objectResponse(status: number, body: unknown, warnings: readonly string[]): ApiResponse {
   // Every caller answers an object decoded or built for this request alone.
   return ownedJsonResponse(status, body, warningHeaders(warnings));
+}
+
+/**
+ * A 200 answering a stored object as JSON. Nothing is decoded or encoded until asked: an HTTP
+ * client gets the stored text with the revision spliced in (codec.ts `stampedText`), an in-process
+ * one the decoded object, made for it alone.
+ */
+export function storedObjectResponse(info: ResourceInfo, kv: KeyValue): ApiResponse {
+  return lazyJsonResponse(
+    () => decodeKv(info, kv),
+    () => stampedText(info, kv.value, kv.modRevision) ?? JSON.stringify(decodeKv(info, kv)),
+  );
+}
+
+/**
+ * A 200 answering a LIST as JSON, lazily like `storedObjectResponse`: an HTTP client gets the
+ * stored texts of the items, each with its revision spliced in, joined into the list's JSON.
+ */
+export function storedListResponse(info: ResourceInfo, result: ListResult): ApiResponse {
+  return lazyJsonResponse(
+    () => result.list(),
+    () => listText(info, result),
+  );
+}
+
+/**
+ * A 200 JSON response whose value (`decode()`, made for it alone) and body are computed when first
+ * read. The body is `text()`, which must equal `JSON.stringify(decode())`, unless the value was
+ * taken first: its taker may have changed it, and the body then encodes it as it is.
+ */
+function lazyJsonResponse(decode: () => unknown, text: () => string): ApiResponse {
+  let value: unknown;
+  let taken = false;
+  let body: string | undefined;
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    get value(): unknown {
+      if (!taken) value = decode();
+      taken = true;
+      return value;
+    },
+    get body(): string {
+      body ??= taken ? JSON.stringify(value) : text();
+      return body;
+    },
+  };
+}
+
+/** `JSON.stringify(result.list())`, from the stored texts where they need no decoding. */
+function listText(info: ResourceInfo, result: ListResult): string {
+  const items = result.stored.map(
+    (kv) => stampedText(info, kv.value, kv.modRevision) ?? JSON.stringify(decodeKv(info, kv)),
+  );
+  const head = `{"apiVersion":${JSON.stringify(apiVersionOf(info))},"kind":${JSON.stringify(`${info.kind}List`)}`;
+  return `${head},"metadata":${JSON.stringify(result.metadata)},"items":[${items.join(',')}]}`;
 }
 
 /** `objectResponse` for a body already encoded as JSON. */

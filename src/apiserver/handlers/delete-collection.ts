@@ -22,7 +22,7 @@ export async function deleteCollection(
     const v = request.query.get(k);
     if (v !== null) listQuery.set(k, v);
   }
-  const { list } = await listObjects(ctx, info, request.namespace, listQuery);
+  const list = (await listObjects(ctx, info, request.namespace, listQuery)).list();
   const items = [];
   for (const obj of list.items) {
     try {

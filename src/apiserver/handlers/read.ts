@@ -8,6 +8,7 @@ import type { ResourceInfo } from '../../api/resource-info.js';
 import { apiVersionOf } from '../../api/resource-info.js';
 import { badRequest, expired, notFound, timeout } from '../../api/status.js';
 import { CompactedError, FutureRevisionError } from '../../storage/store.js';
+import type { KeyValue } from '../../storage/store.js';
 import type { ServerContext } from '../context.js';
 import { collectionPrefix, decodeKv, objectKey } from '../codec.js';
 import { decodeContinue, encodeContinue } from '../continue-token.js';
@@ -20,14 +21,29 @@ export async function getObject(
   namespace: string | undefined,
   name: string,
 ): Promise<KubeObject> {
+  return decodeKv(info, await getStored(ctx, info, namespace, name));
+}
+
+/** Reads one object as stored, or throws 404. */
+export async function getStored(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+): Promise<KeyValue> {
   const kv = await ctx.store.get(objectKey(info, namespace, name));
   if (!kv) throw notFound(info.group, info.plural, name);
-  return decodeKv(info, kv);
+  return kv;
 }
 
 export interface ListResult {
-  list: KubeList;
   revision: number;
+  /** The list's metadata: resourceVersion, and continue and remainingItemCount for a page. */
+  metadata: KubeList['metadata'];
+  /** The selected objects as stored, in key order. */
+  stored: readonly KeyValue[];
+  /** The list, its objects decoded (each at most once, whatever the number of calls). */
+  list(): KubeList;
 }
 
 const CONTINUE_EXPIRED =
@@ -95,7 +111,9 @@ interface ScanOptions {
 
 /** Reads pages from storage until `limit` selected objects are found or the range ends. */
 async function scan(ctx: ServerContext, info: ResourceInfo, o: ScanOptions): Promise<ListResult> {
-  const items: KubeObject[] = [];
+  const items: KeyValue[] = [];
+  // Objects decoded to test selectors, by their index in `items`; the others wait until asked.
+  const decoded: (KubeObject | undefined)[] = [];
   const everything = selectsEverything(o.selection);
   let revision = o.readAt;
   let fromKey = o.fromKey;
@@ -113,8 +131,11 @@ async function scan(ctx: ServerContext, info: ResourceInfo, o: ScanOptions): Pro
     for (; i < page.kvs.length; i++) {
       const kv = page.kvs[i];
       if (!kv) continue;
-      const obj = decodeKv(info, kv);
-      if (everything || selects(info, o.selection, obj)) items.push(obj);
+      if (everything) items.push(kv);
+      else {
+        const obj = decodeKv(info, kv);
+        if (selects(info, o.selection, obj)) decoded[items.push(kv) - 1] = obj;
+      }
       if (o.limit > 0 && items.length >= o.limit) {
         i++;
         break;
@@ -137,8 +158,17 @@ async function scan(ctx: ServerContext, info: ResourceInfo, o: ScanOptions): Pro
     metadata.continue = encodeContinue({ rv: revision, start: nextKey.slice(o.prefix.length) });
     if (remaining !== undefined && remaining > 0) metadata.remainingItemCount = remaining;
   }
+  let list: KubeList | undefined;
   return {
-    list: { apiVersion: apiVersionOf(info), kind: `${info.kind}List`, metadata, items },
     revision,
+    metadata,
+    stored: items,
+    list: () =>
+      (list ??= {
+        apiVersion: apiVersionOf(info),
+        kind: `${info.kind}List`,
+        metadata,
+        items: items.map((kv, i) => decoded[i] ?? decodeKv(info, kv)),
+      }),
   };
 }

@@ -7,7 +7,15 @@ import { badRequest, invalid, methodNotAllowed, notFound, pathNotFound } from '.
 import type { Status } from '../../api/status.js';
 import type { ServerContext, WriteOptions } from '../context.js';
 import { managerFor } from '../field-manager.js';
-import { encodedObjectResponse, negotiate, objectBody, objectResponse } from '../negotiate.js';
+import {
+  encodedObjectResponse,
+  negotiate,
+  objectBody,
+  objectResponse,
+  storedListResponse,
+  storedObjectResponse,
+} from '../negotiate.js';
+import { decodeKv } from '../codec.js';
 import type { Output } from '../negotiate.js';
 import type { ApiRequest, ApiResponse } from '../request.js';
 import { bodyJson, bodyText } from '../request.js';
@@ -18,7 +26,7 @@ import { checkBodyIdentity, decodeObjectBody } from './body.js';
 import { deleteCollection } from './delete-collection.js';
 import { deleteObject, parseDeleteOptions } from './delete.js';
 import { patchDocument, parsePatchBody, patchObject, mediaType, APPLY_PATCH } from './patch.js';
-import { getObject, listObjects } from './read.js';
+import { getObject, getStored, listObjects } from './read.js';
 import { scaleOf, updateScale } from './scale.js';
 import type { Scale } from './scale.js';
 import { jsonEventLine, watchObjects } from './watch.js';
@@ -79,19 +87,19 @@ async function collection(ctx: ServerContext, info: ResourceInfo, c: Call): Prom
     case 'GET': {
       const w = req.query.get('watch');
       if (w === 'true' || w === '1') return watch(ctx, info, c);
-      const { list } = await listObjects(ctx, info, c.ns, req.query);
-      const body = out.table
-        ? toTable(info, list.items, {
-            now: now(ctx),
-            includeObject: out.includeObject,
-            resourceVersion: list.metadata.resourceVersion ?? '',
-            ...(list.metadata.continue !== undefined ? { continue: list.metadata.continue } : {}),
-            ...(list.metadata.remainingItemCount !== undefined
-              ? { remainingItemCount: list.metadata.remainingItemCount }
-              : {}),
-          })
-        : list;
-      return objectResponse(200, body, []);
+      const result = await listObjects(ctx, info, c.ns, req.query);
+      if (!out.table) return storedListResponse(info, result);
+      const { metadata } = result;
+      const table = toTable(info, result.list().items, {
+        now: now(ctx),
+        includeObject: out.includeObject,
+        resourceVersion: metadata.resourceVersion ?? '',
+        ...(metadata.continue !== undefined ? { continue: metadata.continue } : {}),
+        ...(metadata.remainingItemCount !== undefined
+          ? { remainingItemCount: metadata.remainingItemCount }
+          : {}),
+      });
+      return objectResponse(200, table, []);
     }
     case 'POST': {
       if (info.namespaced && c.ns === undefined) throw methodNotAllowed('create', info.plural);
@@ -145,6 +153,17 @@ function watch(ctx: ServerContext, info: ResourceInfo, c: Call): ApiResponse {
   };
 }
 
+/** GET of an object (or its status subresource, which answers the whole object). */
+async function getResponse(
+  ctx: ServerContext,
+  info: ResourceInfo,
+  c: Call & { name: string },
+): Promise<ApiResponse> {
+  const kv = await getStored(ctx, info, c.ns, c.name);
+  if (!c.out.table) return storedObjectResponse(info, kv);
+  return objectResponse(200, objectBody(info, decodeKv(info, kv), c.out, now(ctx)), []);
+}
+
 async function item(
   ctx: ServerContext,
   info: ResourceInfo,
@@ -153,7 +172,7 @@ async function item(
   const { req, out, ns, name } = c;
   switch (req.method) {
     case 'GET':
-      return objectResponse(200, objectBody(info, await getObject(ctx, info, ns, name), out, now(ctx)), []);
+      return getResponse(ctx, info, c);
     case 'PUT': {
       const obj = decodeObjectBody(req);
       checkBodyIdentity(info, obj, { namespace: ns, name });
@@ -215,8 +234,7 @@ async function subresource(
 ): Promise<ApiResponse> {
   const { req, out, ns, name, sub } = c;
   if (sub === 'status' && info.subresources.status) {
-    if (req.method === 'GET')
-      return objectResponse(200, objectBody(info, await getObject(ctx, info, ns, name), out, now(ctx)), []);
+    if (req.method === 'GET') return getResponse(ctx, info, c);
     if (req.method === 'PUT') {
       const obj = decodeObjectBody(req);
       checkBodyIdentity(info, obj, { namespace: ns, name });

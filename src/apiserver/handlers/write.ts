@@ -146,7 +146,8 @@ export async function guaranteedUpdate(
       next = recordUpdate(info, { old: current, next, scope: req.scope }, opts.manager, now(ctx));
     const outcome = await commit(ctx, info, { key, kv, current, next }, opts);
     if (outcome) return { object: outcome, created: false };
-    if (wanted !== undefined && wanted !== '') throw conflict(info.group, info.plural, req.name);
+    // Lost a race: recompute from the new current object. A resourceVersion the client asked for
+    // is now stale and fails the check above; a patch that named none applies again, as in kube.
   }
   throw conflict(info.group, info.plural, req.name, 'too many concurrent updates; please try again');
 }

@@ -2,7 +2,8 @@
  * `scheduler`: scheduling throughput and per-binding latency, for 100 and 1,000 clusters and
  * 10,000 workloads, for Duplicated, static weights and dynamic weights with spread constraints.
  * - in-process: the engine of core/schedule.ts (what the scheduler and `flotilla explain` run),
- *   one binding after another;
+ *   one binding after another, reporting every cluster's fate as explain asks (the scheduler
+ *   itself skips those reports, so it is somewhat faster than this);
  * - through the hub API: a hub (SQLite) with its scheduler in its own process; bindings created
  *   over HTTPS (32 in flight), latency = from the create's answer to the decision stored (seen on
  *   a watch). That saturated phase gives the rate and the hub's CPU per binding; its latencies are

@@ -267,6 +267,7 @@ export class BindingScheduler implements Runnable {
       unit,
       clusters,
       fresh,
+      report: false, // only `flotilla explain` reads each cluster's fate
       ...(held ? { freed: held } : {}),
       ...(this.#o.plugins ? { plugins: this.#o.plugins } : {}),
     };

@@ -25,6 +25,10 @@ describe('schedule', () => {
       makeCluster('c').notReady().obj(),
     ];
     const r = schedule({ unit: makeUnit(2, {}), clusters, fresh: false });
+    assert.deepEqual(schedule({ unit: makeUnit(2, {}), clusters, fresh: false, report: false }), {
+      ...r,
+      candidates: [],
+    });
     assert.equal(r.scheduled, false);
     assert.equal(r.reason, 'NoClusterFit');
     assert.equal(
@@ -248,6 +252,11 @@ describe('schedule', () => {
           const unit = makeUnit(replicas, placement, { uid });
           const r = schedule({ unit, clusters, fresh: false });
           assert.deepEqual(schedule({ unit, clusters, fresh: false }), r);
+          // The scheduler's run without reports decides and words it the same.
+          assert.deepEqual(schedule({ unit, clusters, fresh: false, report: false }), {
+            ...r,
+            candidates: [],
+          });
           if (!r.scheduled) return;
           assert.equal(
             r.clusters.reduce((a, c) => a + (c.replicas ?? 0), 0),

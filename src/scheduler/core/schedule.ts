@@ -63,6 +63,12 @@ export interface ScheduleInput {
   plugins?: PluginSet;
   /** Capacity clusters would regain from preempted replicas, by cluster name (core/preempt.ts). */
   freed?: ReadonlyMap<string, FreedCapacity>;
+  /**
+   * Whether to report every cluster's fate in `candidates` (default true; `flotilla explain`). The
+   * scheduler, which reads only the decision and its message, passes false: `candidates` is then
+   * empty and nothing per cluster is kept.
+   */
+  report?: boolean;
 }
 
 /** Schedules `input.unit` over `input.clusters`. Never throws for a workload that cannot be placed. */
@@ -109,17 +115,31 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
       return n;
     },
   };
-  const reports = new Map<string, CandidateReport>();
+  const reports = input.report === false ? undefined : new Map<string, CandidateReport>();
+  /** Clusters filtered out, by reason. */
+  const rejections = new Map<string, number>();
   const feasible: Cluster[] = [];
   for (const cluster of sortedByName(input.clusters)) {
-    const name = cluster.metadata.name ?? '';
-    const report = filter(ctx, cluster, plugins);
-    reports.set(name, report);
-    if (report.feasible) feasible.push(cluster);
+    const rejected = filter(ctx, cluster, plugins);
+    if (!rejected) feasible.push(cluster);
+    else if (rejected.reason) rejections.set(rejected.reason, (rejections.get(rejected.reason) ?? 0) + 1);
+    if (reports) {
+      const name = cluster.metadata.name ?? '';
+      reports.set(name, {
+        name,
+        feasible: !rejected,
+        filteredBy: rejected?.plugin ?? null,
+        reason: rejected?.reason ?? null,
+        score: null,
+        tieBreakScore: null,
+        availableReplicas: null,
+        selected: false,
+      });
+    }
   }
-  const candidates = (): CandidateReport[] => [...reports.values()];
+  const candidates = (): CandidateReport[] => (reports ? [...reports.values()] : []);
   if (feasible.length === 0)
-    return failure('NoClusterFit', fitErrorMessage(input.clusters.length, candidates()), {
+    return failure('NoClusterFit', fitErrorMessage(input.clusters.length, rejections), {
       candidates: candidates(),
       strategy,
     });
@@ -134,10 +154,12 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
       else score += plugin.score(ctx, cluster);
     }
     const available = workload ? ctx.available(cluster) + (previous.get(name) ?? 0) : 0;
-    const report = reports.get(name) as CandidateReport;
-    report.score = score;
-    report.tieBreakScore = tieBreak;
-    if (workload) report.availableReplicas = available;
+    const report = reports?.get(name);
+    if (report) {
+      report.score = score;
+      report.tieBreakScore = tieBreak;
+      if (workload) report.availableReplicas = available;
+    }
     return { scored: { name, cluster, score, available }, tieBreak };
   });
   // Only spread selection and aggregated division depend on the ranking.
@@ -165,7 +187,7 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
       return failure('Unschedulable', err.message, { candidates: candidates(), strategy });
     throw err;
   }
-  for (const s of selected) (reports.get(s.name) as CandidateReport).selected = true;
+  if (reports) for (const s of selected) (reports.get(s.name) as CandidateReport).selected = true;
 
   let clusters: TargetCluster[];
   if (!workload) {
@@ -185,8 +207,10 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
         return failure('Unschedulable', err.message, { candidates: candidates(), strategy });
       throw err;
     }
-    const shares = new Map(clusters.map((t) => [t.name, t.replicas ?? 0]));
-    for (const report of reports.values()) report.replicas = shares.get(report.name) ?? 0;
+    if (reports) {
+      const shares = new Map(clusters.map((t) => [t.name, t.replicas ?? 0]));
+      for (const report of reports.values()) report.replicas = shares.get(report.name) ?? 0;
+    }
   }
   return {
     scheduled: true,
@@ -198,32 +222,19 @@ function attempt(input: ScheduleInput, affinity: ClusterAffinity | undefined): S
   };
 }
 
-function filter(ctx: CycleContext, cluster: Cluster, plugins: PluginSet): CandidateReport {
-  const name = cluster.metadata.name ?? '';
-  let filteredBy: string | null = null;
-  let reason: string | null = null;
-  if (cluster.metadata.deletionTimestamp) {
-    filteredBy = 'ClusterDeletion';
-    reason = 'cluster(s) were being deleted';
-  } else {
-    for (const plugin of plugins.filters) {
-      const status = plugin.filter(ctx, cluster);
-      if (status.code === 'Success') continue;
-      filteredBy = plugin.name;
-      reason = status.reason;
-      break;
-    }
+/** The filter plugin that rejects `cluster` and why; undefined when every filter lets it through. */
+function filter(
+  ctx: CycleContext,
+  cluster: Cluster,
+  plugins: PluginSet,
+): { plugin: string; reason: string } | undefined {
+  if (cluster.metadata.deletionTimestamp)
+    return { plugin: 'ClusterDeletion', reason: 'cluster(s) were being deleted' };
+  for (const plugin of plugins.filters) {
+    const status = plugin.filter(ctx, cluster);
+    if (status.code !== 'Success') return { plugin: plugin.name, reason: status.reason };
   }
-  return {
-    name,
-    feasible: filteredBy === null,
-    filteredBy,
-    reason,
-    score: null,
-    tieBreakScore: null,
-    availableReplicas: null,
-    selected: false,
-  };
+  return undefined;
 }
 
 const sortedClusters = new WeakMap<readonly Cluster[], readonly Cluster[]>();
@@ -283,10 +294,8 @@ function staticWeigher(rules: readonly StaticClusterWeight[]): (cluster: Cluster
 }
 
 /** Karmada's FitError text: "0/3 clusters are available: 1 cluster(s) …, 2 cluster(s) …." */
-function fitErrorMessage(total: number, reports: readonly CandidateReport[]): string {
-  const counts = new Map<string, number>();
-  for (const r of reports) if (r.reason) counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
-  const parts = [...counts].map(([reason, n]) => `${n} ${reason}`).sort();
+function fitErrorMessage(total: number, rejections: ReadonlyMap<string, number>): string {
+  const parts = [...rejections].map(([reason, n]) => `${n} ${reason}`).sort();
   return `0/${total} clusters are available: ${parts.join(', ')}.`;
 }
 

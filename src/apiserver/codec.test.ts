@@ -121,7 +121,8 @@ describe('stampedText', () => {
       { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'a' } },
       { kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'a' } },
       { apiVersion: 'apps/v1', kind: 'Deployment', spec: {}, metadata: { name: 'a' } },
-      // a stored revision (decodeObject overwrites it where it stands)
+      // a stored revision (decodeObject overwrites it where it stands), or what looks like one
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { resourceVersion: '5', name: 'a' } },
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { labels: { resourceVersion: 'x' } } },
     ];
     for (const obj of cases) assert.equal(stampedText(deployments, JSON.stringify(obj), 3), undefined);

@@ -109,6 +109,11 @@ export function stampedText(info: ResourceInfo, value: string, revision: number)
   return `${value.slice(0, end)}${end === prefix.length ? '' : ','}${rv}${value.slice(end)}`;
 }
 
+/** `JSON.stringify(decodeKv(info, kv))`, from the stored text when `stampedText` applies. */
+export function storedJson(info: ResourceInfo, kv: KeyValue): string {
+  return stampedText(info, kv.value, kv.modRevision) ?? JSON.stringify(decodeKv(info, kv));
+}
+
 /** Index of the `}` or `]` closing the JSON object or array that opens at `open` (-1 if none). */
 function closingBracket(text: string, open: number): number {
   let depth = 0;

@@ -4,8 +4,8 @@ import { builtinResources } from '../api/builtin-resources.js';
 import type { KubeList, KubeObject } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { decodeKv, encodeObject } from './codec.js';
-import type { ListResult } from './handlers/read.js';
 import { storedListResponse, storedObjectResponse } from './negotiate.js';
+import type { StoredList } from './negotiate.js';
 
 describe('storedObjectResponse', () => {
   const configMaps = builtinResources().find((r) => r.plural === 'configmaps') as ResourceInfo;
@@ -61,8 +61,7 @@ describe('storedListResponse', () => {
     createRevision: i + 1,
     modRevision: i + 10,
   }));
-  const result = (metadata: KubeList['metadata']): ListResult => ({
-    revision: 20,
+  const result = (metadata: KubeList['metadata']): StoredList => ({
     metadata,
     stored: kvs,
     list: () => ({

@@ -2,13 +2,12 @@
  * Response encoding: JSON objects, or `meta.k8s.io/v1 Table`s when the client's Accept asks for
  * them (kubectl's human-readable `get`), and Status errors.
  */
-import type { KubeObject } from '../api/meta.js';
+import type { KubeList, KubeObject } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { apiVersionOf } from '../api/resource-info.js';
 import { notAcceptable } from '../api/status.js';
 import type { KeyValue } from '../storage/store.js';
-import { decodeKv, stampedText } from './codec.js';
-import type { ListResult } from './handlers/read.js';
+import { decodeKv, storedJson } from './codec.js';
 import type { ApiResponse } from './request.js';
 import { jsonTextResponse, ownedJsonResponse } from './request.js';
 import { toTable } from './tables/table.js';
@@ -60,15 +59,25 @@ export function objectResponse(status: number, body: unknown, warnings: readonly
 export function storedObjectResponse(info: ResourceInfo, kv: KeyValue): ApiResponse {
   return lazyJsonResponse(
     () => decodeKv(info, kv),
-    () => stampedText(info, kv.value, kv.modRevision) ?? JSON.stringify(decodeKv(info, kv)),
+    () => storedJson(info, kv),
   );
+}
+
+/** A LIST's answer before encoding: the selected objects as stored, and the list they decode to. */
+export interface StoredList {
+  /** The list's metadata: resourceVersion, and continue and remainingItemCount for a page. */
+  metadata: KubeList['metadata'];
+  /** The selected objects as stored, in key order. */
+  stored: readonly KeyValue[];
+  /** The list, its objects decoded (each at most once, whatever the number of calls). */
+  list(): KubeList;
 }
 
 /**
  * A 200 answering a LIST as JSON, lazily like `storedObjectResponse`: an HTTP client gets the
  * stored texts of the items, each with its revision spliced in, joined into the list's JSON.
  */
-export function storedListResponse(info: ResourceInfo, result: ListResult): ApiResponse {
+export function storedListResponse(info: ResourceInfo, result: StoredList): ApiResponse {
   return lazyJsonResponse(
     () => result.list(),
     () => listText(info, result),
@@ -100,10 +109,8 @@ function lazyJsonResponse(decode: () => unknown, text: () => string): ApiRespons
 }
 
 /** `JSON.stringify(result.list())`, from the stored texts where they need no decoding. */
-function listText(info: ResourceInfo, result: ListResult): string {
-  const items = result.stored.map(
-    (kv) => stampedText(info, kv.value, kv.modRevision) ?? JSON.stringify(decodeKv(info, kv)),
-  );
+function listText(info: ResourceInfo, result: StoredList): string {
+  const items = result.stored.map((kv) => storedJson(info, kv));
   const head = `{"apiVersion":${JSON.stringify(apiVersionOf(info))},"kind":${JSON.stringify(`${info.kind}List`)}`;
   return `${head},"metadata":${JSON.stringify(result.metadata)},"items":[${items.join(',')}]}`;
 }

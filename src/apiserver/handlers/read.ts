@@ -10,6 +10,7 @@ import { badRequest, expired, notFound, timeout } from '../../api/status.js';
 import { CompactedError, FutureRevisionError } from '../../storage/store.js';
 import type { KeyValue } from '../../storage/store.js';
 import type { ServerContext } from '../context.js';
+import type { StoredList } from '../negotiate.js';
 import { collectionPrefix, decodeKv, objectKey } from '../codec.js';
 import { decodeContinue, encodeContinue } from '../continue-token.js';
 import { parseSelection, selects, selectsEverything } from '../selection.js';
@@ -36,14 +37,8 @@ export async function getStored(
   return kv;
 }
 
-export interface ListResult {
+export interface ListResult extends StoredList {
   revision: number;
-  /** The list's metadata: resourceVersion, and continue and remainingItemCount for a page. */
-  metadata: KubeList['metadata'];
-  /** The selected objects as stored, in key order. */
-  stored: readonly KeyValue[];
-  /** The list, its objects decoded (each at most once, whatever the number of calls). */
-  list(): KubeList;
 }
 
 const CONTINUE_EXPIRED =

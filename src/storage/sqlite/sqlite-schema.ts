@@ -71,7 +71,8 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     const walPages = Math.max(1, Math.floor(options.walCheckpointPages ?? DEFAULT_WAL_CHECKPOINT_PAGES));
     db.pragma(`wal_autocheckpoint = ${walPages}`);
     // The WAL file is reused after a checkpoint; one grown past this by a long transaction shrinks back.
-    db.pragma(`journal_size_limit = ${walPages * 4096 * 2}`);
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    db.pragma(`journal_size_limit = ${walPages * pageSize * 2}`);
     db.pragma(`cache_size = -${Math.max(1, Math.floor(options.cacheSizeKiB ?? 32768))}`);
     db.pragma('temp_store = MEMORY');
     const found = Number(db.pragma('user_version', { simple: true }));

@@ -5,7 +5,7 @@ import { FakeClock } from '../base/fake-clock.js';
 import { noopLogger } from '../base/logger.js';
 import type { KubeObject } from '../api/meta.js';
 import { ApiClient } from './api-client.js';
-import { Informer } from './informer.js';
+import { Informer, stripManagedFields } from './informer.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 function obj(name: string, rv: string): KubeObject {
@@ -138,5 +138,24 @@ describe('Informer', () => {
     assert.throws(() => informer.byIndex('missing', 'x'), /no index missing/);
     stop.abort();
     await running;
+  });
+});
+
+describe('stripManagedFields', () => {
+  it('drops managedFields and keeps the rest of the metadata, in order', () => {
+    const obj = JSON.parse(
+      '{"kind":"X","metadata":{"name":"a","managedFields":[{"manager":"m"}],"labels":{"k":"v"},"resourceVersion":"7"}}',
+    ) as KubeObject;
+    const kept = stripManagedFields(obj);
+    assert.equal(kept, obj, 'the same object, its metadata replaced');
+    assert.deepEqual(Object.keys(obj.metadata), ['name', 'labels', 'resourceVersion']);
+    assert.deepEqual(obj.metadata.labels, { k: 'v' });
+  });
+
+  it('leaves metadata without managedFields as it is', () => {
+    const obj: KubeObject = { apiVersion: 'v1', kind: 'X', metadata: { name: 'a' } };
+    const metadata = obj.metadata;
+    stripManagedFields(obj);
+    assert.equal(obj.metadata, metadata);
   });
 });

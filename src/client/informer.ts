@@ -55,9 +55,18 @@ export interface InformerOptions {
   transform?: <T extends KubeObject>(obj: T) => T;
 }
 
-/** Drops `metadata.managedFields` (an update sent without them keeps the stored ones). */
+/**
+ * Drops `metadata.managedFields` (an update sent without them keeps the stored ones). The metadata
+ * is rebuilt rather than the field deleted: V8 turns an object whose property is deleted (unless it
+ * was the last one added, and a decoded object's resourceVersion comes after managedFields) into a
+ * hash table, which made every cached object's metadata about 3 times slower to read and several
+ * hundred bytes larger, and the deletion itself cost more than the copy.
+ */
 export function stripManagedFields<T extends KubeObject>(obj: T): T {
-  if (obj.metadata.managedFields !== undefined) delete obj.metadata.managedFields;
+  if (obj.metadata.managedFields !== undefined) {
+    const { managedFields: _dropped, ...metadata } = obj.metadata;
+    obj.metadata = metadata;
+  }
   return obj;
 }
 

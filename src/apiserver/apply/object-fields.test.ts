@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { jsonEqual } from '../../api/json-equal.js';
 import { mergeSchemaFromSpec } from '../../api/merge-schema.js';
 import type { MergeSchema } from '../../api/merge-schema.js';
-import type { JsonObject } from '../../api/meta.js';
+import type { JsonObject, JsonValue } from '../../api/meta.js';
+import { isJsonObject } from '../../api/meta.js';
+import { cloneJson } from '../../base/json-clone.js';
 import { FieldSet } from './field-set.js';
 import { mergeObjects } from './merge.js';
 import { DuplicateKeyError, compareObjects, fieldSetFromObject, removeFields } from './object-fields.js';
 import { fieldElement as f, keyElement as k, pathToString } from './path-element.js';
+import type { FieldPath } from './path-element.js';
 
 const schema = mergeSchemaFromSpec({
   properties: {
@@ -95,6 +100,74 @@ describe('compareObjects', () => {
     assert.deepEqual(paths(c.modified), ['.spec.replicas']);
     assert.deepEqual(paths(c.added), ['.spec.minReadySeconds']);
     assert.deepEqual(paths(c.removed), ['.spec.paused']);
+  });
+});
+
+describe('compareObjects, by property', () => {
+  const leaf = fc.oneof(fc.integer({ min: 0, max: 2 }), fc.constantFrom('x', 'y'), fc.constant(null));
+  const { map } = fc.letrec<{ value: JsonValue; map: JsonObject }>((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, leaf, tie('map')),
+    map: fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('value'), { maxKeys: 3 }),
+  }));
+  const port = fc.record({
+    containerPort: fc.integer({ min: 1, max: 3 }),
+    protocol: fc.constantFrom('TCP', 'UDP'),
+    name: fc.constantFrom('p', 'q'),
+  });
+  const object: fc.Arbitrary<JsonObject> = fc.record(
+    {
+      spec: map,
+      ports: fc.uniqueArray(port, { maxLength: 3, selector: (p) => `${p.containerPort}/${p.protocol}` }),
+      tags: fc.uniqueArray(fc.constantFrom('t1', 't2', 't3'), { maxLength: 3 }),
+      args: fc.array(fc.constantFrom('-v', '-q'), { maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  );
+  /** An object and a variant of it: some members replaced by other random values, most kept. */
+  const pair = fc
+    .tuple(object, object, fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }))
+    .map(([a, other, take]): [JsonObject, JsonObject] => {
+      const b = cloneJson(a);
+      ['spec', 'ports', 'tags', 'args'].forEach((key, i) => {
+        if (!take[i]) return;
+        if (other[key] === undefined) delete b[key];
+        else b[key] = other[key];
+      });
+      return [a, b];
+    });
+  const valueAt = (obj: JsonValue | undefined, path: FieldPath): JsonValue | undefined => {
+    let v = obj;
+    for (const pe of path) v = pe.kind === 'field' && isJsonObject(v) ? v[pe.name] : undefined;
+    return v;
+  };
+  const differs = (x: JsonValue | undefined, y: JsonValue | undefined): boolean =>
+    x === undefined || y === undefined ? x !== y : !jsonEqual(x, y);
+  const inSomePrefix = (set: FieldSet, path: FieldPath): boolean =>
+    path.some((_, i) => set.has(path.slice(0, i + 1)));
+
+  it('finds every changed field, added or removed, and agrees with itself both ways round', () => {
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        const forward = compareObjects(a, b, schema);
+        const backward = compareObjects(b, a, schema);
+        assert.ok(forward.added.equals(backward.removed));
+        assert.ok(forward.removed.equals(backward.added));
+        assert.ok(forward.modified.equals(backward.modified));
+        const changed = forward.added.union(forward.modified);
+        const gone = forward.removed.union(forward.modified);
+        // Fields (not list elements) whose value differs are found, or an ancestor that changed kind.
+        for (const [from, to, found] of [
+          [a, b, changed],
+          [b, a, gone],
+        ] as const)
+          for (const path of fieldSetFromObject(to, schema).paths())
+            if (path.every((pe) => pe.kind === 'field') && differs(valueAt(from, path), valueAt(to, path)))
+              assert.ok(inSomePrefix(found, path), `${pathToString(path)} changed unnoticed`);
+        const same = compareObjects(a, cloneJson(a), schema);
+        assert.ok(same.added.isEmpty() && same.modified.isEmpty() && same.removed.isEmpty());
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -111,7 +111,7 @@ export function compareObjects(
   schema: MergeSchema | undefined,
 ): Comparison {
   const acc = { added: [] as FieldPath[], modified: [] as FieldPath[], removed: [] as FieldPath[] };
-  compareNode(lhs, rhs, { schema, path: [], acc });
+  if (!unchanged(lhs, rhs)) compareNode(lhs, rhs, { schema, path: [], acc });
   return {
     added: FieldSet.of(acc.added),
     modified: FieldSet.of(acc.modified),
@@ -133,10 +133,17 @@ function isEmptyContainer(n: Node | undefined): boolean {
   );
 }
 
+/**
+ * Whether two values have no differences to find: the very same value (an update keeps the stored
+ * status or spec by reference), or equal ones. Checked before a subtree is walked, because the walk
+ * allocates (paths, node views, key sets) and most of an updated object is unchanged.
+ */
+function unchanged(lhs: JsonValue | undefined, rhs: JsonValue | undefined): boolean {
+  return lhs === rhs || (lhs !== undefined && rhs !== undefined && jsonEqual(lhs, rhs));
+}
+
+/** Walks two values that differ (callers check `unchanged` first). */
 function compareNode(lhs: JsonValue | undefined, rhs: JsonValue | undefined, at: At & { acc: Acc }): void {
-  // The very same value on both sides (an update keeps the stored status or spec by reference)
-  // has no differences to find.
-  if (lhs === rhs) return;
   const { schema, path, acc } = at;
   const l = lhs === undefined ? undefined : classify(lhs, schema);
   const r = rhs === undefined ? undefined : classify(rhs, schema);
@@ -147,15 +154,18 @@ function compareNode(lhs: JsonValue | undefined, rhs: JsonValue | undefined, at:
     if (path.length === 0) return;
     if (lhs === undefined) acc.added.push(path);
     else if (rhs === undefined) acc.removed.push(path);
-    else if (!jsonEqual(lhs, rhs)) acc.modified.push(path);
+    else acc.modified.push(path);
     return;
   }
   if (kind === 'map') {
     const lm = l?.kind === 'map' ? l.value : {};
     const rm = r?.kind === 'map' ? r.value : {};
-    const keys = new Set([...Object.keys(lm), ...Object.keys(rm)]);
-    for (const k of keys)
-      compareNode(lm[k], rm[k], { schema: schema?.property(k), path: [...path, fieldElement(k)], acc });
+    for (const k in lm)
+      if (!unchanged(lm[k], rm[k]))
+        compareNode(lm[k], rm[k], { schema: schema?.property(k), path: [...path, fieldElement(k)], acc });
+    for (const k in rm)
+      if (!Object.hasOwn(lm, k) && rm[k] !== undefined)
+        compareNode(undefined, rm[k], { schema: schema?.property(k), path: [...path, fieldElement(k)], acc });
   } else {
     const list = (l?.kind === 'list' ? l.list : r?.kind === 'list' ? r.list : undefined) ?? {
       type: 'atomic',
@@ -163,8 +173,11 @@ function compareNode(lhs: JsonValue | undefined, rhs: JsonValue | undefined, at:
     const li = indexList(l?.kind === 'list' ? l.value : [], list);
     const ri = indexList(r?.kind === 'list' ? r.value : [], list);
     const itemSchema = schema?.items();
-    for (const [key, { pe, item }] of ri)
-      compareNode(li.get(key)?.item, item, { schema: itemSchema, path: [...path, pe], acc });
+    for (const [key, { pe, item }] of ri) {
+      const before = li.get(key)?.item;
+      if (!unchanged(before, item))
+        compareNode(before, item, { schema: itemSchema, path: [...path, pe], acc });
+    }
     for (const [key, { pe, item }] of li)
       if (!ri.has(key)) compareNode(item, undefined, { schema: itemSchema, path: [...path, pe], acc });
   }

@@ -161,7 +161,7 @@ export async function runSimFleet(): Promise<void> {
 }
 
 function nodeCount(cluster: {
-  informers: { informer(ref: { apiVersion: string; plural: string }): { list(): unknown[] } };
+  informers: { informer(ref: { apiVersion: string; plural: string }): { list(): readonly unknown[] } };
 }): number {
   return cluster.informers.informer({ apiVersion: 'v1', plural: 'nodes' }).list().length;
 }

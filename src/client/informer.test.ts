@@ -141,6 +141,45 @@ describe('Informer', () => {
   });
 });
 
+describe('Informer.list', () => {
+  it('answers the same array until the cache changes, then one with the change', async () => {
+    const transport = new ScriptedTransport();
+    transport.lists.push({ rv: '10', items: [obj('a', '1'), obj('b', '2')] });
+    const watch = new Channel<string>();
+    transport.watches.push(watch);
+    const informer = new Informer({
+      client: new ApiClient(transport),
+      resource: { apiVersion: 'v1', plural: 'configmaps' },
+      clock: new FakeClock(),
+      log: noopLogger,
+    });
+    const inHandler: string[][] = [];
+    const versions = (): string[] => informer.list().map((o) => o.metadata.resourceVersion ?? '');
+    informer.addHandlers({
+      onUpdate: () => inHandler.push(versions()),
+      onDelete: () => inHandler.push(versions()),
+    });
+    const stop = new AbortController();
+    const running = informer.start(stop.signal);
+    assert.ok(await informer.waitForSync(stop.signal));
+    const first = informer.list();
+    assert.equal(informer.list(), first);
+    watch.push(line('MODIFIED', obj('a', '11')));
+    watch.push(line('DELETED', obj('b', '12')));
+    while (informer.list().length !== 1) await new Promise((r) => setImmediate(r));
+    assert.notEqual(informer.list(), first);
+    assert.deepEqual(versions(), ['11']);
+    assert.deepEqual(
+      first.map((o) => o.metadata.resourceVersion),
+      ['1', '2'],
+      'an earlier answer is left as it was',
+    );
+    assert.deepEqual(inHandler, [['11', '2'], ['11']], 'handlers see the cache already changed');
+    stop.abort();
+    await running;
+  });
+});
+
 describe('stripManagedFields', () => {
   it('drops managedFields and keeps the rest of the metadata, in order', () => {
     const obj = JSON.parse(

@@ -97,6 +97,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   readonly #o: InformerOptions;
   readonly #log: Logger;
   #cache = new Map<string, T>();
+  /** `list()`'s answer, until the cache changes. */
+  #listed: readonly T[] | undefined;
   readonly #handlers: InformerHandlers<T>[] = [];
   #synced = false;
   #syncWaiters: (() => void)[] = [];
@@ -145,9 +147,12 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.#cache.get(key);
   }
 
-  /** Every cached object. */
-  list(): T[] {
-    return [...this.#cache.values()];
+  /**
+   * Every cached object. The same array until the cache changes, so callers that derive something
+   * per array (the scheduling engine's clusters sorted by name) keep it across calls.
+   */
+  list(): readonly T[] {
+    return (this.#listed ??= [...this.#cache.values()]);
   }
 
   /** Adds (or replaces) index `name`, built at once from the cache and kept current after. */
@@ -217,6 +222,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     } while (token !== undefined);
     const old = this.#cache;
     this.#cache = items;
+    this.#listed = undefined;
     for (const index of this.#indexes.values()) {
       index.entries.clear();
       for (const [key, obj] of items) indexPut(index, key, obj);
@@ -268,10 +274,12 @@ export class Informer<T extends KubeObject = KubeObject> {
       const before = this.#cache.get(key);
       if (ev.type === 'DELETED') {
         this.#cache.delete(key);
+        this.#listed = undefined;
         if (before) this.#unindex(key, before);
         this.#emit('onDelete', before ?? obj);
       } else {
         this.#cache.set(key, obj);
+        this.#listed = undefined;
         if (before) this.#unindex(key, before);
         for (const index of this.#indexes.values()) indexPut(index, key, obj);
         if (before) this.#emitUpdate(before, obj);

@@ -105,11 +105,6 @@ export class BindingScheduler implements Runnable {
   readonly #reservations = new Reservations();
   /** Where each workload group runs. */
   readonly #groups = new WorkloadGroups();
-  /**
-   * The clusters as one array, kept until a cluster changes: the engine caches per array what it
-   * derives from them (their order by name), which a fresh `list()` per binding defeated.
-   */
-  #clusterSnapshot: Cluster[] | undefined;
 
   constructor(options: BindingSchedulerOptions) {
     this.#o = options;
@@ -143,10 +138,6 @@ export class BindingScheduler implements Runnable {
         },
       });
     }
-    const forget = (): void => {
-      this.#clusterSnapshot = undefined;
-    };
-    this.#clusters.addHandlers({ onAdd: forget, onUpdate: forget, onDelete: forget });
     this.#clusters.addHandlers({
       onAdd: () => this.#clustersChanged(true),
       onDelete: () => this.#clustersChanged(true),
@@ -247,7 +238,8 @@ export class BindingScheduler implements Runnable {
     // Our own spec write bumped the generation; its status write may not be in the cache yet.
     if (this.#written.get(key) === generation && binding.status?.schedulerObservedGeneration !== generation)
       return;
-    const clusters = (this.#clusterSnapshot ??= this.#clusters.list());
+    // The same array until a cluster changes: the engine's order of it by name is computed once.
+    const clusters = this.#clusters.list();
     const trigger = triggerOf(binding, clusters);
     if (trigger === undefined) return;
     // A spec change that touches nothing placement depends on (an eviction task ending, say)

@@ -13,6 +13,14 @@
  * one) in `status.manifestStatuses` differs from what this controller's last apply left. Status
  * writes alone (its own `Applied` condition, member status the work-status controller reports) do
  * not cost a member round trip.
+ *
+ * Before applying, the member object is read to protect one Flotilla does not manage (Abort). The
+ * read is skipped when it cannot change the outcome: under Overwrite, and for an object this
+ * controller applied since its member was last Ready that the Work's status still reports — the
+ * work-status controller watches only objects with Flotilla's label, so the object is ours. (As with
+ * Karmada's informer-cache check, that report can trail the member by one watch event: an object
+ * replaced by an unmanaged one in that moment is taken over.) Half of a failover's member round
+ * trips were these reads.
  */
 import type { Cluster, Condition } from '../../api/flotilla/cluster.js';
 import { clusterDefinitionOrReadinessChanged, isClusterReady } from '../../api/flotilla/cluster.js';
@@ -127,15 +135,21 @@ export class ExecutionController implements Runnable, Reconciler {
       await this.#setFinalizer(work, true, signal);
       return done; // the update brings the key back
     }
-    if (!isClusterReady(cluster)) return requeueAfter(10_000);
+    if (!isClusterReady(cluster)) {
+      this.#applied.delete(key); // what the Work's status says of the member may be stale when it returns
+      return requeueAfter(10_000);
+    }
     let condition: Condition;
     try {
       const member = await this.#o.members.clientFor(cluster, signal);
       const problems: string[] = [];
       const versions: string[] = [];
       for (const [ordinal, m] of work.spec.workload.manifests.entries()) {
+        const ours =
+          this.#applied.has(key) &&
+          reportedInMember(work, { ordinal, manifest: m, namespace: memberResource(cluster, m).namespace });
         const outcome = await this.#timed(signal, (s) =>
-          this.#applyToMember({ member, cluster }, { manifest: m, work }, s),
+          this.#applyToMember({ member, cluster }, { manifest: m, work, ours }, s),
         );
         if (typeof outcome === 'string') problems.push(outcome);
         else versions.push(memberVersion(ordinal, outcome.metadata.generation, true));
@@ -166,10 +180,13 @@ export class ExecutionController implements Runnable, Reconciler {
     return done;
   }
 
-  /** Applies one manifest; answers the member's object, or why it was not applied (a conflict). */
+  /**
+   * Applies one manifest; answers the member's object, or why it was not applied (a conflict).
+   * `ours`: the member object is known to be Flotilla's, so it needs no conflict check.
+   */
   async #applyToMember(
     target: { member: ApiClient; cluster: Cluster },
-    item: { manifest: KubeObject; work: Work },
+    item: { manifest: KubeObject; work: Work; ours: boolean },
     signal: AbortSignal,
   ): Promise<KubeObject | string> {
     const { member, cluster } = target;
@@ -178,17 +195,15 @@ export class ExecutionController implements Runnable, Reconciler {
     const name = manifest.metadata.name ?? '';
     const options = { signal };
     if (ref.namespace) await this.#ensureNamespace(member, ref.namespace, signal);
+    const abort = work.spec.conflictResolution !== 'Overwrite';
     let existing: KubeObject | undefined;
-    try {
-      existing = await member.get(ref, name, options);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    if (
-      existing &&
-      existing.metadata.labels?.[MANAGED_LABEL] !== 'true' &&
-      work.spec.conflictResolution !== 'Overwrite'
-    )
+    if (abort && !item.ours)
+      try {
+        existing = await member.get(ref, name, options);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    if (existing && existing.metadata.labels?.[MANAGED_LABEL] !== 'true')
       return `${manifest.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${name} already exists in ${cluster.metadata.name ?? ''} and is not managed by Flotilla (conflictResolution: Abort)`;
     try {
       return await member.patch(ref, name, {
@@ -280,6 +295,25 @@ export class ExecutionController implements Runnable, Reconciler {
       timeout.done();
     }
   }
+}
+
+/**
+ * Whether the Work's status reports the member object of its manifest at `ordinal` (`namespace`:
+ * where the manifest goes in the member). Health Unknown is also how an absent object is reported.
+ */
+function reportedInMember(
+  work: Work,
+  item: { ordinal: number; manifest: KubeObject; namespace: string | undefined },
+): boolean {
+  const { ordinal, manifest, namespace } = item;
+  return (work.status?.manifestStatuses ?? []).some(
+    ({ identifier: id, health }) =>
+      id.ordinal === ordinal &&
+      id.kind === manifest.kind &&
+      id.name === manifest.metadata.name &&
+      (id.namespace ?? '') === (namespace ?? '') &&
+      health !== 'Unknown',
+  );
 }
 
 /** Whether a Work's spec, deletion or finalizers changed between two versions. */

@@ -73,6 +73,8 @@ export async function patchObject(
       namespace: req.namespace,
       name: req.name,
       scope: req.scope,
+      // Each patch type copies the document before changing it.
+      leavesCurrent: true,
       compute: (current): Desired => {
         const doc = current as unknown as JsonObject;
         const next = patchDocument(info, type, doc, patch);
@@ -95,7 +97,7 @@ export function parsePatchBody(body: string): JsonValue {
   }
 }
 
-/** Applies a non-apply patch of `type` to `doc`. */
+/** Applies a non-apply patch of `type` to a copy of `doc` (`doc` itself is left as it was). */
 export function patchDocument(
   info: ResourceInfo,
   type: string,

@@ -182,7 +182,13 @@ async function item(
       const { object } = await guaranteedUpdate(
         ctx,
         info,
-        { namespace: ns, name, scope: 'main', compute: () => ({ object: cloneJson(obj) }) },
+        {
+          namespace: ns,
+          name,
+          scope: 'main',
+          compute: () => ({ object: cloneJson(obj) }),
+          leavesCurrent: true,
+        },
         c.opts,
       );
       return objectResponse(200, objectBody(info, object, out, now(ctx)), c.opts.warnings);
@@ -241,7 +247,13 @@ async function subresource(
       const { object } = await guaranteedUpdate(
         ctx,
         info,
-        { namespace: ns, name, scope: 'status', compute: () => ({ object: cloneJson(obj) }) },
+        {
+          namespace: ns,
+          name,
+          scope: 'status',
+          compute: () => ({ object: cloneJson(obj) }),
+          leavesCurrent: true,
+        },
         c.opts,
       );
       return objectResponse(200, objectBody(info, object, out, now(ctx)), c.opts.warnings);
@@ -280,6 +292,7 @@ async function subresource(
         name,
         scope: 'finalize',
         compute: () => ({ object: cloneJson(obj) }),
+        leavesCurrent: true,
       },
       c.opts,
     );

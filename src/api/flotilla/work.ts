@@ -9,7 +9,6 @@ import { fnv1a32 } from '../../base/hash.js';
 import type { Cluster, Condition } from './cluster.js';
 import type { KubeObject } from '../meta.js';
 import type { ResourceBinding } from './binding.js';
-import { cloneJson } from '../../base/json-clone.js';
 
 export const WORK_NAMESPACE_PREFIX = 'flotilla-es-';
 /** On every member object Flotilla manages. */
@@ -94,14 +93,16 @@ const SERVER_FIELDS = [
 
 /**
  * The manifest `cluster` gets of `template` under `binding` (before overrides): `replicas` is the
- * cluster's share when the binding divides replicas (absent: the template's own).
+ * cluster's share when the binding divides replicas (absent: the template's own). It shares
+ * members with `template` (nothing is deep-copied: applying overrides copies it anyway), so it
+ * must be copied before it is changed.
  */
 export function memberManifest(
   template: KubeObject,
   binding: ResourceBinding,
   placement: { cluster: string; replicas?: number },
 ): KubeObject {
-  const { status: _status, ...rest } = cloneJson(template) as KubeObject & { status?: unknown };
+  const { status: _status, ...rest } = template as KubeObject & { status?: unknown };
   const metadata = { ...rest.metadata };
   for (const f of SERVER_FIELDS) delete (metadata as Record<string, unknown>)[f];
   const labels = Object.fromEntries(
@@ -116,11 +117,12 @@ export function memberManifest(
   };
   delete metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
   const manifest: KubeObject = { ...rest, metadata };
-  const spec = (manifest as { spec?: Record<string, unknown> }).spec;
-  if (placement.replicas !== undefined && spec) {
-    if (template.kind === 'Job') spec['parallelism'] = placement.replicas;
-    else if ('replicas' in spec || template.kind !== 'Pod') spec['replicas'] = placement.replicas;
-  }
+  const spec = (rest as { spec?: Record<string, unknown> }).spec;
+  if (placement.replicas === undefined || !spec) return manifest;
+  // A new spec: the template's is an informer's cached object.
+  if (template.kind === 'Job') return { ...manifest, spec: { ...spec, parallelism: placement.replicas } };
+  if ('replicas' in spec || template.kind !== 'Pod')
+    return { ...manifest, spec: { ...spec, replicas: placement.replicas } };
   return manifest;
 }
 

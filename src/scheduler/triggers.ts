@@ -22,12 +22,24 @@ export function triggerOf(
   if (status.schedulerObservedGeneration !== metadata.generation)
     return evictionSince(binding) ?? 'SpecChange';
   if (status.conditions?.find((c) => c.type === 'Scheduled')?.status !== 'True') return 'Retry';
-  const live = new Set(clusters.filter((c) => !c.metadata.deletionTimestamp).map((c) => c.metadata.name));
+  const live = liveNames(clusters);
   if ((spec.clusters ?? []).some((t: TargetCluster) => !live.has(t.name))) return 'ClusterChange';
   const workload = (spec.replicas ?? 0) > 0 || spec.replicaRequirements !== undefined;
   if (!workload || divisionStrategy(spec.placement?.replicaScheduling) === 'Duplicated')
     return 'ClusterChange';
   return undefined;
+}
+
+/** Names of the clusters not being deleted, per array of clusters (an informer's list is kept until it changes). */
+const liveNamesOf = new WeakMap<readonly Cluster[], ReadonlySet<string | undefined>>();
+
+function liveNames(clusters: readonly Cluster[]): ReadonlySet<string | undefined> {
+  let live = liveNamesOf.get(clusters);
+  if (live === undefined) {
+    live = new Set(clusters.filter((c) => !c.metadata.deletionTimestamp).map((c) => c.metadata.name));
+    liveNamesOf.set(clusters, live);
+  }
+  return live;
 }
 
 /** What of a cluster placement depends on, except capacity (a JSON string to compare). */

@@ -30,7 +30,10 @@ export function triggerOf(
   return undefined;
 }
 
-/** Names of the clusters not being deleted, per array of clusters (an informer's list is kept until it changes). */
+/**
+ * Names of the clusters not being deleted, per array of clusters: an informer's list is the same
+ * array until a cluster changes, and an array given here is never changed afterwards (readonly).
+ */
 const liveNamesOf = new WeakMap<readonly Cluster[], ReadonlySet<string | undefined>>();
 
 function liveNames(clusters: readonly Cluster[]): ReadonlySet<string | undefined> {

@@ -15,8 +15,8 @@
  * not cost a member round trip.
  *
  * Before applying, the member object is read to protect one Flotilla does not manage (Abort). The
- * read is skipped when it cannot change the outcome: under Overwrite, and for an object this
- * controller applied since its member was last Ready that the Work's status still reports — the
+ * read is skipped where it is not needed: under Overwrite, and for an object this controller
+ * applied (without seeing its member NotReady since) that the Work's status still reports — the
  * work-status controller watches only objects with Flotilla's label, so the object is ours. (As with
  * Karmada's informer-cache check, that report can trail the member by one watch event: an object
  * replaced by an unmanaged one in that moment is taken over.) Half of a failover's member round

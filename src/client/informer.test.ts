@@ -39,6 +39,16 @@ class ScriptedTransport implements Transport {
   }
 }
 
+/** An informer of ConfigMaps served by `transport`. */
+function configMapInformer(transport: Transport): Informer {
+  return new Informer({
+    client: new ApiClient(transport),
+    resource: { apiVersion: 'v1', plural: 'configmaps' },
+    clock: new FakeClock(),
+    log: noopLogger,
+  });
+}
+
 function line(type: string, object: unknown): string {
   return `${JSON.stringify({ type, object })}\n`;
 }
@@ -51,12 +61,7 @@ describe('Informer', () => {
     const first = new Channel<string>();
     const second = new Channel<string>();
     transport.watches.push(first, second);
-    const informer = new Informer({
-      client: new ApiClient(transport),
-      resource: { apiVersion: 'v1', plural: 'configmaps' },
-      clock: new FakeClock(),
-      log: noopLogger,
-    });
+    const informer = configMapInformer(transport);
     const events: string[] = [];
     informer.addHandlers({
       onAdd: (o) => events.push(`add:${o.metadata.name}`),
@@ -108,12 +113,7 @@ describe('Informer', () => {
     transport.lists.push({ rv: '10', items: [labelled('a', '1', 'x'), labelled('b', '2', 'x')] });
     const watch = new Channel<string>();
     transport.watches.push(watch);
-    const informer = new Informer({
-      client: new ApiClient(transport),
-      resource: { apiVersion: 'v1', plural: 'configmaps' },
-      clock: new FakeClock(),
-      log: noopLogger,
-    });
+    const informer = configMapInformer(transport);
     const shard = (o: KubeObject): string[] => [o.metadata.labels?.['shard'] ?? ''];
     const names = (value: string): string[] =>
       informer
@@ -147,12 +147,7 @@ describe('Informer.list', () => {
     transport.lists.push({ rv: '10', items: [obj('a', '1'), obj('b', '2')] });
     const watch = new Channel<string>();
     transport.watches.push(watch);
-    const informer = new Informer({
-      client: new ApiClient(transport),
-      resource: { apiVersion: 'v1', plural: 'configmaps' },
-      clock: new FakeClock(),
-      log: noopLogger,
-    });
+    const informer = configMapInformer(transport);
     const inHandler: string[][] = [];
     const versions = (): string[] => informer.list().map((o) => o.metadata.resourceVersion ?? '');
     informer.addHandlers({

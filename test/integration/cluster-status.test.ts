@@ -7,19 +7,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cluster } from '../../src/api/flotilla/cluster.js';
 import { FLOTILLA_VALIDATORS, flotillaCrds } from '../../src/api/flotilla/crds/index.js';
-import { ApiServer } from '../../src/apiserver/api-server.js';
 import { compiledInResources } from '../../src/apiserver/crd.js';
 import type { CrdObject } from '../../src/apiserver/crd.js';
-import { FakeClock } from '../../src/base/fake-clock.js';
 import { noopLogger } from '../../src/base/logger.js';
-import { ApiClient } from '../../src/client/api-client.js';
 import { CLUSTERS } from '../../src/client/flotilla-resources.js';
-import { localTransport } from '../../src/client/local-transport.js';
-import type { MemberClients } from '../../src/client/member-clients.js';
 import { SharedInformers } from '../../src/client/shared-informers.js';
 import { ClusterStatusController } from '../../src/controllers/cluster-status/cluster-status-controller.js';
-import { MemoryStore } from '../../src/storage/memory/memory-store.js';
-import { eventually, newEnv } from './harness.js';
+import { eventually, newEnv, newMember } from './harness.js';
 
 const NODES = { apiVersion: 'v1', plural: 'nodes' };
 const PODS = { apiVersion: 'v1', plural: 'pods', namespace: 'default' };
@@ -33,18 +27,10 @@ describe('ClusterStatusController', () => {
     const hub = await newEnv(t, {
       resources: compiledInResources(flotillaCrds() as unknown as CrdObject[], FLOTILLA_VALIDATORS),
     });
-    const memberServer = new ApiServer({ store: new MemoryStore(), clock: new FakeClock(), log: noopLogger });
-    await memberServer.start();
     let probes = 0;
-    const member = new ApiClient(
-      localTransport({
-        handle: (req) => {
-          if (req.path === '/readyz') probes++;
-          return memberServer.handle(req);
-        },
-      }),
-    );
-    const members: MemberClients = { clientFor: () => Promise.resolve(member) };
+    const { client: member, members } = await newMember((req) => {
+      if (req.path === '/readyz') probes++;
+    });
     const node = await member.create(NODES, {
       apiVersion: 'v1',
       kind: 'Node',

@@ -10,20 +10,16 @@ import { FLOTILLA_VALIDATORS, flotillaCrds } from '../../src/api/flotilla/crds/i
 import { MANAGED_LABEL, WORK_ANNOTATION, workNamespace } from '../../src/api/flotilla/work.js';
 import type { Work } from '../../src/api/flotilla/work.js';
 import type { KubeObject } from '../../src/api/meta.js';
-import { ApiServer } from '../../src/apiserver/api-server.js';
 import { compiledInResources } from '../../src/apiserver/crd.js';
 import type { CrdObject } from '../../src/apiserver/crd.js';
-import { FakeClock } from '../../src/base/fake-clock.js';
 import { noopLogger } from '../../src/base/logger.js';
 import { ApiClient } from '../../src/client/api-client.js';
 import { CLUSTERS, WORKS } from '../../src/client/flotilla-resources.js';
 import { localTransport } from '../../src/client/local-transport.js';
-import type { MemberClients } from '../../src/client/member-clients.js';
 import { SharedInformers } from '../../src/client/shared-informers.js';
 import { ExecutionController } from '../../src/controllers/execution/execution-controller.js';
 import { WorkStatusController } from '../../src/controllers/work-status/work-status-controller.js';
-import { MemoryStore } from '../../src/storage/memory/memory-store.js';
-import { eventually, newEnv } from './harness.js';
+import { eventually, newEnv, newMember } from './harness.js';
 
 const CM = { apiVersion: 'v1', plural: 'configmaps', namespace: 'default' };
 const NAMESPACES = { apiVersion: 'v1', plural: 'namespaces' };
@@ -51,18 +47,10 @@ describe('ExecutionController', () => {
     const hub = await newEnv(t, {
       resources: compiledInResources(flotillaCrds() as unknown as CrdObject[], FLOTILLA_VALIDATORS),
     });
-    const memberServer = new ApiServer({ store: new MemoryStore(), clock: new FakeClock(), log: noopLogger });
-    await memberServer.start();
     const requests: string[] = [];
-    const member = new ApiClient(
-      localTransport({
-        handle: (req) => {
-          if (req.query.get('watch') !== 'true') requests.push(`${req.method} ${req.path}`);
-          return memberServer.handle(req);
-        },
-      }),
-    );
-    const members: MemberClients = { clientFor: () => Promise.resolve(member) };
+    const { server: memberServer, members } = await newMember((req) => {
+      if (req.query.get('watch') !== 'true') requests.push(`${req.method} ${req.path}`);
+    });
     const memberUser = new ApiClient(localTransport(memberServer)); // the test's own requests, not counted
     const cluster = await hub.client.create<Cluster>(CLUSTERS, {
       apiVersion: 'cluster.flotilla.io/v1alpha1',

@@ -9,6 +9,8 @@ import type { ResourceInfo } from '../../src/api/resource-info.js';
 import { ApiServer } from '../../src/apiserver/api-server.js';
 import { ApiClient } from '../../src/client/api-client.js';
 import { localTransport } from '../../src/client/local-transport.js';
+import type { MemberClients } from '../../src/client/member-clients.js';
+import type { ApiRequest } from '../../src/apiserver/request.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 
 export interface Env {
@@ -43,6 +45,28 @@ export async function newEnv(
 }
 
 export { eventually } from '../../src/base/testing/eventually.js';
+
+/**
+ * An in-process member cluster's API server and the hub's way to it (`members`), whose requests
+ * `onRequest` sees first; `server` answers the test's own requests unseen.
+ */
+export async function newMember(onRequest: (req: ApiRequest) => void = () => undefined): Promise<{
+  server: ApiServer;
+  client: ApiClient;
+  members: MemberClients;
+}> {
+  const server = new ApiServer({ store: new MemoryStore(), clock: new FakeClock(), log: noopLogger });
+  await server.start();
+  const client = new ApiClient(
+    localTransport({
+      handle: (req) => {
+        onRequest(req);
+        return server.handle(req);
+      },
+    }),
+  );
+  return { server, client, members: { clientFor: () => Promise.resolve(client) } };
+}
 
 /** Resolves true when the object exists, false on 404. */
 export async function exists(

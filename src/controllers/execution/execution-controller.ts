@@ -145,11 +145,9 @@ export class ExecutionController implements Runnable, Reconciler {
       const problems: string[] = [];
       const versions: string[] = [];
       for (const [ordinal, m] of work.spec.workload.manifests.entries()) {
-        const ours =
-          this.#applied.has(key) &&
-          reportedInMember(work, { ordinal, manifest: m, namespace: memberResource(cluster, m).namespace });
+        const applied = this.#applied.has(key);
         const outcome = await this.#timed(signal, (s) =>
-          this.#applyToMember({ member, cluster }, { manifest: m, work, ours }, s),
+          this.#applyToMember({ member, cluster }, { manifest: m, ordinal, work, applied }, s),
         );
         if (typeof outcome === 'string') problems.push(outcome);
         else versions.push(memberVersion(ordinal, outcome.metadata.generation, true));
@@ -181,12 +179,13 @@ export class ExecutionController implements Runnable, Reconciler {
   }
 
   /**
-   * Applies one manifest; answers the member's object, or why it was not applied (a conflict).
-   * `ours`: the member object is known to be Flotilla's, so it needs no conflict check.
+   * Applies one manifest (at `ordinal` of the Work); answers the member's object, or why it was not
+   * applied (a conflict). `applied`: this controller applied the Work and has not seen the member
+   * NotReady since.
    */
   async #applyToMember(
     target: { member: ApiClient; cluster: Cluster },
-    item: { manifest: KubeObject; work: Work; ours: boolean },
+    item: { manifest: KubeObject; ordinal: number; work: Work; applied: boolean },
     signal: AbortSignal,
   ): Promise<KubeObject | string> {
     const { member, cluster } = target;
@@ -195,9 +194,11 @@ export class ExecutionController implements Runnable, Reconciler {
     const name = manifest.metadata.name ?? '';
     const options = { signal };
     if (ref.namespace) await this.#ensureNamespace(member, ref.namespace, signal);
-    const abort = work.spec.conflictResolution !== 'Overwrite';
+    // Known to be Flotilla's: no conflict to check (see the file comment).
+    const ours =
+      item.applied && reportedInMember(work, { ordinal: item.ordinal, manifest, namespace: ref.namespace });
     let existing: KubeObject | undefined;
-    if (abort && !item.ours)
+    if (work.spec.conflictResolution !== 'Overwrite' && !ours)
       try {
         existing = await member.get(ref, name, options);
       } catch (err) {

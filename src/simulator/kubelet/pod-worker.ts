@@ -5,6 +5,11 @@
  * at the next transition. A pod with a deletionTimestamp is stopped and, once its containers are
  * down, deleted with grace period 0. Pods on a down node are left exactly as they are.
  *
+ * A pod's containers start when the kubelet first sees it bound (status.startTime), not when a
+ * worker gets to it: a real kubelet gives every pod its own worker, and its status manager writes
+ * the latest status whenever it gets there. So a backlogged kubelet reports a pod that started
+ * meanwhile as Running in one write, as kubelet does, rather than walking it through Pending late.
+ *
  * Invariants: one sync per pod at a time (the controller's queue is stingy); a status equal to the
  * one on the server, or to the one this kubelet wrote last at the same resourceVersion, is not
  * written; a pod's IP returns to its node's pool only when the pod finished or is gone.
@@ -63,6 +68,8 @@ export class PodWorker implements Reconciler {
   readonly #controller: Controller;
   readonly #runtimes = new Map<string, PodRuntime>();
   readonly #timers = new TimerHeap();
+  /** When a live kubelet first saw each bound pod it has no runtime for yet, by key. */
+  readonly #seen = new Map<string, { uid: string; at: number }>();
 
   constructor(options: PodWorkerOptions) {
     this.#o = options;
@@ -83,6 +90,7 @@ export class PodWorker implements Reconciler {
       onAdd: (p) => this.#notice(p),
       onUpdate: (_old, p) => this.#notice(p),
       onDelete: (p) => {
+        this.#seen.delete(objectKey(p));
         if (this.#runtimes.has(objectKey(p))) this.#controller.enqueue(objectKey(p));
       },
     });
@@ -110,10 +118,15 @@ export class PodWorker implements Reconciler {
 
   #notice(pod: KubeObject): void {
     const node = spec(pod).nodeName;
-    if (!node || !this.#o.slot(node)) return;
+    const slot = node ? this.#o.slot(node) : undefined;
+    if (!slot) return;
     const key = objectKey(pod);
+    const rt = this.#runtimes.get(key);
     // The echo of this kubelet's own status write needs no sync.
-    if (this.#runtimes.get(key)?.written?.rv === pod.metadata.resourceVersion) return;
+    if (rt?.written?.rv === pod.metadata.resourceVersion) return;
+    const uid = pod.metadata.uid ?? '';
+    if (!slot.down && rt?.uid !== uid && this.#seen.get(key)?.uid !== uid)
+      this.#seen.set(key, { uid, at: this.#o.clock.now() });
     this.#controller.enqueue(key);
   }
 
@@ -125,18 +138,28 @@ export class PodWorker implements Reconciler {
     if (!pod || !slot || (rt && rt.uid !== pod.metadata.uid)) {
       if (rt) this.#forget(key, rt);
       rt = undefined;
-      if (!pod || !slot) return done;
+      if (!pod || !slot) {
+        this.#seen.delete(key);
+        return done;
+      }
     }
-    if (slot.down) return done; // a dead kubelet neither reports nor acts
+    if (slot.down) {
+      this.#seen.delete(key); // a dead kubelet neither reports nor acts, nor remembers
+      return done;
+    }
     const now = this.#o.clock.now();
     if (!rt) {
-      const phase = (pod['status'] as { phase?: string } | undefined)?.phase;
-      const terminal = phase === 'Succeeded' || phase === 'Failed';
+      const seen = this.#seen.get(key);
+      this.#seen.delete(key);
+      const seenAt = seen !== undefined && seen.uid === pod.metadata.uid ? Math.min(seen.at, now) : now;
+      const status = pod['status'] as { phase?: string; startTime?: string } | undefined;
+      const terminal = status?.phase === 'Succeeded' || status?.phase === 'Failed';
       if (terminal && pod.metadata.deletionTimestamp === undefined) return done;
-      rt = this.#newRuntime(pod, slot, now);
+      rt = this.#newRuntime(pod, slot, { now, seenAt });
       if (terminal) rt.stage = 'done';
+      // A pod an earlier kubelet had acknowledged but not started starts over now.
       else if (pod.metadata.deletionTimestamp === undefined && rt.stage === 'creating')
-        rt.begin(now, this.#context(pod, slot));
+        rt.begin(status?.startTime === undefined ? seenAt : now, this.#context(pod, slot));
       this.#runtimes.set(key, rt);
     }
     const ctx = this.#context(pod, slot);
@@ -148,10 +171,14 @@ export class PodWorker implements Reconciler {
     return done;
   }
 
-  #newRuntime(pod: KubeObject, slot: NodeSlot, now: number): PodRuntime {
+  #newRuntime(pod: KubeObject, slot: NodeSlot, at: { now: number; seenAt: number }): PodRuntime {
     const started = Date.parse((pod['status'] as { startTime?: string } | undefined)?.startTime ?? '');
-    const rt = new PodRuntime(pod, Number.isFinite(started) ? started : now, this.#o.timing);
-    adoptRunning(pod, rt, { pool: slot.pool, now, readinessDelayMs: this.#o.timing.readinessDelayMs });
+    const rt = new PodRuntime(pod, Number.isFinite(started) ? started : at.seenAt, this.#o.timing);
+    adoptRunning(pod, rt, {
+      pool: slot.pool,
+      now: at.now,
+      readinessDelayMs: this.#o.timing.readinessDelayMs,
+    });
     return rt;
   }
 

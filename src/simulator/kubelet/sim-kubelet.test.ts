@@ -1,9 +1,13 @@
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { rfc3339Seconds } from '../../base/clock.js';
 import { eventually } from '../../base/testing/eventually.js';
 import type { KubeObject } from '../../api/meta.js';
 import { isNotFound } from '../../api/status.js';
+import { ApiClient } from '../../client/api-client.js';
+import { localTransport } from '../../client/local-transport.js';
+import { requestText } from '../../client/transport.js';
 import { makePod } from '../testing/fixtures.js';
 import { newMemberEnv } from '../testing/member-env.js';
 import type { MemberEnv } from '../testing/member-env.js';
@@ -58,12 +62,20 @@ function nodeSpec(name: string, index: number): NodeSpec {
 
 async function startKubelet(
   t: TestContext,
-  opts: { nodes?: number; timing?: Partial<KubeletTiming>; events?: boolean } = {},
+  opts: {
+    nodes?: number;
+    timing?: Partial<KubeletTiming>;
+    events?: boolean;
+    workers?: number;
+    /** The kubelet's own client (default: the env's). */
+    client?: (env: MemberEnv) => ApiClient;
+  } = {},
 ): Promise<{ env: MemberEnv; kubelet: SimKubelet }> {
   const env = await newMemberEnv(t);
   const nodes = Array.from({ length: opts.nodes ?? 1 }, (_, i) => nodeSpec(`node-${i + 1}`, i + 1));
   const kubelet = new SimKubelet({
-    client: env.client,
+    client: opts.client?.(env) ?? env.client,
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     informers: env.informers,
     clock: env.clock,
     log: env.log,
@@ -100,6 +112,42 @@ async function until(
     { clock: env.clock, stepMs: wait.stepMs ?? 100, what: `${name}: ${wait.what}` },
   );
   return last;
+}
+
+/**
+ * A client of env's server that holds pod status writes while `hold` is on and records the phase
+ * of each one it lets through, by pod.
+ */
+class StatusGate {
+  readonly sent: { pod: string; phase: string | undefined }[] = [];
+  held = 0;
+  #open: Promise<void> = Promise.resolve();
+  #release: () => void = () => undefined;
+
+  client(env: MemberEnv): ApiClient {
+    const inner = localTransport(env.server);
+    return new ApiClient({
+      request: async (req) => {
+        const pod = /\/pods\/([^/]+)\/status$/.exec(req.path)?.[1];
+        if (pod !== undefined && req.method === 'PATCH') {
+          this.held++;
+          await this.#open;
+          this.held--;
+          const body = JSON.parse(requestText(req) ?? '{}') as { status?: PodStatus };
+          this.sent.push({ pod, phase: body.status?.phase });
+        }
+        return inner.request(req);
+      },
+    });
+  }
+
+  hold(): void {
+    this.#open = new Promise((resolve) => (this.#release = resolve));
+  }
+
+  release(): void {
+    this.#release();
+  }
 }
 
 function cond(s: PodStatus, type: string): Condition | undefined {
@@ -280,6 +328,33 @@ describe('SimKubelet', () => {
       assert.ok(!ips.has(s.podIP ?? ''), `${s.podIP} handed out twice`);
       ips.add(s.podIP ?? '');
     }
+  });
+
+  it('starts a pod when it first sees it bound, so a backlogged kubelet reports it Running at once', async (t) => {
+    const gate = new StatusGate();
+    const { env } = await startKubelet(t, {
+      timing: { podStartMs: [1000, 1000], readinessDelayMs: 1000 },
+      workers: 1,
+      client: (e) => gate.client(e),
+    });
+    const pods = env.informers.informer({ apiVersion: 'v1', plural: 'pods' });
+    gate.hold();
+    await env.create(PODS, makePod('first').spec({ nodeName: 'node-1' }).obj());
+    // The only worker is stuck writing the first pod's status while the second one arrives.
+    await eventually(() => gate.held === 1, { what: 'first status write held' });
+    await env.create(PODS, makePod('late').spec({ nodeName: 'node-1' }).obj());
+    await eventually(() => pods.get('default/late') !== undefined, { what: 'late pod seen' });
+    const seenAt = env.clock.now();
+    await env.clock.advance(5000);
+    gate.release();
+    const s = await until(env, 'late', { check: (x) => cond(x, 'Ready')?.status === 'True', what: 'Ready' });
+    const phases = (pod: string) => gate.sent.filter((w) => w.pod === pod).map((w) => w.phase);
+    assert.equal(phases('first')[0], 'Pending', 'a pod synced when it arrives goes through Pending');
+    assert.deepEqual(phases('late'), ['Running'], 'one write, Running and Ready');
+    assert.equal(s.startTime, rfc3339Seconds(seenAt));
+    assert.equal(s.containerStatuses?.[0]?.state['running']?.['startedAt'], rfc3339Seconds(seenAt + 1000));
+    // Conditions change when the kubelet reports them, as kubelet's status manager stamps them.
+    assert.equal(cond(s, 'Ready')?.lastTransitionTime, rfc3339Seconds(seenAt + 5000));
   });
 
   it('turns a pod with a readinessProbe Ready only after the readiness delay', async (t) => {

@@ -13,6 +13,7 @@ import { PODS } from '../revisions/workload-pods.js';
 import type { Pod } from '../revisions/workload-pods.js';
 import { newDaemonPod } from './daemon-pods.js';
 import type { DaemonSet } from './daemon-pods.js';
+import { allSpread } from '../../../base/spread.js';
 
 /** Options of `DaemonPodWriter`. */
 export interface DaemonPodWriterOptions {
@@ -59,7 +60,7 @@ export class DaemonPodWriter {
     ) {
       const nodes = w.createOn.slice(pos, pos + batch);
       pos += nodes.length;
-      const failed = (await Promise.all(nodes.map((node) => this.#create(ds, node, w)))).filter(
+      const failed = (await allSpread(nodes.map((node) => () => this.#create(ds, node, w)))).filter(
         (e) => e !== undefined,
       );
       if (failed.length > 0) {
@@ -69,10 +70,10 @@ export class DaemonPodWriter {
       }
     }
     const deletions = [
-      ...w.remove.map((pod) => this.#delete(ds, pod, { w, force: false })),
-      ...orphaned.map((pod) => this.#delete(ds, pod, { w, force: (pod.spec?.nodeName ?? '') !== '' })),
+      ...w.remove.map((pod) => () => this.#delete(ds, pod, { w, force: false })),
+      ...orphaned.map((pod) => () => this.#delete(ds, pod, { w, force: (pod.spec?.nodeName ?? '') !== '' })),
     ];
-    errors.push(...(await Promise.all(deletions)).filter((e) => e !== undefined));
+    errors.push(...(await allSpread(deletions)).filter((e) => e !== undefined));
     if (errors.length > 0)
       throw new Error(`daemon set ${w.key}: ${errors.map(errorMessage).join('; ')}`, { cause: errors[0] });
   }

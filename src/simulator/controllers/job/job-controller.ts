@@ -34,6 +34,7 @@ import type { Job } from './job-pods.js';
 import { syncJob } from './job-sync.js';
 import { wireJobStatus } from './job-status.js';
 import { cloneJson } from '../../../base/json-clone.js';
+import { allSpread } from '../../../base/spread.js';
 
 /** batch/v1 Jobs of every namespace. */
 export const JOBS: ResourceRef = { apiVersion: 'batch/v1', plural: 'jobs' };
@@ -156,7 +157,7 @@ export class JobController implements Runnable, Reconciler {
   }
 
   async #release(pods: readonly Pod[], signal: AbortSignal): Promise<void> {
-    await Promise.all(pods.map((pod) => removeFinalizer(this.#o.client, pod, signal)));
+    await allSpread(pods.map((pod) => () => removeFinalizer(this.#o.client, pod, signal)));
   }
 
   #ops(job: Job, at: { key: string; signal: AbortSignal }): JobOps {

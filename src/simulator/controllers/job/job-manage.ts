@@ -13,6 +13,7 @@ import { backoffRemaining } from './job-backoff.js';
 import { requeueWithin } from './job-context.js';
 import type { JobBook, JobCtx, JobOps } from './job-context.js';
 import { byRemovalPreference, completionIndexOf, isIndexed, newJobPod } from './job-pods.js';
+import { allSpread } from '../../../base/spread.js';
 
 const MAX_PER_PASS = 500;
 
@@ -55,8 +56,8 @@ export async function manageJob(ctx: JobCtx, deps: ManageDeps): Promise<void> {
   for (let batch = Math.min(1, diff); pos < diff; batch = Math.min(batch * 2, diff - pos)) {
     const slice = Array.from({ length: batch }, (_, i) => indexes?.[pos + i]);
     pos += batch;
-    const outcomes = await Promise.all(
-      slice.map(async (index) => {
+    const outcomes = await allSpread(
+      slice.map((index) => async () => {
         try {
           await deps.ops.createPod(newJobPod(job, index));
           return true;
@@ -80,8 +81,8 @@ export async function manageJob(ctx: JobCtx, deps: ManageDeps): Promise<void> {
 async function removeJobPods(ctx: JobCtx, deps: ManageDeps, pods: readonly Pod[]): Promise<void> {
   if (pods.length === 0) return;
   deps.book.expect({ deletions: pods.length });
-  const results = await Promise.all(
-    pods.map(async (pod) => {
+  const results = await allSpread(
+    pods.map((pod) => async () => {
       try {
         await deps.ops.removeFinalizer(pod);
         await deps.ops.deletePod(pod);
@@ -136,8 +137,8 @@ function pendingIndexes(ctx: JobCtx, count: number): number[] {
 
 /** Deletes every active pod of a finished job, keeping finalizers (deleteActivePods); answers how many went. */
 export async function deleteActivePods(ctx: JobCtx, deps: ManageDeps): Promise<number> {
-  const results = await Promise.all(
-    ctx.active.map(async (pod) => {
+  const results = await allSpread(
+    ctx.active.map((pod) => async () => {
       try {
         await deps.ops.deletePod(pod);
         return true;

@@ -18,6 +18,7 @@ import { ensureCondition, newCondition } from './job-context.js';
 import type { JobBook, JobCtx, JobOps } from './job-context.js';
 import { completionIndexOf, hasTrackingFinalizer, isIndexed, isPodFailed } from './job-pods.js';
 import type { JobStatus } from './job-pods.js';
+import { allSpread } from '../../../base/spread.js';
 
 /** Batch bound on uncounted pods per pass (MaxUncountedPods). */
 const MAX_UNCOUNTED = 500;
@@ -113,8 +114,8 @@ export async function trackAndFlush(
   let removeError: unknown;
   if (toRemove.length > 0) {
     deps.book.expectFinalizerRemovals(toRemove.map((p) => p.metadata.uid ?? ''));
-    await Promise.all(
-      toRemove.map(async (pod) => {
+    await allSpread(
+      toRemove.map((pod) => async () => {
         const uid = pod.metadata.uid ?? '';
         try {
           await deps.ops.removeFinalizer(pod);

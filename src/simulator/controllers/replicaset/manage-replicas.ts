@@ -18,6 +18,7 @@ import { slowStartBatch } from '../workload-common/slow-start.js';
 import type { Pod, ReplicaSet } from '../workload-common/types.js';
 import { FIELD_MANAGER, PODS, specReplicas } from '../workload-common/types.js';
 import { cloneJson } from '../../../base/json-clone.js';
+import { settleSpread } from '../../../base/spread.js';
 
 /** The ReplicaSet kind, for owner references and events. */
 export const REPLICASET_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
@@ -61,8 +62,8 @@ export async function manageReplicas(m: ReplicaManager, rs: ReplicaSet, pass: Ma
     const related = count < pods.length ? pass.related() : [];
     const victims = podsToDelete(pods, { count, related, now: pass.now });
     m.expectations.expectDeletions(pass.key, victims.map(podKey));
-    const results = await Promise.allSettled(
-      victims.map((pod) => deletePod(m, rs, { pod, signal: pass.signal })),
+    const results = await settleSpread(
+      victims.map((pod) => () => deletePod(m, rs, { pod, signal: pass.signal })),
     );
     let firstError: unknown;
     results.forEach((r, i) => {

@@ -1,8 +1,10 @@
 /**
  * Slow-start batching (kube's `slowStartBatch`): run `count` calls in batches of 1, 2, 4, … that
  * run concurrently within a batch; stop after the first batch with a failure. A project that is
- * out of quota thus costs one failed create, not hundreds, and one FailedCreate event.
+ * out of quota thus costs one failed create, not hundreds, and one FailedCreate event. A batch
+ * starts its calls a few per turn of the event loop (base/spread.ts).
  */
+import { settleSpread } from '../../../base/spread.js';
 
 /** How a slow-start run ended. */
 export interface SlowStartResult {
@@ -21,7 +23,7 @@ export async function slowStartBatch(
   let remaining = count;
   let successes = 0;
   for (let batch = Math.min(remaining, options.initialBatch ?? 1); batch > 0;) {
-    const results = await Promise.allSettled(Array.from({ length: batch }, () => fn()));
+    const results = await settleSpread(Array.from({ length: batch }, () => fn));
     let error: unknown;
     let failed = false;
     for (const r of results) {

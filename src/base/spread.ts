@@ -5,7 +5,7 @@
  * clusters' HTTPS API among them) waits until the last one ends. These helpers start the calls a
  * few per turn of the loop instead; the calls still overlap, as in `Promise.all`.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { yieldTurn } from './turns.js';
 
 /** Calls started per turn of the event loop (each a write of a few hundred microseconds). */
 export const CALLS_PER_TURN = 16;
@@ -17,7 +17,7 @@ export async function settleSpread<T>(
 ): Promise<PromiseSettledResult<T>[]> {
   const settled: Promise<PromiseSettledResult<T>>[] = [];
   for (const [i, call] of calls.entries()) {
-    if (i > 0 && i % perTurn === 0) await nextTurn();
+    if (i > 0 && i % perTurn === 0) await yieldTurn();
     // Settled at once, so a call that fails while later ones wait to start is never unhandled.
     settled.push(
       (async () => call())().then(

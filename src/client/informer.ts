@@ -17,7 +17,7 @@
  * - `start` may be called by several owners (shared informers): the first call runs the loop,
  *   later calls share its promise.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { yieldTurn } from '../base/turns.js';
 import type { Clock } from '../base/clock.js';
 import { errorMessage } from '../base/errors.js';
 import { StringInterner } from '../base/intern.js';
@@ -257,7 +257,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     let handled = 0;
     for await (const ev of events) {
       // An in-process watch delivers bursts as one promise chain; let I/O in between.
-      if (++handled % EVENTS_PER_TURN === 0) await yieldToEventLoop();
+      if (++handled % EVENTS_PER_TURN === 0) await yieldTurn();
       if (ev.type === 'ERROR') {
         const status = ev.object as Status;
         if (status.code === 410) return { kind: 'expired' };

@@ -6,7 +6,7 @@
  * Outcome handling: success → forget the key's backoff; `requeueAfter` → forget, then add after
  * the delay; `TerminalError` → log, forget; other error → log, add with backoff.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { yieldTurn } from '../base/turns.js';
 import type { Clock } from '../base/clock.js';
 import { errorMessage } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
@@ -56,6 +56,8 @@ export class Controller implements Runnable {
   readonly #o: ControllerOptions;
   readonly #log: Logger;
   #queue: WorkQueue<string> | undefined;
+  /** Keys workers have taken from the queue and not yet begun to reconcile. */
+  #taken = 0;
   readonly #early = new Set<string>();
 
   constructor(options: ControllerOptions) {
@@ -105,7 +107,7 @@ export class Controller implements Runnable {
     this.#log.info({ workers: this.#o.workers ?? 1 }, 'controller started');
     const lane = this.#o.lane;
     const unregister =
-      lane?.priority === 'critical' ? lane.lanes?.addCritical(() => queue.length) : undefined;
+      lane?.priority === 'critical' ? lane.lanes?.addCritical(() => queue.length + this.#taken) : undefined;
     const workers = Array.from({ length: this.#o.workers ?? 1 }, () => this.#work(queue, signal));
     try {
       await Promise.all([...workers, ...sources]);
@@ -120,6 +122,17 @@ export class Controller implements Runnable {
       const key = await queue.get();
       if (key === undefined) return;
       try {
+        // Reconciles in-process are promise chains that never wait on I/O, and a key added while
+        // a worker waits resumes it at once, inside whatever added the key: without a macrotask
+        // (and, past the turn's budget, the rest of the turn) before each reconcile, one write
+        // sets off a cascade of reconciles that holds every socket and timer of the process.
+        // A key taken but not yet reconciled still counts as waiting for the lanes.
+        this.#taken++;
+        try {
+          await yieldTurn();
+        } finally {
+          this.#taken--;
+        }
         if (this.#o.lane?.priority === 'background') await this.#o.lane.lanes?.yieldToCritical(signal);
         const result = await this.#o.reconciler.reconcile(key, signal);
         queue.forget(key);
@@ -140,9 +153,6 @@ export class Controller implements Runnable {
       } finally {
         queue.done(key);
       }
-      // Reconciles in-process are promise chains that never wait on I/O; yielding a macrotask
-      // between them keeps sockets, timers and other servers in the process responsive.
-      await yieldToEventLoop();
     }
   }
 }

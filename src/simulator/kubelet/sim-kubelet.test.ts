@@ -292,9 +292,10 @@ describe('SimKubelet', () => {
           .obj(),
       );
     }
+    // The server makes a new pod Pending already; wait for the kubelet's own Pending status.
     const pending = await until(env, 'web-0', {
-      check: (s) => s.phase === 'Pending',
-      what: 'Pending',
+      check: (s) => s.phase === 'Pending' && s.containerStatuses !== undefined,
+      what: 'Pending, reported by the kubelet',
       stepMs: 10,
     });
     assert.equal(pending.containerStatuses?.[0]?.state['waiting']?.['reason'], 'ContainerCreating');

@@ -38,6 +38,7 @@ import { schedulePod } from './schedule-pod.js';
 import { SchedulerCache } from './scheduler-cache.js';
 import type { QueuedPod } from './scheduling-queue.js';
 import { SchedulingQueue } from './scheduling-queue.js';
+import { yieldTurn } from '../../base/turns.js';
 
 /** Options of `PodScheduler`. */
 export interface PodSchedulerOptions {
@@ -161,7 +162,7 @@ export class PodScheduler implements Runnable {
         this.#cache.forget(item.key);
         this.#queue.backoff(item);
       }
-      if (++attempts % ATTEMPTS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (++attempts % ATTEMPTS_PER_TURN === 0) await yieldTurn();
     }
   }
 

@@ -162,10 +162,11 @@ describe('EndpointSliceController', () => {
         await runPod(env, `big-${i}`, { app: 'big', ip: `10.244.${Math.floor(i / 200)}.${i % 200}` }),
       );
     const slices = await slicesWhen(env, 'big', (s) => endpointsOf(s).length === 230);
-    assert.deepEqual(
-      slices.map((s) => s.endpoints?.length ?? 0).sort((a, b) => b - a),
-      [100, 100, 30],
-    );
+    // How full each slice gets depends on how many pods each reconcile saw: as kube's, the planner
+    // fills slices it writes anyway and packs leftovers into one they fit in, else opens a new one.
+    assert.ok(slices.length >= 3);
+    assert.ok(slices.every((s) => (s.endpoints?.length ?? 0) <= 100));
+    assert.equal(new Set(names(endpointsOf(slices))).size, 230);
     for (const pod of pods.slice(0, 50))
       await env.client.delete(PODS, pod.metadata.name ?? '', { gracePeriodSeconds: 0 });
     const after = await slicesWhen(env, 'big', (s) => endpointsOf(s).length === 180);

@@ -185,6 +185,11 @@ describe('ReplicaSetController', () => {
     kubelet.holdTerminating = true;
     const victim = (await listPods(env.client))[0]?.metadata.name ?? '';
     await env.client.delete(NS_PODS, victim);
+    // The status still says 3 and 3 until the controller has seen the deletion: wait for the pod.
+    await eventually(async () => (await listPods(env.client)).length === 4, {
+      clock: env.clock,
+      what: 'a replacement created',
+    });
     await untilStatus(env, 'web', { replicas: 3, ready: 3 });
     const pods = await listPods(env.client);
     assert.equal(pods.length, 4);

@@ -1,0 +1,58 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { TURN_BUDGET_MS, yieldTurn } from './turns.js';
+
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // a unit of work that never waits
+  }
+}
+
+describe('yieldTurn', () => {
+  it('waits at least one immediate', async () => {
+    let ran = false;
+    setImmediate(() => (ran = true));
+    await yieldTurn();
+    assert.ok(ran);
+  });
+
+  it('lets the loop reach its timers once a turn has used its budget, however many units wait', async () => {
+    const workers = 4 * TURN_BUDGET_MS; // of 1 ms each: four budgets' worth in every turn without one
+    let units = 0;
+    const unitsPerTimerTurn: number[] = [];
+    let seen = 0;
+    const timer = setInterval(() => {
+      unitsPerTimerTurn.push(units - seen);
+      seen = units;
+    }, 1);
+    const until = performance.now() + 20 * TURN_BUDGET_MS;
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        await yieldTurn();
+        while (performance.now() < until) {
+          busy(1);
+          units++;
+          await yieldTurn();
+        }
+      }),
+    );
+    clearInterval(timer);
+    const most = Math.max(...unitsPerTimerTurn);
+    assert.ok(unitsPerTimerTurn.length >= 5, `the timer ran ${unitsPerTimerTurn.length} times`);
+    assert.ok(most < 2 * TURN_BUDGET_MS, `${most} units of 1 ms ran between two timer turns`);
+  });
+
+  it('stops marking turns when nobody yields, so an idle process exits', () => {
+    const module = fileURLToPath(new URL('./turns.ts', import.meta.url));
+    const script = `import { yieldTurn } from ${JSON.stringify(module)}; for (let i = 0; i < 100; i++) await yieldTurn();`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      timeout: 30_000,
+      encoding: 'utf8',
+    });
+    assert.equal(child.signal, null, 'the process exited by itself');
+    assert.equal(child.status, 0, child.stderr);
+  });
+});

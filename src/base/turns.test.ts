@@ -45,6 +45,24 @@ describe('yieldTurn', () => {
     assert.ok(most < 2 * TURN_BUDGET_MS, `${most} units of 1 ms ran between two timer turns`);
   });
 
+  it('serves the units first come, first served, so none starves', async () => {
+    const workers = 4 * TURN_BUDGET_MS;
+    const runs = new Array<number>(workers).fill(0);
+    const until = performance.now() + 20 * TURN_BUDGET_MS;
+    await Promise.all(
+      runs.map(async (_, i) => {
+        await yieldTurn();
+        while (performance.now() < until) {
+          busy(1);
+          runs[i] = (runs[i] ?? 0) + 1;
+          await yieldTurn();
+        }
+      }),
+    );
+    const starved = runs.filter((n) => n === 0).length;
+    assert.equal(starved, 0, `${starved} of ${workers} units never ran`);
+  });
+
   it('stops marking turns when nobody yields, so an idle process exits', () => {
     const module = fileURLToPath(new URL('./turns.ts', import.meta.url));
     const script = `import { yieldTurn } from ${JSON.stringify(module)}; for (let i = 0; i < 100; i++) await yieldTurn();`;

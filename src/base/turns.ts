@@ -9,11 +9,12 @@
  * `yieldTurn` yields as `setImmediate` does and, once the current turn has run longer than
  * `TURN_BUDGET_MS`, yields again until a turn with budget left: the rest of that turn's units
  * step aside at the cost of an immediate each (about a microsecond), the loop reaches its I/O,
- * and they run in the turns after. A marker immediate, armed only while someone yields, notes
- * when each turn's check phase starts.
+ * and they run in the turns after, oldest first. A marker immediate, armed only while someone
+ * yields, notes when each turn's check phase starts.
  *
- * Invariants: a caller always waits at least one immediate; no caller waits once a turn began
- * with budget left; when nobody yields the marker disarms, so an idle process does not spin.
+ * Invariants: a caller always waits at least one immediate; units run in the order of the turns
+ * they yielded in, and every turn runs at least one of the oldest; when nobody yields the marker
+ * disarms, so an idle process does not spin.
  */
 import { setImmediate as nextImmediate } from 'node:timers/promises';
 
@@ -25,10 +26,17 @@ import { setImmediate as nextImmediate } from 'node:timers/promises';
 export const TURN_BUDGET_MS = 50;
 
 let turnStart = performance.now();
+let turn = 0;
 let armed = false;
 let yieldedThisTurn = false;
+/**
+ * Units waiting to run, counted by the turn they yielded in. Turns only grow, so the Map's first
+ * key (insertion order) is the oldest turn that still has waiting units.
+ */
+const waiting = new Map<number, number>();
 
 function mark(): void {
+  turn++;
   turnStart = performance.now();
   if (yieldedThisTurn) {
     yieldedThisTurn = false;
@@ -36,16 +44,36 @@ function mark(): void {
   } else armed = false;
 }
 
-/** Lets the event loop turn, and waits for a fresh turn if this one has used its budget. */
+function arm(): void {
+  yieldedThisTurn = true;
+  if (armed) return;
+  armed = true;
+  setImmediate(mark);
+}
+
+/** Whether a unit that yielded in turn `since` may run now: budget left, and nobody older waits. */
+function mayRun(since: number): boolean {
+  return performance.now() - turnStart <= TURN_BUDGET_MS && waiting.keys().next().value === since;
+}
+
+/**
+ * Lets the event loop turn; waits for a later turn while this one has used its budget, and
+ * while units that yielded before this one still wait (first come, first served: the units a
+ * turn ran yield again at once, and would otherwise go first in every turn after).
+ */
 export async function yieldTurn(): Promise<void> {
-  do {
-    yieldedThisTurn = true;
-    if (!armed) {
-      armed = true;
-      setImmediate(mark);
-    }
-    await nextImmediate();
-    // Each immediate's microtasks run to their end before the next immediate, so this check sees
-    // the time every unit before it in this turn took.
-  } while (performance.now() - turnStart > TURN_BUDGET_MS);
+  const since = turn;
+  waiting.set(since, (waiting.get(since) ?? 0) + 1);
+  try {
+    do {
+      arm();
+      await nextImmediate();
+      // Each immediate's microtasks run to their end before the next immediate, so this check
+      // sees the time every unit before it in this turn took.
+    } while (!mayRun(since));
+  } finally {
+    const left = (waiting.get(since) ?? 1) - 1;
+    if (left > 0) waiting.set(since, left);
+    else waiting.delete(since);
+  }
 }

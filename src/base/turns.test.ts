@@ -11,6 +11,21 @@ function busy(ms: number): void {
   }
 }
 
+/** Runs `workers` units of 1 ms each, yielding after each one, for 20 budgets' worth of time. */
+async function runUnits(workers: number, onUnit: (worker: number) => void): Promise<void> {
+  const until = performance.now() + 20 * TURN_BUDGET_MS;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, i) => {
+      await yieldTurn();
+      while (performance.now() < until) {
+        busy(1);
+        onUnit(i);
+        await yieldTurn();
+      }
+    }),
+  );
+}
+
 describe('yieldTurn', () => {
   it('waits at least one immediate', async () => {
     let ran = false;
@@ -28,17 +43,7 @@ describe('yieldTurn', () => {
       unitsPerTimerTurn.push(units - seen);
       seen = units;
     }, 1);
-    const until = performance.now() + 20 * TURN_BUDGET_MS;
-    await Promise.all(
-      Array.from({ length: workers }, async () => {
-        await yieldTurn();
-        while (performance.now() < until) {
-          busy(1);
-          units++;
-          await yieldTurn();
-        }
-      }),
-    );
+    await runUnits(workers, () => units++);
     clearInterval(timer);
     const most = Math.max(...unitsPerTimerTurn);
     assert.ok(unitsPerTimerTurn.length >= 5, `the timer ran ${unitsPerTimerTurn.length} times`);
@@ -48,17 +53,7 @@ describe('yieldTurn', () => {
   it('serves the units first come, first served, so none starves', async () => {
     const workers = 4 * TURN_BUDGET_MS;
     const runs = new Array<number>(workers).fill(0);
-    const until = performance.now() + 20 * TURN_BUDGET_MS;
-    await Promise.all(
-      runs.map(async (_, i) => {
-        await yieldTurn();
-        while (performance.now() < until) {
-          busy(1);
-          runs[i] = (runs[i] ?? 0) + 1;
-          await yieldTurn();
-        }
-      }),
-    );
+    await runUnits(workers, (i) => (runs[i] = (runs[i] ?? 0) + 1));
     const starved = runs.filter((n) => n === 0).length;
     assert.equal(starved, 0, `${starved} of ${workers} units never ran`);
   });

@@ -128,11 +128,8 @@ export class Controller implements Runnable {
         // sets off a cascade of reconciles that holds every socket and timer of the process.
         // A key taken but not yet reconciled still counts as waiting for the lanes.
         this.#taken++;
-        try {
-          await yieldTurn();
-        } finally {
-          this.#taken--;
-        }
+        await yieldTurn();
+        this.#taken--;
         if (this.#o.lane?.priority === 'background') await this.#o.lane.lanes?.yieldToCritical(signal);
         const result = await this.#o.reconciler.reconcile(key, signal);
         queue.forget(key);

@@ -18,6 +18,7 @@
 import type { Clock } from '../../base/clock.js';
 import { errorMessage } from '../../base/errors.js';
 import type { Logger } from '../../base/logger.js';
+import { yieldTurn } from '../../base/turns.js';
 import type { KubeObject } from '../../api/meta.js';
 import { isNotFound } from '../../api/status.js';
 import type { ApiClient } from '../../client/api-client.js';
@@ -38,7 +39,6 @@ import { schedulePod } from './schedule-pod.js';
 import { SchedulerCache } from './scheduler-cache.js';
 import type { QueuedPod } from './scheduling-queue.js';
 import { SchedulingQueue } from './scheduling-queue.js';
-import { yieldTurn } from '../../base/turns.js';
 
 /** Options of `PodScheduler`. */
 export interface PodSchedulerOptions {
